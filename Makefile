@@ -1,0 +1,30 @@
+# Two commands on a fresh clone: `make bench` (set up, then the main job) and `make test`.
+# Each creates .venv on first use; only Python 3.10+ and pip are needed.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# With an NVIDIA GPU, pip's normal torch (a CUDA build) is right. Without one, pin the release this
+# project is tested with: a CPU-only machine then never downloads a CUDA build it cannot use
+# (on the development machine torch==2.13.0 is a CPU build on local disk).
+TORCH ?= $(shell command -v nvidia-smi >/dev/null 2>&1 && echo 'torch>=2.4' || echo 'torch==2.13.0')
+EXTRAS ?= test,jax,triton
+
+.PHONY: setup bench test clean
+
+$(BIN)/.installed: pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "$(TORCH)" -e ".[$(EXTRAS)]"
+	touch $@
+
+setup: $(BIN)/.installed
+
+bench: setup
+	$(BIN)/mlpbench run --device cpu
+	-$(BIN)/mlpbench run --device cuda
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) mlpbench-out gpu-out

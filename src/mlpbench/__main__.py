@@ -1,0 +1,5 @@
+"""``python -m mlpbench``: the same command line as the ``mlpbench`` console script."""
+
+from mlpbench.cli import main
+
+raise SystemExit(main())

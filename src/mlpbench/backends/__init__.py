@@ -1,0 +1,168 @@
+"""Training-loop implementations ("backends") behind one interface.
+
+Every backend trains the same workload from the same data and initial weights (``Problem``), does
+exactly ``config.steps`` updates, and reports the train loss at the log steps. Backends differ only
+in *how* the arithmetic is executed. A backend that cannot run somewhere raises
+``BackendUnavailable`` with the reason; nothing is ever silently replaced by another backend.
+
+This module imports nothing heavy: the implementations are imported when a backend is created.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from mlpbench.errors import BackendUnavailable, UsageError
+
+if TYPE_CHECKING:
+    import torch
+
+    from mlpbench.workload import LogCallback, Problem
+
+
+class Trainer:
+    """A prepared training run of one backend on one device.
+
+    Life cycle: ``compile()`` once (one-off work, timed as its own phase when ``compiles``), then
+    ``train()``; ``reset()`` returns to the initial weights and a fresh optimizer state without
+    repeating the one-off work, so warm trials can repeat ``train()``.
+    """
+
+    compiles = False  # True when compile() does real one-off work (a compiler, a graph capture)
+
+    def __init__(self, problem: "Problem", device: str) -> None:
+        self.problem = problem
+        self.config = problem.config
+        self.device = device
+
+    def compile(self) -> None:
+        """One-off preparation before the first timed step."""
+
+    def train(self, on_log: "LogCallback | None" = None) -> dict[int, float]:
+        """Run ``config.steps`` updates; return {step: train loss} at the log steps.
+
+        ``on_log(step, loss)`` is called for each log step: during the loop by backends that read
+        the loss as the seed does, or after it by backends that keep losses on the device.
+        """
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        """Back to the initial weights and a fresh optimizer state."""
+        raise NotImplementedError
+
+    def parameters(self) -> list["torch.Tensor"]:
+        """The current weights in nn.Linear layout (W: out x in, b), on this trainer's device."""
+        raise NotImplementedError
+
+    def describe(self) -> dict[str, object]:
+        """Backend-specific facts worth recording (threads chosen, kernel variant, ...)."""
+        return {}
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    name: str
+    summary: str
+    device_kinds: tuple[str, ...]  # "cpu", "cuda", "mps"
+    target: str  # "module:Class" of the Trainer, imported on use
+    requirement: Callable[[str], str | None] | None = None  # device kind -> reason it cannot run
+
+    def unavailable_reason(self, device: str) -> str | None:
+        kind = device.split(":")[0]
+        if kind not in self.device_kinds:
+            return f"backend {self.name!r} does not run on {kind} (it runs on {', '.join(self.device_kinds)})"
+        if self.requirement is not None:
+            return self.requirement(kind)
+        return None
+
+    def create(self, problem: "Problem", device: str) -> Trainer:
+        reason = self.unavailable_reason(device)
+        if reason:
+            raise BackendUnavailable(reason)
+        module_name, cls_name = self.target.split(":")
+        cls = getattr(importlib.import_module(module_name), cls_name)
+        return cls(problem, device)
+
+
+def _requires(module: str, hint: str) -> Callable[[str], str | None]:
+    def check(kind: str) -> str | None:
+        if importlib.util.find_spec(module) is None:
+            return f"{module} is not installed ({hint})"
+        return None
+
+    return check
+
+
+def _requires_cc(kind: str) -> str | None:
+    from mlpbench.backends import cpu_fused
+
+    return cpu_fused.unavailable_reason()
+
+
+def _requires_triton(kind: str) -> str | None:
+    from mlpbench.backends import triton_fused
+
+    return triton_fused.unavailable_reason(kind)
+
+
+def _requires_jax(kind: str) -> str | None:
+    from mlpbench.backends import jax_backend
+
+    return jax_backend.unavailable_reason(kind)
+
+
+_ALL = (
+    BackendInfo("eager", "the seed's loop, unchanged", ("cpu", "cuda", "mps"), "mlpbench.backends.eager:EagerTrainer"),
+    BackendInfo(
+        "tuned",
+        "fused Adam, set_to_none, losses kept on the device, threads and denormals tuned",
+        ("cpu", "cuda", "mps"),
+        "mlpbench.backends.tuned:TunedTrainer",
+    ),
+    BackendInfo(
+        "compile",
+        "torch.compile of the step (reduce-overhead on CUDA); compile time is its own phase",
+        ("cpu", "cuda"),
+        "mlpbench.backends.compiled:CompiledTrainer",
+    ),
+    BackendInfo(
+        "cuda-graph",
+        "the whole step (forward, backward, capturable Adam) captured once and replayed",
+        ("cuda",),
+        "mlpbench.backends.cuda_graph:CudaGraphTrainer",
+    ),
+    BackendInfo(
+        "fused",
+        "hand-fused forward, backward and Adam: C with SIMD and OpenMP on the CPU, Triton on CUDA",
+        ("cpu", "cuda"),
+        "mlpbench.backends.fused:create_fused",
+        lambda kind: _requires_cc(kind) if kind == "cpu" else _requires_triton(kind),
+    ),
+    BackendInfo(
+        "jax",
+        "the whole loop jitted with lax.scan (optional extra mlpbench[jax])",
+        ("cpu", "cuda"),
+        "mlpbench.backends.jax_backend:JaxTrainer",
+        _requires_jax,
+    ),
+)
+BACKENDS: dict[str, BackendInfo] = {b.name: b for b in _ALL}
+
+
+def get(name: str) -> BackendInfo:
+    try:
+        return BACKENDS[name]
+    except KeyError:
+        raise UsageError(f"unknown backend {name!r}: choose one of {', '.join(BACKENDS)}") from None
+
+
+def expand(spec: str) -> list[str]:
+    """``all`` or a comma-separated list of backend names, validated and de-duplicated."""
+    names = list(BACKENDS) if spec.strip() == "all" else [s.strip() for s in spec.split(",") if s.strip()]
+    if not names:
+        raise UsageError("--backends needs at least one name, or 'all'")
+    for name in names:
+        get(name)
+    return list(dict.fromkeys(names))
