@@ -20,8 +20,7 @@ $(BIN)/.installed: pyproject.toml Makefile
 setup: $(BIN)/.installed
 
 bench: setup
-	$(BIN)/mlpbench run --device cpu
-	-$(BIN)/mlpbench run --device cuda
+	$(BIN)/mlpbench bench
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -100,7 +100,48 @@ def build_parser() -> argparse.ArgumentParser:
     _add_workload_options(run)
     run.add_argument("--json", metavar="PATH", help="also write the run as JSON (schema mlpbench.run/1)")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors (for --json use)")
+    run.add_argument("--no-env", action="store_true", help="leave environment metadata out of --json (faster)")
     run.set_defaults(handler=cmd_run)
+
+    bench = sub.add_parser("bench", help="cold and warm trials on every device, with statistics and a report",
+                           description="Compare devices (and backends) the way benchmark tools do: cold trials "
+                                       "in fresh processes, interleaved; warm trials of the training loop; medians "
+                                       "with confidence intervals; a significance test; a report.")
+    bench.add_argument("--devices", default="cpu,cuda", help="comma-separated devices (default cpu,cuda; missing ones "
+                                                             "are listed as unavailable)")
+    bench.add_argument("--backends", default="eager", help="comma-separated backends, or 'all' (default eager)")
+    bench.add_argument("--runs", type=_integer("runs"), default=5, help="cold trials per target (default 5)")
+    bench.add_argument("--warm-runs", type=_integer("warm-runs"), default=10,
+                       help="at least this many warm trials per target (default 10; 0 skips them)")
+    bench.add_argument("--warmup", type=_integer("warmup"), default=2, help="warm-up runs before warm trials (default 2)")
+    bench.add_argument("--warm-time", type=_number("warm-time"), default=20.0,
+                       help="stop warm trials after this many seconds even if not yet stable (default 20)")
+    bench.add_argument("--trial-timeout", type=_number("trial-timeout"), default=600.0,
+                       help="seconds after which a trial's process is killed and recorded as failed (default 600)")
+    _add_workload_options(bench)
+    bench.add_argument("--out", default="mlpbench-out", help="output directory (default ./mlpbench-out)")
+    bench.add_argument("--quiet", action="store_true", help="no progress and no tables, only errors")
+    bench.add_argument("--no-report", action="store_true", help="do not write report.html and report.md")
+    bench.add_argument("--lang", default="en", help="report language: en or ja (default en)")
+    bench.set_defaults(handler=cmd_bench)
+
+    warm = sub.add_parser("_warm", help=argparse.SUPPRESS)  # the child process of bench's warm trials
+    warm.add_argument("--device", required=True)
+    warm.add_argument("--backend", required=True)
+    _add_workload_options(warm)
+    warm.add_argument("--json", required=True)
+    warm.add_argument("--warmup", type=int, default=2)
+    warm.add_argument("--min-runs", type=int, default=10)
+    warm.add_argument("--max-runs", type=int, default=100)
+    warm.add_argument("--max-time", type=float, default=20.0)
+    warm.set_defaults(handler=cmd_warm)
+
+    compare = sub.add_parser("compare", help="compare two saved results files (two machines, two commits)",
+                             description="The same tables for two results.json files, B against A, with ratios "
+                                         "and a significance test.")
+    compare.add_argument("a", metavar="A.json")
+    compare.add_argument("b", metavar="B.json")
+    compare.set_defaults(handler=cmd_compare)
     return parser
 
 
@@ -120,7 +161,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     record = runner.run_job(
         config, choice.name, args.backend, threads=args.threads,
         emit=None if args.quiet else runner.print_line, device_note=choice.note,
-        collect_env=json_path is not None,
+        collect_env=json_path is not None and not args.no_env,
     )
     if not args.quiet:
         print_phase_table(record)
@@ -133,6 +174,116 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"mlpbench: training diverged: the loss is not finite ({_first_bad(record)}); "
               "this run is not a valid measurement", file=sys.stderr)
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_warm(args: argparse.Namespace) -> int:
+    from mlpbench import runner
+    from mlpbench.results import write_json_atomic
+    from mlpbench.warm import run_warm
+
+    config = workload_config(args)
+    runner.import_torch()
+    data = run_warm(config, args.device, args.backend, threads=args.threads, warmup=args.warmup,
+                    min_runs=args.min_runs, max_runs=args.max_runs, max_time=args.max_time)
+    import math
+
+    data["status"] = "ok" if all(math.isfinite(v) for v in data["final_losses"]) else "diverged"
+    write_json_atomic(args.json, data)
+    return EXIT_OK if data["status"] == "ok" else EXIT_FAILED
+
+
+def _split(text: str, flag: str) -> list[str]:
+    items = [s.strip() for s in text.split(",") if s.strip()]
+    if not items:
+        raise UsageError(f"{flag} needs at least one name")
+    return list(dict.fromkeys(items))
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mlpbench import backends, bench, devices, runner
+
+    config = workload_config(args)
+    lang = _check_lang(args.lang)
+    device_specs = _split(args.devices, "--devices")
+    for spec in device_specs:
+        if not (spec in ("auto", "cpu", "mps") or devices._CUDA_RE.match(spec)):
+            raise UsageError(f"--devices: unknown device {spec!r}: choose from {', '.join(devices.DEVICE_CHOICES)}")
+    settings = bench.BenchSettings(
+        config=config, devices=device_specs, backends=backends.expand(args.backends), runs=args.runs,
+        warm_runs=args.warm_runs, warmup=args.warmup, warm_time=args.warm_time, threads=args.threads,
+        trial_timeout=args.trial_timeout, out=Path(args.out), quiet=args.quiet,
+    ).validate()
+    runner.import_torch()
+    document, stopped_by = bench.run_bench(settings)
+    if not args.quiet:
+        print_bench_tables(document)
+    reports = [] if args.no_report or stopped_by else write_reports(document, settings.out, lang)
+    out = sys.stdout if not args.quiet else None
+    if out:
+        print(f"\nresults: {settings.out / 'results.json'}" + "".join(f"\nreport:  {p}" for p in reports))
+    if stopped_by:
+        print(f"mlpbench: stopped by {stopped_by}; {len(document['trials'])} cold trial(s) and "
+              f"{len(document['warm'])} warm set(s) saved in {settings.out / 'results.json'}", file=sys.stderr)
+        return EXIT_SIGINT if stopped_by == "SIGINT" else EXIT_SIGTERM
+    failed = [t for t in document["trials"] + document["warm"] if t["status"] != "ok"]
+    if failed:
+        print(f"mlpbench: {len(failed)} trial(s) failed ({', '.join(sorted({t['status'] for t in failed}))}); "
+              f"their stderr is in {settings.out / 'results.json'}", file=sys.stderr)
+        return EXIT_FAILED
+    if not any(t["status"] == "ok" for t in document["targets"]):
+        print("mlpbench: no target could run here; see the reasons above", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("en", "ja"):
+        raise UsageError(f"--lang must be en or ja, got {lang!r}")
+    return lang
+
+
+def write_reports(document, out, lang: str) -> list:
+    """report.html and report.md next to results.json (the report module arrives with issue 4)."""
+    try:
+        from mlpbench.report import write_report
+    except ImportError:
+        return []
+    paths = []
+    for name in ("report.html", "report.md"):
+        path = out / name
+        write_report(document, path, lang=lang)
+        paths.append(path)
+    return paths
+
+
+def print_bench_tables(document) -> None:
+    from mlpbench import tables
+    from mlpbench.console import print_table
+
+    for line in tables.unavailable_lines(document):
+        print(f"unavailable: {line}")
+    for table in (tables.cold_table(document), tables.phase_table(document), tables.warm_table(document),
+                  tables.comparison_table(document)):
+        if table.rows:
+            print()
+            print_table(table.title, table.headers, table.rows, caption=table.caption)
+    for w in document.get("warnings", []):
+        print(f"warning: {w['device']}/{w['backend']} {w['mode']} {w['phase']}: {w['message']} — {w['advice']}")
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from mlpbench import tables
+    from mlpbench.console import print_table
+    from mlpbench.results import load_results
+
+    a, b = load_results(args.a), load_results(args.b)
+    table = tables.compare_table(a, b, args.a, args.b)
+    if not table.rows:
+        raise UsageError(f"{args.a} and {args.b} share no (device, backend, phase) to compare")
+    print_table(table.title, table.headers, table.rows, caption=table.caption)
     return EXIT_OK
 
 

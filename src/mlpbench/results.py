@@ -103,3 +103,96 @@ def is_number(value: Any) -> bool:
 
 def finite_number(value: Any) -> bool:
     return is_number(value) and math.isfinite(value)
+
+
+# ----- validation of files handed in by a user -------------------------------------------------------
+MAX_SAMPLES = 100_000
+MAX_TEXT = 100_000
+
+
+class _Invalid(Exception):
+    pass
+
+
+def _expect(cond: bool, where: str, what: str) -> None:
+    if not cond:
+        raise _Invalid(f"{where}: {what}")
+
+
+def _text(value: Any, where: str, optional: bool = False) -> None:
+    if optional and value is None:
+        return
+    _expect(isinstance(value, str) and len(value) <= MAX_TEXT, where, "expected a string")
+
+
+def _samples(value: Any, where: str) -> None:
+    _expect(isinstance(value, list) and len(value) <= MAX_SAMPLES, where, "expected a list of at most 100000 numbers")
+    for v in value:
+        _expect(finite_number(v) and 0 <= v < 1e9, where, f"expected durations in seconds, found {str(v)[:40]!r}")
+
+
+def _measurement(m: Any, where: str) -> None:
+    _expect(isinstance(m, dict), where, "expected an object")
+    for name in ("device", "backend", "phase"):
+        _text(m.get(name), f"{where}.{name}")
+    _expect(m.get("mode") in ("cold", "warm", "sweep"), f"{where}.mode", "expected 'cold', 'warm' or 'sweep'")
+    _samples(m.get("samples"), f"{where}.samples")
+    _expect(len(m["samples"]) > 0, f"{where}.samples", "is empty")
+    _samples(m.get("warmup_samples", []), f"{where}.warmup_samples")
+    _expect(isinstance(m.get("warnings", []), list), f"{where}.warnings", "expected a list")
+
+
+def validate_results(doc: Any, source: str = "results file") -> dict[str, Any]:
+    """Check a results document's shape, types and ranges; return it with statistics recomputed.
+
+    Derived numbers (median, IQR, CI, comparisons) are recomputed from the raw samples, so what a
+    report shows always follows from the samples in the file.
+    """
+    from mlpbench import analysis, stats
+    from mlpbench.config import WorkloadConfig
+
+    try:
+        _expect(isinstance(doc, dict), "top level", "expected a JSON object")
+        schema = doc.get("schema")
+        _expect(isinstance(schema, str), "schema", "missing: this is not an mlpbench results file")
+        if schema != RESULTS_SCHEMA:
+            if isinstance(schema, str) and schema.startswith("mlpbench.results/"):
+                raise _Invalid(f"schema: {schema[:60]!r} is not {RESULTS_SCHEMA!r}, the version this mlpbench reads")
+            raise _Invalid(f"schema: {schema[:60]!r} is not an mlpbench results file")
+        _expect(isinstance(doc.get("env", {}), dict), "env", "expected an object")
+        config = doc.get("config")
+        _expect(isinstance(config, dict), "config", "expected an object")
+        try:
+            WorkloadConfig.from_dict(config).validate()
+        except (UsageError, TypeError, ValueError) as err:
+            raise _Invalid(f"config: {str(err)[:200]}") from None
+        measurements = doc.get("measurements")
+        _expect(isinstance(measurements, list) and len(measurements) <= 10_000, "measurements", "expected a list")
+        for i, m in enumerate(measurements):
+            _measurement(m, f"measurements[{i}]")
+        for name in ("trials", "warm"):
+            _expect(isinstance(doc.get(name, []), list), name, "expected a list")
+        _expect(isinstance(doc.get("runs", {}), dict), "runs", "expected an object")
+        for key, run in doc.get("runs", {}).items():
+            _expect(isinstance(run, dict), f"runs.{key[:40]}", "expected an object")
+            _expect(isinstance(run.get("log", []), list), f"runs.{key[:40]}.log", "expected a list of lines")
+            for line in run.get("log", []):
+                _text(line, f"runs.{key[:40]}.log")
+    except _Invalid as err:
+        raise UsageError(f"{source}: invalid ({err})") from None
+    # recompute the statistics from the samples
+    for m in measurements:
+        summary = stats.summarize(m["samples"])
+        kept = [w for w in m.get("warnings", []) if isinstance(w, dict) and w.get("code") == "not_converged"]
+        m.update(summary.to_json())
+        m["warnings"] += [{k: str(w.get(k, ""))[:500] for k in ("code", "message", "advice")} for w in kept]
+    targets = list(dict.fromkeys((m["device"], m["backend"]) for m in measurements))
+    baseline = analysis.choose_baseline(targets)
+    doc["baseline"] = {"device": baseline[0], "backend": baseline[1]} if baseline else None
+    doc["comparisons"] = analysis.comparisons(measurements, baseline) if baseline else []
+    doc["warnings"] = analysis.flat_warnings(measurements)
+    return doc
+
+
+def load_results(path: str | os.PathLike[str]) -> dict[str, Any]:
+    return validate_results(read_json(path), str(path))
