@@ -59,7 +59,7 @@ def document(gpu: bool = True, cpu_train: float = 0.52, gpu_train: float = 0.30,
     trials = _trials("cpu", cpu_cold, runs, 0, 2 if gpu else 1)
     warm = [{"device": "cpu", "backend": "eager", "mode": "warm", "status": "ok", "wall": 9.0, "returncode": 0,
              "samples": [warm_cpu * j for j in JITTER[:10]], "warmup_samples": [warm_cpu * 1.2, warm_cpu * 1.05],
-             "stopped_by": "converged", "threads": 2}]
+             "stopped_by": "converged", "threads": 2, "matmul_flops_per_s": 95e9}]
     targets = [{"device": "cpu", "backend": "eager", "status": "ok", "reason": None, "key": "cpu/eager"}]
     runs_ = {"cpu/eager": {"device": "cpu", "backend": "eager", "log": _log("cpu", 1.0), "phases": trials[0]["phases"],
                            "train_loss": {str(100 * i): v for i, v in enumerate(LOSSES)}, "test_loss": 2.1869,
@@ -76,7 +76,7 @@ def document(gpu: bool = True, cpu_train: float = 0.52, gpu_train: float = 0.30,
         trials += _trials("cuda:0", gpu_cold, runs, 1, 2)
         warm.append({"device": "cuda:0", "backend": "eager", "mode": "warm", "status": "ok", "wall": 7.0, "returncode": 0,
                      "samples": [warm_gpu * j for j in JITTER[:10]], "warmup_samples": [warm_gpu * 1.5, warm_gpu],
-                     "stopped_by": "converged", "threads": 2})
+                     "stopped_by": "converged", "threads": 2, "matmul_flops_per_s": 5.1e13})
         targets.append({"device": "cuda:0", "backend": "eager", "status": "ok", "reason": None, "key": "cuda:0/eager"})
         runs_["cuda:0/eager"] = dict(runs_["cpu/eager"], device="cuda:0", log=_log("cuda:0", 1.0001),
                                      train_loss={str(100 * i): v * 1.0001 for i, v in enumerate(LOSSES)},

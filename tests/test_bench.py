@@ -85,8 +85,9 @@ def test_a_hanging_child_is_killed_at_the_timeout(tmp_path):
 def test_bench_end_to_end_on_cpu(tmp_path):
     out = tmp_path / "out"
     proc = run_cli("bench", "--devices", "cpu,cuda,mps", "--runs", "2", "--warm-runs", "3", "--warmup", "1",
-                   *TINY, "--out", str(out), "--no-report")
+                   *TINY, "--out", str(out))
     assert proc.returncode == 0, proc.stderr
+    assert (out / "report.html").exists() and (out / "report.md").exists() and (out / "report-phases.svg").exists()
     doc = load_results(out / "results.json")
     assert doc["complete"] is True and doc["interrupted"] is None
     modes = {(m["device"], m["mode"], m["phase"]) for m in doc["measurements"]}

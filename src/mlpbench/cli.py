@@ -142,6 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("a", metavar="A.json")
     compare.add_argument("b", metavar="B.json")
     compare.set_defaults(handler=cmd_compare)
+
+    report = sub.add_parser("report", help="write the self-contained report (HTML or Markdown) of a results file",
+                            description="Render a results.json as one self-contained file. The format follows the "
+                                        "output's suffix: .html (plots inline) or .md (plots as SVG files beside it).")
+    report.add_argument("results", metavar="RESULTS.json")
+    report.add_argument("-o", "--output", metavar="FILE",
+                        help="report.html or report.md; default: both, next to RESULTS.json")
+    report.add_argument("--lang", default="en", help="en (default) or ja")
+    report.set_defaults(handler=cmd_report)
     return parser
 
 
@@ -246,17 +255,42 @@ def _check_lang(lang: str) -> str:
 
 
 def write_reports(document, out, lang: str) -> list:
-    """report.html and report.md next to results.json (the report module arrives with issue 4)."""
-    try:
-        from mlpbench.report import write_report
-    except ImportError:
-        return []
+    """report.html and report.md (with its SVG plots) in ``out``."""
+    from mlpbench.report import write_report
+    from mlpbench.results import validate_results
+
+    document = validate_results(document, "results")
     paths = []
     for name in ("report.html", "report.md"):
-        path = out / name
-        write_report(document, path, lang=lang)
-        paths.append(path)
+        try:
+            paths += write_report(document, out / name, lang=lang)[:1]
+        except OSError as err:
+            raise UsageError(f"cannot write {out / name} ({err.strerror})") from None
     return paths
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mlpbench.report import write_report
+    from mlpbench.results import check_writable_file, load_results
+
+    lang = _check_lang(args.lang)
+    if args.output:
+        output = check_writable_file(args.output, "-o")
+        if output.suffix.lower() not in (".html", ".md"):
+            raise UsageError(f"-o {output}: the report format follows the suffix; use .html or .md")
+    document = load_results(args.results)
+    if args.output:
+        try:
+            paths = write_report(document, output, lang=lang)[:1]
+        except OSError as err:
+            raise UsageError(f"-o {output}: could not write it ({err.strerror})") from None
+    else:
+        paths = write_reports(document, Path(args.results).parent, lang)
+    for path in paths:
+        print(f"report: {path}")
+    return EXIT_OK
 
 
 def print_bench_tables(document) -> None:

@@ -111,3 +111,28 @@ def initialize(device: str) -> None:
     a = torch.ones(8, 8, device=device)
     (a @ a).sum()
     synchronize(device)
+
+
+def matmul_rate(device: str, repeats: int = 3) -> float:
+    """This device's float32 large-matmul rate in FLOP/s, measured (a ceiling for the workload).
+
+    2048³ on the CPU (with the current thread count), 8192³ on a GPU; one warm-up product, then
+    the median of ``repeats`` synchronised products. float32 without TF32, as the workload runs.
+    """
+    import statistics
+    import time
+
+    import torch
+
+    size = 2048 if device == "cpu" else 8192
+    a = torch.randn(size, size, device=device)
+    b = torch.randn(size, size, device=device)
+    (a @ b).sum()
+    synchronize(device)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        synchronize(device)
+        times.append(time.perf_counter() - start)
+    return 2 * size**3 / statistics.median(times)

@@ -25,19 +25,17 @@ RESULTS_SCHEMA = "mlpbench.results/1"
 MAX_FILE_BYTES = 64 * 2**20
 
 
-def write_json_atomic(path: str | os.PathLike[str], data: Any) -> None:
-    """Write JSON so that ``path`` always holds either the old or the new complete file.
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write a file so that ``path`` always holds either the old or the new complete content.
 
-    The data goes to a temporary file in the same directory, is flushed and fsync'ed, then
+    The text goes to a temporary file in the same directory, is flushed and fsync'ed, then
     renamed over the target (atomic on POSIX). A failure leaves the previous file intact.
     """
     path = Path(path)
-    text = json.dumps(data, indent=1, allow_nan=True, default=_jsonable)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-            fh.write("\n")
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -47,6 +45,10 @@ def write_json_atomic(path: str | os.PathLike[str], data: Any) -> None:
         except OSError:
             pass
         raise
+
+
+def write_json_atomic(path: str | os.PathLike[str], data: Any) -> None:
+    write_text_atomic(path, json.dumps(data, indent=1, allow_nan=True, default=_jsonable) + "\n")
 
 
 def _jsonable(value: Any) -> Any:

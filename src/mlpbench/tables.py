@@ -6,7 +6,7 @@ Markdown or HTML. Labels come through ``text`` so the report can translate them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from mlpbench import analysis
@@ -22,7 +22,7 @@ class Table:
     rows: list[list[str]]
     caption: str | None = None
     anchor: str = ""
-    notes: list[str] = field(default_factory=list)
+    text_columns: bool = False  # True: every column holds text and is left-aligned
 
 
 def _t(text: Callable[[str], str] | None) -> Callable[[str], str]:

@@ -55,6 +55,7 @@ def run_warm(
         warmup=warmup, min_runs=min_runs, max_runs=max_runs, max_time=max_time,
     )
     finals = [out[max(out)] if out else float("nan") for out in result.outputs]
+    rate = devices.matmul_rate(device)
     return {
         "schema": WARM_SCHEMA,
         "device": device,
@@ -68,5 +69,6 @@ def run_warm(
         "train_loss": {str(k): v for k, v in (result.outputs[0] if result.outputs else {}).items()},
         "final_losses": finals,
         "backend_facts": trainer.describe(),
+        "matmul_flops_per_s": rate,
         "finished": time.time(),
     }
