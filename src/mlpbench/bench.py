@@ -89,7 +89,7 @@ def workload_args(config: WorkloadConfig) -> list[str]:
     return args
 
 
-def plan_targets(device_specs: list[str], backend_names: list[str]) -> list[Target]:
+def plan_targets(device_specs: list[str], backend_names: list[str], config: WorkloadConfig | None = None) -> list[Target]:
     """Every (device, backend) pair, each either runnable or marked unavailable with the reason."""
     targets: list[Target] = []
     for spec in device_specs:
@@ -99,7 +99,7 @@ def plan_targets(device_specs: list[str], backend_names: list[str]) -> list[Targ
             continue
         device = devices.resolve(spec).name
         for name in backend_names:
-            why = backends.get(name).unavailable_reason(device)
+            why = backends.get(name).unavailable_reason(device, config)
             targets.append(Target(device, name, "unavailable" if why else "ok", why))
     return list(dict.fromkeys(targets))
 
@@ -369,7 +369,7 @@ def run_bench(settings: BenchSettings) -> tuple[dict[str, Any], str | None]:
     from mlpbench.env import collect
 
     settings.validate()
-    targets = plan_targets(settings.devices, settings.backends)
+    targets = plan_targets(settings.devices, settings.backends, settings.config)
     env = collect()
     progress = Progress(settings.quiet)
     with out_dir_lock(settings.out):

@@ -163,7 +163,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     info = backends.get(args.backend)
     runner.import_torch()
     choice = devices.resolve(args.device)
-    reason = info.unavailable_reason(choice.name)
+    reason = info.unavailable_reason(choice.name, config)
     if reason:
         raise UsageError(f"--backend {args.backend}: {reason}")
     runner.check_memory(config, choice.name)

@@ -134,7 +134,7 @@ def run_job(
     from mlpbench import workload
 
     info = backends.get(backend)
-    reason = info.unavailable_reason(device)
+    reason = info.unavailable_reason(device, config)
     if reason:
         raise backends.BackendUnavailable(reason)
     if threads is not None:

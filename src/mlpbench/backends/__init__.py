@@ -19,6 +19,7 @@ from mlpbench.errors import BackendUnavailable, UsageError
 if TYPE_CHECKING:
     import torch
 
+    from mlpbench.config import WorkloadConfig
     from mlpbench.workload import LogCallback, Problem
 
 
@@ -40,8 +41,8 @@ class Trainer:
     def compile(self) -> None:
         """One-off preparation before the first timed step."""
 
-    def train(self, on_log: "LogCallback | None" = None) -> dict[int, float]:
-        """Run ``config.steps`` updates; return {step: train loss} at the log steps.
+    def train(self, on_log: "LogCallback | None" = None, steps: int | None = None) -> dict[int, float]:
+        """Run ``steps`` updates (default ``config.steps``); return {step: train loss} at the log steps.
 
         ``on_log(step, loss)`` is called for each log step: during the loop by backends that read
         the loss as the seed does, or after it by backends that keep losses on the device.
@@ -68,17 +69,32 @@ class BackendInfo:
     device_kinds: tuple[str, ...]  # "cpu", "cuda", "mps"
     target: str  # "module:Class" of the Trainer, imported on use
     requirement: Callable[[str], str | None] | None = None  # device kind -> reason it cannot run
+    shapes: Callable[["WorkloadConfig"], str | None] | None = None  # workload -> reason it cannot run
+    precisions: tuple[str, ...] = ("fp32", "tf32", "bf16")
 
-    def unavailable_reason(self, device: str) -> str | None:
+    def unavailable_reason(self, device: str, config: "WorkloadConfig | None" = None) -> str | None:
+        """Why this backend cannot run ``config`` on ``device``, or None."""
+        from mlpbench.backends import precision
+
         kind = device.split(":")[0]
         if kind not in self.device_kinds:
             return f"backend {self.name!r} does not run on {kind} (it runs on {', '.join(self.device_kinds)})"
+        if config is not None:
+            if config.precision not in self.precisions:
+                return f"backend {self.name!r} computes in {', '.join(self.precisions)} only, not {config.precision}"
+            reason = precision.unavailable_reason(config.precision, kind)
+            if reason:
+                return reason
+            if self.shapes is not None:
+                reason = self.shapes(config)
+                if reason:
+                    return reason
         if self.requirement is not None:
             return self.requirement(kind)
         return None
 
     def create(self, problem: "Problem", device: str) -> Trainer:
-        reason = self.unavailable_reason(device)
+        reason = self.unavailable_reason(device, problem.config)
         if reason:
             raise BackendUnavailable(reason)
         module_name, cls_name = self.target.split(":")
@@ -93,6 +109,13 @@ def _requires(module: str, hint: str) -> Callable[[str], str | None]:
         return None
 
     return check
+
+
+def _two_hidden_layers(config: "WorkloadConfig") -> str | None:
+    if len(config.hidden) != 2:
+        return (f"the fused kernels are written for two hidden layers (the seed's 10→100→50→1 family), "
+                f"got --hidden {','.join(map(str, config.hidden))}")
+    return None
 
 
 def _requires_cc(kind: str) -> str | None:
@@ -139,6 +162,8 @@ _ALL = (
         ("cpu", "cuda"),
         "mlpbench.backends.fused:create_fused",
         lambda kind: _requires_cc(kind) if kind == "cpu" else _requires_triton(kind),
+        shapes=_two_hidden_layers,
+        precisions=("fp32", "tf32"),
     ),
     BackendInfo(
         "jax",

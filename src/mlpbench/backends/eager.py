@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn, optim
 
-from mlpbench.backends import Trainer
+from mlpbench.backends import Trainer, precision
 from mlpbench.workload import LogCallback, Problem, batches, build_model
 
 
@@ -41,20 +41,23 @@ class EagerTrainer(Trainer):
     def make_optimizer(self) -> optim.Optimizer:
         return optim.Adam(self.model.parameters(), lr=self.config.lr)
 
-    def train(self, on_log: LogCallback | None = None) -> dict[int, float]:
+    def train(self, on_log: LogCallback | None = None, steps: int | None = None) -> dict[int, float]:
         logged: dict[int, float] = {}
         model, loss_fn, optimizer, every = self.model, self.loss_fn, self.optimizer, self.config.log_every
-        for t in range(self.config.steps):
-            x, y = self.batch(t)
-            y_pred = model(x)
-            loss = loss_fn(y_pred, y)
-            if t % every == 0:
-                logged[t] = loss.item()  # note: a CPU-GPU sync point, as in the seed
-                if on_log:
-                    on_log(t, logged[t])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+        numerics = self.config.precision
+        with precision.matmul_mode(numerics, self.device):
+            for t in range(steps or self.config.steps):
+                x, y = self.batch(t)
+                with precision.autocast(numerics, self.device):  # a no-op in fp32, the seed's default
+                    y_pred = model(x)
+                    loss = loss_fn(y_pred, y)
+                if t % every == 0:
+                    logged[t] = loss.item()  # note: a CPU-GPU sync point, as in the seed
+                    if on_log:
+                        on_log(t, logged[t])
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
         return logged
 
     def reset(self) -> None:

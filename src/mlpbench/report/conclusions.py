@@ -31,7 +31,8 @@ def summary(facts: Facts, T: Texts) -> list[str]:
     if base is None:
         return [T("summary.nothing")]
     if not facts.gpus:
-        reasons = "; ".join(f"{u['key']}: {u['reason']}" for u in facts.unavailable) or T("summary.no_gpu_asked")
+        gpu_reasons = dict.fromkeys(u["reason"] for u in facts.unavailable if not str(u.get("device", "")).startswith("cpu"))
+        reasons = "; ".join(gpu_reasons) or T("summary.no_gpu_asked")
         text = T("summary.cpu_only", cpu=base.key, wall=format_seconds(base.cold.get("wall")), n=base.cold_n)
         if facts.per_step(base) is not None:
             text = T.sentences(text, T("summary.cpu_only_step", step=format_seconds(facts.per_step(base))))
@@ -74,7 +75,8 @@ def dominant_phases(t: TargetFacts, T: Texts) -> str | None:
              one_off=format_seconds(one_off), one_off_pct=f"{100 * one_off / total:.0f}",
              train_pct=f"{100 * t.cold.get('train', 0.0) / total:.0f}")
     if t.cold.get("setup", 0) > 0.2 * total:
-        text = T.sentences(text, T("concl.setup_note"))
+        note = "concl.setup_note_jax" if t.backend == "jax" else "concl.setup_note"
+        text = T.sentences(text, T(note))
     if t.is_gpu and t.cold.get("device_init", 0) > 0.05 * total:
         text = T.sentences(text, T("concl.device_init_note", init=format_seconds(t.cold["device_init"])))
     return text

@@ -150,6 +150,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "in recent torch versions.",
                          "セットアップが大きいのは、最近の torch ではプロセスで最初の torch.optim.Adam の生成時に "
                          "torch._dynamo が読み込まれるためです。"),
+    "concl.setup_note_jax": ("For jax, setup is mostly importing jax and placing the data on its device.",
+                             "jax のセットアップの大半は、jax の読み込みとデータのデバイスへの配置です。"),
     "concl.device_init_note": ("CUDA start-up (context and the first cuBLAS call) alone took {init}.",
                                "CUDA の初期化（コンテキストと最初の cuBLAS 呼び出し）だけで {init} かかりました。"),
     "concl.warm": ("warm", "ウォーム"),

@@ -1,0 +1,189 @@
+"""Every backend trains the same numbers: parity with eager from the same initial weights.
+
+Tolerances (issue: CPU backends): train losses at steps 0-500 within 1e-3 relative of eager, the
+final loss and the test loss within 5 %. tf32 and bf16 have their own, looser ones.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import ROOT, cli_env, requires_cuda
+from mlpbench import backends
+from mlpbench.backends.precision import PARITY
+from mlpbench.config import WorkloadConfig
+from mlpbench.errors import BackendUnavailable
+from mlpbench.workload import evaluate, make_problem
+
+HAS_JAX = importlib.util.find_spec("jax") is not None
+HAS_TRITON = importlib.util.find_spec("triton") is not None
+
+
+def train(name: str, config: WorkloadConfig, device: str = "cpu"):
+    problem = make_problem(config).to(device)
+    trainer = backends.get(name).create(problem, device)
+    if trainer.compiles:
+        trainer.compile()
+    losses = trainer.train()
+    return losses, evaluate(trainer.parameters(), problem.data).test_loss, trainer
+
+
+def assert_parity(losses, test_loss, ref_losses, ref_test, precision="fp32"):
+    early, late = PARITY[precision]
+    assert set(losses) == set(ref_losses)
+    for step, ref in ref_losses.items():
+        if step <= 500:
+            assert losses[step] == pytest.approx(ref, rel=early), step
+    last = max(ref_losses)
+    assert losses[last] == pytest.approx(ref_losses[last], rel=late)
+    assert test_loss == pytest.approx(ref_test, rel=late)
+
+
+@pytest.fixture(scope="module")
+def eager_seed():
+    losses, test_loss, _ = train("eager", WorkloadConfig())
+    return losses, test_loss
+
+
+CPU_BACKENDS = ["tuned", "fused",
+                pytest.param("jax", marks=pytest.mark.skipif(not HAS_JAX, reason="jax is not installed (mlpbench[jax])")),
+                pytest.param("compile", marks=pytest.mark.slow)]
+
+
+@pytest.mark.parametrize("name", CPU_BACKENDS)
+def test_cpu_backend_matches_eager_on_the_seed(name, eager_seed):
+    losses, test_loss, trainer = train(name, WorkloadConfig())
+    assert_parity(losses, test_loss, *eager_seed)
+    # reset() returns to the same start: a second run gives the same losses (warm trials rely on it)
+    trainer.reset()
+    again = trainer.train()
+    for step in losses:
+        assert again[step] == pytest.approx(losses[step], rel=1e-5)
+
+
+def test_fused_cpu_with_mini_batches_and_odd_widths():
+    config = WorkloadConfig(n=300, hidden=(37, 21), steps=120, batch_size=48, log_every=10)
+    ref, ref_test, _ = train("eager", config)
+    got, got_test, trainer = train("fused", config)
+    assert_parity(got, got_test, ref, ref_test)
+    facts = trainer.describe()
+    assert facts["threads"] >= 1 and facts["library"].endswith(".so")
+
+
+def test_bf16_has_its_own_tolerance():
+    config = WorkloadConfig(steps=301, precision="bf16")
+    ref, ref_test, _ = train("eager", WorkloadConfig(steps=301))
+    got, got_test, _ = train("eager", config)
+    assert_parity(got, got_test, ref, ref_test, "bf16")
+    assert got != ref  # it really computed in bf16
+
+
+def test_unsupported_combinations_say_why():
+    three = WorkloadConfig(hidden=(64, 32, 16))
+    assert "two hidden layers" in backends.get("fused").unavailable_reason("cpu", three)
+    assert "tf32 is an NVIDIA" in backends.get("eager").unavailable_reason("cpu", WorkloadConfig(precision="tf32"))
+    assert "computes in fp32, tf32 only, not bf16" in backends.get("fused").unavailable_reason(
+        "cpu", WorkloadConfig(precision="bf16"))
+    assert "does not run on cpu" in backends.get("cuda-graph").unavailable_reason("cpu")
+    with pytest.raises(BackendUnavailable, match="two hidden layers"):
+        backends.get("fused").create(make_problem(three), "cpu")
+
+
+def test_three_hidden_layers_run_on_eager():
+    losses, test_loss, _ = train("eager", WorkloadConfig(hidden=(32, 16, 8), steps=50, log_every=10))
+    assert losses[0] > losses[max(losses)]
+
+
+@pytest.mark.skipif(not HAS_TRITON, reason="triton is not installed (mlpbench[triton])")
+def test_triton_kernels_match_eager_in_the_interpreter():
+    """The CUDA kernels' arithmetic, run by Triton's interpreter on the CPU (TRITON_INTERPRET=1)."""
+    script = textwrap.dedent("""
+        import json
+        from mlpbench.backends.eager import EagerTrainer
+        from mlpbench.backends.triton_fused import TritonFusedTrainer, shape_reason
+        from mlpbench.config import WorkloadConfig
+        from mlpbench.workload import evaluate, make_problem
+        out = {}
+        for name, config in {"seed-shape": WorkloadConfig(steps=12, log_every=1),
+                             "odd": WorkloadConfig(n=90, hidden=(30, 17), steps=15, log_every=1),
+                             "batches": WorkloadConfig(n=150, hidden=(24, 12), steps=15, batch_size=40, log_every=1)}.items():
+            problem = make_problem(config)
+            ref = EagerTrainer(problem, "cpu")
+            ref_losses = ref.train()
+            for variant in ("graph", "persistent"):
+                t = TritonFusedTrainer(problem, "cpu", variant=variant)
+                t.compile()
+                got = t.train()
+                t.reset()
+                again = t.train()
+                out[f"{name}/{variant}"] = {
+                    "loss": max(abs(got[k] - ref_losses[k]) / abs(ref_losses[k]) for k in ref_losses),
+                    "params": max(float((a - b).abs().max()) for a, b in zip(ref.parameters(), t.parameters())),
+                    "repeat": max(abs(got[k] - again[k]) for k in got),
+                    "test": abs(evaluate(t.parameters(), problem.data).test_loss
+                                - evaluate(ref.parameters(), problem.data).test_loss)}
+        out["refusal"] = shape_reason(10, (512, 50), 1)
+        print(json.dumps(out))
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600,
+                          env=cli_env(TRITON_INTERPRET="1"), cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    import json
+
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert "hidden widths <= 128" in result.pop("refusal")
+    for case, diffs in result.items():
+        assert diffs["loss"] < 1e-5, case
+        assert diffs["params"] < 1e-5, case
+        assert diffs["repeat"] == 0.0, case
+        assert diffs["test"] < 1e-4, case
+
+
+# ----- on a CUDA machine (scripts/gpu-check) ---------------------------------------------------------------
+GPU_BACKENDS = ["eager", "tuned", "cuda-graph", "fused", "compile",
+                pytest.param("jax", marks=pytest.mark.skipif(not HAS_JAX, reason="jax is not installed"))]
+
+
+@requires_cuda
+@pytest.mark.gpu
+@pytest.mark.parametrize("name", GPU_BACKENDS)
+def test_gpu_backend_matches_cpu_eager(name, eager_seed):
+    losses, test_loss, trainer = train(name, WorkloadConfig(), "cuda:0")
+    assert_parity(losses, test_loss, *eager_seed)
+    trainer.reset()
+    again = trainer.train()
+    for step in losses:
+        assert again[step] == pytest.approx(losses[step], rel=1e-4)
+
+
+@requires_cuda
+@pytest.mark.gpu
+def test_gpu_fused_persistent_variant_matches(eager_seed, monkeypatch):
+    monkeypatch.setenv("MLPBENCH_FUSED_VARIANT", "persistent")
+    losses, test_loss, trainer = train("fused", WorkloadConfig(), "cuda:0")
+    assert trainer.describe()["variant"] == "persistent"
+    assert_parity(losses, test_loss, *eager_seed)
+
+
+@requires_cuda
+@pytest.mark.gpu
+@pytest.mark.parametrize("name", ["eager", "cuda-graph", "fused"])
+def test_gpu_tf32_within_its_tolerance(name, eager_seed):
+    losses, test_loss, _ = train(name, WorkloadConfig(precision="tf32"), "cuda:0")
+    assert_parity(losses, test_loss, *eager_seed, precision="tf32")
+
+
+@requires_cuda
+@pytest.mark.gpu
+def test_gpu_mini_batches_match_across_backends():
+    config = WorkloadConfig(n=2000, steps=200, batch_size=128, log_every=20)
+    ref, ref_test, _ = train("eager", config, "cuda:0")
+    for name in ("cuda-graph", "fused"):
+        got, got_test, _ = train(name, config, "cuda:0")
+        assert_parity(got, got_test, ref, ref_test)
