@@ -47,12 +47,12 @@ class KillSecondTrial(bench.ChildRunner):
         super().__init__()
         self.calls = 0
 
-    def run(self, argv, json_path, timeout):
+    def run(self, argv, json_path, timeout, trial_id=""):
         self.calls += 1
         if self.calls == 2:
             argv = [sys.executable, "-c", "import os, signal, sys; sys.stderr.write('about to die\\n'); "
                                           "sys.stderr.flush(); os.kill(os.getpid(), signal.SIGKILL)"]
-        return super().run(argv, json_path, timeout)
+        return super().run(argv, json_path, timeout, trial_id)
 
 
 def test_a_killed_child_is_recorded_as_failed_and_the_rest_complete(tmp_path):
@@ -71,8 +71,8 @@ def test_a_killed_child_is_recorded_as_failed_and_the_rest_complete(tmp_path):
 
 def test_a_hanging_child_is_killed_at_the_timeout(tmp_path):
     class Hang(bench.ChildRunner):
-        def run(self, argv, json_path, timeout):
-            return super().run([sys.executable, "-c", "import time; time.sleep(60)"], json_path, 1.0)
+        def run(self, argv, json_path, timeout, trial_id=""):
+            return super().run([sys.executable, "-c", "import time; time.sleep(60)"], json_path, 1.0, trial_id)
 
     runner = make_bench(tmp_path, 1, [bench.Target("cpu", "eager")], Hang())
     started = time.monotonic()

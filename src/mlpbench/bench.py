@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from mlpbench import analysis, backends, devices
+from mlpbench import analysis, backends, devices, faults
 from mlpbench.config import WorkloadConfig
 from mlpbench.errors import UsageError
 from mlpbench.results import RESULTS_SCHEMA, write_json_atomic
@@ -151,8 +151,9 @@ class ChildRunner:
     def __init__(self) -> None:
         self.current: subprocess.Popen[bytes] | None = None
 
-    def run(self, argv: list[str], json_path: Path, timeout: float) -> ChildResult:
+    def run(self, argv: list[str], json_path: Path, timeout: float, trial_id: str = "") -> ChildResult:
         env = dict(os.environ)
+        env[faults.TRIAL_ENV] = trial_id
         src = str(Path(__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
         with tempfile.TemporaryFile() as err_file:
@@ -260,7 +261,7 @@ class Bench:
                 *workload_args(self.settings.config), "--json", str(json_path), "--quiet", "--no-env"]
         if self.settings.threads:
             argv += ["--threads", str(self.settings.threads)]
-        child = self.children.run(argv, json_path, self.settings.trial_timeout)
+        child = self.children.run(argv, json_path, self.settings.trial_timeout, f"cold:{index}")
         trial: dict[str, Any] = {"index": index, "round": round_, "device": target.device, "backend": target.backend,
                                  "mode": "cold", "status": child.status, "wall": child.wall,
                                  "returncode": child.returncode}
@@ -285,7 +286,7 @@ class Bench:
                 "--max-time", repr(s.warm_time)]
         if s.threads:
             argv += ["--threads", str(s.threads)]
-        child = self.children.run(argv, json_path, s.trial_timeout + s.warm_time)
+        child = self.children.run(argv, json_path, s.trial_timeout + s.warm_time, f"warm:{target.key}")
         record: dict[str, Any] = {"device": target.device, "backend": target.backend, "mode": "warm",
                                   "status": child.status, "wall": child.wall, "returncode": child.returncode}
         if child.payload:

@@ -143,6 +143,33 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("b", metavar="B.json")
     compare.set_defaults(handler=cmd_compare)
 
+    sweep = sub.add_parser("sweep", help="measure every device across workload sizes; find where the GPU wins",
+                           description="Vary workload parameters (a grid when several), measure warm time per step "
+                                       "and one-off costs on every device, and find where each device overtakes "
+                                       "the CPU, with a fitted cost model.")
+    sweep.add_argument("--vary", action="append", metavar="NAME=V1,V2,...",
+                       help="n (samples), width (multiplier on the hidden widths), steps, batch; repeat for a grid "
+                            "(default: n=500,2000,8000,32000,128000)")
+    sweep.add_argument("--devices", default="cpu,cuda", help="comma-separated devices (default cpu,cuda)")
+    sweep.add_argument("--backends", default="eager", help="comma-separated backends, or 'all' (default eager)")
+    sweep.add_argument("--warm-runs", type=_integer("warm-runs"), default=5, help="warm trials per point (default 5)")
+    sweep.add_argument("--warmup", type=_integer("warmup"), default=1, help="warm-up runs per point (default 1)")
+    sweep.add_argument("--trial-steps", type=_integer("trial-steps"), default=100,
+                       help="steps per warm trial (default 100; the per-step time is what is kept)")
+    sweep.add_argument("--warm-time", type=_number("warm-time"), default=10.0, help="seconds per point before "
+                                                                                   "stopping unstable trials (default 10)")
+    sweep.add_argument("--point-timeout", type=_number("point-timeout"), default=300.0,
+                       help="seconds after which a point is recorded as timed out (default 300)")
+    sweep.add_argument("--time-limit", type=_number("time-limit"), default=None,
+                       help="seconds for the whole sweep; points not started by then are listed as skipped")
+    sweep.add_argument("--resume", action="store_true", help="keep the points already in DIR/sweep.jsonl")
+    _add_workload_options(sweep)
+    sweep.add_argument("--out", default="mlpbench-sweep", help="output directory (default ./mlpbench-sweep)")
+    sweep.add_argument("--quiet", action="store_true", help="no progress and no tables, only errors")
+    sweep.add_argument("--no-report", action="store_true", help="do not write report.html and report.md")
+    sweep.add_argument("--lang", default="en", help="report language: en or ja (default en)")
+    sweep.set_defaults(handler=cmd_sweep)
+
     report = sub.add_parser("report", help="write the self-contained report (HTML or Markdown) of a results file",
                             description="Render a results.json as one self-contained file. The format follows the "
                                         "output's suffix: .html (plots inline) or .md (plots as SVG files beside it).")
@@ -212,14 +239,11 @@ def _split(text: str, flag: str) -> list[str]:
 def cmd_bench(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from mlpbench import backends, bench, devices, runner
+    from mlpbench import backends, bench, runner
 
     config = workload_config(args)
     lang = _check_lang(args.lang)
-    device_specs = _split(args.devices, "--devices")
-    for spec in device_specs:
-        if not (spec in ("auto", "cpu", "mps") or devices._CUDA_RE.match(spec)):
-            raise UsageError(f"--devices: unknown device {spec!r}: choose from {', '.join(devices.DEVICE_CHOICES)}")
+    device_specs = _check_devices(_split(args.devices, "--devices"))
     settings = bench.BenchSettings(
         config=config, devices=device_specs, backends=backends.expand(args.backends), runs=args.runs,
         warm_runs=args.warm_runs, warmup=args.warmup, warm_time=args.warm_time, threads=args.threads,
@@ -267,6 +291,69 @@ def write_reports(document, out, lang: str) -> list:
         except OSError as err:
             raise UsageError(f"cannot write {out / name} ({err.strerror})") from None
     return paths
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mlpbench import backends, runner, sweep
+
+    config = workload_config(args)
+    lang = _check_lang(args.lang)
+    device_specs = _check_devices(_split(args.devices, "--devices"))
+    settings = sweep.SweepSettings(
+        config=config, vary=sweep.parse_vary(args.vary) if args.vary else dict(sweep.DEFAULT_VARY),
+        devices=device_specs, backends=backends.expand(args.backends), warm_runs=args.warm_runs, warmup=args.warmup,
+        trial_steps=args.trial_steps, warm_time=args.warm_time, point_timeout=args.point_timeout,
+        time_limit=args.time_limit, threads=args.threads, resume=args.resume, out=Path(args.out), quiet=args.quiet,
+    ).validate()
+    runner.import_torch()
+    document, stopped_by = sweep.run_sweep(settings)
+    if not args.quiet:
+        print_sweep_tables(document)
+    reports = [] if args.no_report or stopped_by else write_reports(document, settings.out, lang)
+    if not args.quiet:
+        print(f"\nresults: {settings.out / 'results.json'}\njournal: {settings.out / 'sweep.jsonl'}"
+              + "".join(f"\nreport:  {p}" for p in reports))
+    if stopped_by:
+        print(f"mlpbench: stopped by {stopped_by}; every finished point is in {settings.out / 'sweep.jsonl'} "
+              f"(continue with --resume)", file=sys.stderr)
+        return EXIT_SIGINT if stopped_by == "SIGINT" else EXIT_SIGTERM
+    info = document["sweep"]
+    if info["skipped"]:
+        print(f"mlpbench: --time-limit reached; skipped: {'; '.join(info['skipped'])}", file=sys.stderr)
+    if info["failed"]:
+        statuses = ", ".join(sorted({r["status"] for r in info["failed"]}))
+        print(f"mlpbench: {len(info['failed'])} point(s) did not finish ({statuses}); they are recorded with their "
+              f"status in {settings.out / 'sweep.jsonl'}", file=sys.stderr)
+    if not any(r["status"] == "ok" for r in info["table"]):
+        print("mlpbench: no point of the sweep finished", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def print_sweep_tables(document) -> None:
+    from mlpbench.console import print_table
+    from mlpbench.report.i18n import Texts
+    from mlpbench.report.sweep import findings, sections
+
+    T = Texts("en")
+    for line in findings(document, T):
+        print(line)
+    for block in sections(document, T)[0].blocks:
+        table = getattr(block, "table", None)
+        if table is not None and table.rows:
+            print()
+            print_table(table.title, table.headers, table.rows, caption=table.caption)
+
+
+def _check_devices(specs: list[str]) -> list[str]:
+    from mlpbench import devices
+
+    for spec in specs:
+        if not (spec in ("auto", "cpu", "mps") or devices._CUDA_RE.match(spec)):
+            raise UsageError(f"--devices: unknown device {spec!r}: choose from {', '.join(devices.DEVICE_CHOICES)}")
+    return specs
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -31,9 +31,12 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     The text goes to a temporary file in the same directory, is flushed and fsync'ed, then
     renamed over the target (atomic on POSIX). A failure leaves the previous file intact.
     """
+    from mlpbench import faults
+
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        faults.on_write()
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
@@ -180,6 +183,7 @@ def validate_results(doc: Any, source: str = "results file") -> dict[str, Any]:
             _expect(isinstance(run.get("log", []), list), f"runs.{key[:40]}.log", "expected a list of lines")
             for line in run.get("log", []):
                 _text(line, f"runs.{key[:40]}.log")
+        _validate_sweep(doc.get("sweep"))
     except _Invalid as err:
         raise UsageError(f"{source}: invalid ({err})") from None
     # recompute the statistics from the samples
@@ -188,12 +192,51 @@ def validate_results(doc: Any, source: str = "results file") -> dict[str, Any]:
         kept = [w for w in m.get("warnings", []) if isinstance(w, dict) and w.get("code") == "not_converged"]
         m.update(summary.to_json())
         m["warnings"] += [{k: str(w.get(k, ""))[:500] for k in ("code", "message", "advice")} for w in kept]
-    targets = list(dict.fromkeys((m["device"], m["backend"]) for m in measurements))
+    trials = [m for m in measurements if m["mode"] in ("cold", "warm")]
+    targets = list(dict.fromkeys((m["device"], m["backend"]) for m in trials))
     baseline = analysis.choose_baseline(targets)
     doc["baseline"] = {"device": baseline[0], "backend": baseline[1]} if baseline else None
-    doc["comparisons"] = analysis.comparisons(measurements, baseline) if baseline else []
-    doc["warnings"] = analysis.flat_warnings(measurements)
+    doc["comparisons"] = analysis.comparisons(trials, baseline) if baseline else []
+    doc["warnings"] = analysis.flat_warnings(trials)
     return doc
+
+
+def _validate_sweep(sweep: Any) -> None:
+    if sweep is None:
+        return
+    _expect(isinstance(sweep, dict), "sweep", "expected an object")
+    _text(sweep.get("parameter"), "sweep.parameter")
+    _text(sweep.get("baseline"), "sweep.baseline", optional=True)
+    table = sweep.get("table")
+    _expect(isinstance(table, list) and len(table) <= 100_000, "sweep.table", "expected a list")
+    for i, row in enumerate(table):
+        where = f"sweep.table[{i}]"
+        _expect(isinstance(row, dict), where, "expected an object")
+        _text(row.get("target"), f"{where}.target")
+        _text(row.get("status"), f"{where}.status")
+        point = row.get("point")
+        _expect(isinstance(point, dict) and all(isinstance(k, str) and finite_number(v) for k, v in point.items()),
+                f"{where}.point", "expected parameter names and numbers")
+        _expect(finite_number(row.get("flops_per_step")), f"{where}.flops_per_step", "expected a number")
+        if row["status"] == "ok":
+            for name in ("per_step", "achieved"):
+                _expect(finite_number(row.get(name)) and row[name] > 0, f"{where}.{name}", "expected a positive number")
+            _expect(row.get("end_to_end") is None or finite_number(row["end_to_end"]), f"{where}.end_to_end",
+                    "expected a number")
+    _expect(isinstance(sweep.get("models", {}), dict), "sweep.models", "expected an object")
+    for k, model in sweep.get("models", {}).items():
+        _expect(isinstance(model, dict) and all(finite_number(model.get(f)) or model.get(f) == math.inf
+                                                for f in ("overhead_s", "flops_per_s", "r2", "max_rel_error")),
+                f"sweep.models.{str(k)[:40]}", "expected overhead_s, flops_per_s, r2, max_rel_error")
+    _expect(isinstance(sweep.get("crossovers", []), list), "sweep.crossovers", "expected a list")
+    for i, c in enumerate(sweep.get("crossovers", [])):
+        _expect(isinstance(c, dict), f"sweep.crossovers[{i}]", "expected an object")
+        for name in ("value", "predicted", "low", "high"):
+            _expect(c.get(name) is None or finite_number(c[name]), f"sweep.crossovers[{i}].{name}", "expected a number")
+        for point in c.get("points", []) or []:
+            _expect(isinstance(point, dict) and finite_number(point.get("value"))
+                    and (point.get("steps") is None or finite_number(point["steps"])),
+                    f"sweep.crossovers[{i}].points", "expected value and steps numbers")
 
 
 def load_results(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from mlpbench import backends, devices, timing
+from mlpbench import backends, devices, faults, timing
 from mlpbench.config import WorkloadConfig
 from mlpbench.errors import UsageError
 
@@ -165,6 +165,7 @@ def run_job(
         with timer.phase("compile"):
             trainer.compile()
     say(workload.training_banner(config))
+    faults.inject(device)
     with timer.phase("train"):
         train_loss = trainer.train(lambda step, loss: say(workload.step_line(step, loss)))
     say(workload.TRAINING_COMPLETE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from mlpbench import backends, devices
+from mlpbench import backends, devices, faults
 from mlpbench.config import WorkloadConfig
 from mlpbench.measure import measure_repeated
 from mlpbench.timing import SyncClock
@@ -50,6 +50,7 @@ def run_warm(
     trainer = timed("setup", lambda: backends.get(backend).create(problem, device))
     if trainer.compiles:
         timed("compile", trainer.compile)
+    faults.inject(device)
     result = measure_repeated(
         trainer.train, trainer.reset, clock,
         warmup=warmup, min_runs=min_runs, max_runs=max_runs, max_time=max_time,

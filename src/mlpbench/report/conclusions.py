@@ -128,13 +128,8 @@ def what_would_change(facts: Facts, doc: dict[str, Any], T: Texts) -> list[str]:
     out = []
     if not facts.gpus:
         out.append(T("change.need_gpu"))
-    sweep = doc.get("sweep")
-    if sweep and sweep.get("crossovers"):
-        for c in sweep["crossovers"]:
-            out.append(T("change.crossover_found" if c.get("value") is not None else "change.crossover_none",
-                         device=c.get("device", "?"), param=c.get("parameter", "?"), kind=T(f"kind.{c.get('kind', 'steady')}"),
-                         value=f"{c['value']:,.0f}" if c.get("value") is not None else "",
-                         low=str(c.get("low", "")), high=str(c.get("high", ""))))
+    if doc.get("sweep"):
+        out.append(T("change.see_sweep"))
     else:
         out.append(T("change.sizes"))
     backends = sorted({t.backend for t in facts.targets})

@@ -31,14 +31,21 @@ def build(doc: dict[str, Any], lang: str = "en", sweep_sections=None) -> Report:
         hardware += ", " + ", ".join(str(g.get("name")) for g in env["gpus"])
     subtitle = T("subtitle", host=env.get("hostname", "?"), hardware=hardware, date=env.get("date", "?"),
                  version=env.get("mlpbench", "?"), commit=env.get("git_commit") or "?")
+    if doc.get("kind") == "sweep" and doc.get("sweep"):
+        from mlpbench.report.sweep import findings
+
+        summary = [T("summary.sweep", parameter=doc["sweep"].get("parameter", "?")), *findings(doc, T)]
+    else:
+        summary = conclusions.summary(facts, T)
     sections = [
-        Section(T("sec.summary"), "summary", [Paragraph(s, emphasis=True) for s in conclusions.summary(facts, T)]),
+        Section(T("sec.summary"), "summary", [Paragraph(s, emphasis=True) for s in summary]),
         requests_section(T),
         config_section(doc, T),
         logs_section(doc, T),
         env_section(env, T),
-        results_section(doc, T),
     ]
+    if any(m["mode"] in ("cold", "warm") for m in doc.get("measurements", [])) or not doc.get("sweep"):
+        sections.append(results_section(doc, T))
     if sweep_sections:
         sections += sweep_sections(doc, T)
     sections += [

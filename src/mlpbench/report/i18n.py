@@ -196,12 +196,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "mlpbench sweep measures where it starts to win (this report holds no sweep).",
                      "データを増やしたり層を広げたりすると、演算の回数を増やさずに演算量だけが増えるため GPU に有利になります。"
                      "mlpbench sweep でどこから GPU が勝つかを測れます（このレポートにスイープは含まれません）。"),
-    "change.crossover_found": ("{device} overtakes the CPU ({kind}) from {param} ≈ {value}.",
-                               "{device} は {param} ≈ {value} から CPU を上回ります（{kind}）。"),
-    "change.crossover_none": ("{device} does not cross the CPU ({kind}) between {param} = {low} and {high}.",
-                              "{device} は {param} = {low} から {high} の範囲では CPU と交差しません（{kind}）。"),
+    "change.see_sweep": ("The sweep section shows where the answer changes with the size of the workload.",
+                         "ワークロードの大きさによって結論がどこで変わるかは、スイープの節に示しています。"),
     "kind.steady": ("steady state, per step", "定常状態・1 ステップあたり"),
     "kind.end_to_end": ("end to end, start-up included", "起動を含む全体"),
+    "kind.break_even": ("break-even", "損益分岐"),
     "change.backend": ("A better backend changes the answer too: {best} needs {step} per step, {factor} faster than {eager}.",
                        "バックエンドを変えても結論は変わります：{best} は 1 ステップ {step} で、{eager} より {factor} 速くなります。"),
     "change.backends_hint": ("Only the seed's eager loop was measured; mlpbench bench --backends all shows how fast each "
@@ -209,7 +208,61 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "測定したのは元の eager ループのみです。mlpbench bench --backends all で各デバイスの限界速度がわかります。"),
     "warn.none": ("No warnings: the trials were stable.", "注意事項はありません。試行は安定していました。"),
     "warn.line": ("{target} ({mode}; {phases}): {message}. Advice: {advice}.", "{target}（{mode}、{phases}）：{message}。対処法：{advice}。"),
-    "sweep.none": ("", ""),
+    "sweep.intro": ("Swept {parameter} over {values} ({what}); at each point every target ran warm trials of "
+                    "{trial_steps} steps, and the one-off costs were measured once per target, so the end-to-end time "
+                    "of the configured {steps} steps can be derived.",
+                    "{parameter} を {values} の範囲で変化させました（{what}）。各点で各対象について {trial_steps} ステップの"
+                    "ウォーム試行を行い、一度きりのコストは対象ごとに 1 回測定したので、設定どおり {steps} ステップを"
+                    "実行した場合の全体の時間も求められます。"),
+    "sweep.no_gpu": ("No GPU was measured in this sweep, so it cannot show a crossover: a crossover needs a GPU "
+                     "(scripts/gpu-check runs a bounded sweep on one).",
+                     "このスイープでは GPU を測定していないため、交差点は示せません。交差点を求めるには GPU が必要です"
+                     "（scripts/gpu-check が GPU 上で範囲を限定したスイープを実行します）。"),
+    "sweep.steady_inside": ("Per step, {device} overtakes {baseline} from {parameter} ≈ {value} (between the measured "
+                            "points {low} and {high}{context}).",
+                            "1 ステップあたりでは、{device} は {parameter} ≈ {value} から {baseline} を上回ります"
+                            "（測定点 {low} と {high} の間{context}）。"),
+    "sweep.e2e_inside": ("For the whole job of {steps} steps, start-up included, {device} wins from {parameter} ≈ "
+                         "{value}{context}.",
+                         "起動を含む {steps} ステップのジョブ全体では、{device} は {parameter} ≈ {value} から勝ちます{context}。"),
+    "sweep.at_point": ("{device} and {baseline} take equally long at {parameter} = {value}{context} ({kind}).",
+                       "{parameter} = {value} で {device} と {baseline} の時間が等しくなります{context}（{kind}）。"),
+    "sweep.never_gpu": ("{device} is slower than {baseline} at every measured {parameter} ({low}–{high}{context}; {kind}): "
+                        "no crossover inside the swept range.",
+                        "{device} は測定したすべての {parameter}（{low}–{high}{context}、{kind}）で {baseline} より遅く、"
+                        "範囲内に交差点はありません。"),
+    "sweep.always_gpu": ("{device} is faster than {baseline} at every measured {parameter} ({low}–{high}{context}; {kind}): "
+                         "the crossover lies below the swept range.",
+                         "{device} は測定したすべての {parameter}（{low}–{high}{context}、{kind}）で {baseline} より速く、"
+                         "交差点は範囲より下にあります。"),
+    "sweep.predicted": ("The fitted cost models predict the per-step crossover at {parameter} ≈ {value}.",
+                        "当てはめたコストモデルによる 1 ステップあたりの交差点の予測は {parameter} ≈ {value} です。"),
+    "sweep.predicted_none": ("The fitted cost models predict no per-step crossover near the swept range.",
+                             "当てはめたコストモデルでは、範囲付近に 1 ステップあたりの交差点はありません。"),
+    "sweep.repay": ("At {parameter} = {value}, {device} needs ≥ {steps} steps to repay its extra one-off costs{context}.",
+                    "{parameter} = {value} では、{device} が余分な一度きりのコストを回収するには {steps} ステップ以上"
+                    "必要です{context}。"),
+    "sweep.repay_never": ("At {parameter} = {value}, {device}'s steps are not cheaper, so no run length repays its "
+                          "start-up{context}.",
+                          "{parameter} = {value} では {device} の 1 ステップが安くならないため、どれだけ長く学習しても"
+                          "起動コストは回収できません{context}。"),
+    "sweep.failed": ("Points that did not finish:", "完了しなかった点："),
+    "sweep.skipped": ("Skipped when --time-limit ran out: {items}.", "--time-limit に達したため省略：{items}。"),
+    "sweep.table": ("Time per step at each point (warm median [95 % CI])", "各点の 1 ステップあたりの時間（ウォームの中央値 [95 % 信頼区間]）"),
+    "sweep.models": ("Cost model per target: time per step ≈ overhead + FLOPs / throughput (least squares)",
+                     "対象ごとのコストモデル：1 ステップの時間 ≈ オーバーヘッド + 演算量 / スループット（最小二乗法）"),
+    "sweep.col.point": ("point", "点"), "sweep.col.per_step": ("per step", "1 ステップ"),
+    "sweep.col.end_to_end": ("whole job", "ジョブ全体"), "sweep.col.status": ("status", "状態"),
+    "sweep.col.overhead": ("overhead per step", "1 ステップのオーバーヘッド"),
+    "sweep.col.throughput": ("throughput", "スループット"), "sweep.col.r2": ("R²", "R²"),
+    "sweep.col.error": ("max error", "最大誤差"),
+    "plot.sweep_time": ("Time per step against {parameter} (log-log); lines: fitted cost models",
+                        "{parameter} に対する 1 ステップの時間（両対数）。線は当てはめたコストモデル"),
+    "plot.sweep_speedup": ("Speed-up over {baseline} against {parameter}; the dashed line is parity, the marks are the "
+                           "crossovers", "{parameter} に対する {baseline} からの速度向上。破線は同等、印は交差点"),
+    "plot.per_step": ("time per step (s)", "1 ステップの時間（秒）"),
+    "plot.speedup": ("speed-up (×)", "速度向上（倍）"),
+    "summary.sweep": ("This file holds a sweep over {parameter}; its findings:", "このファイルは {parameter} のスイープ結果です。結果："),
 }
 
 # Table labels produced by mlpbench.tables, translated when the report is in Japanese.
@@ -223,6 +276,8 @@ LABELS_JA: dict[str, str] = {
     "train loop": "学習ループ", "per step": "1 ステップ", "achieved": "達成性能", "stopped by": "停止理由",
     "figure": "指標", "time ratio": "時間比", "speed-up": "速度向上", "verdict": "判定",
     "faster": "速い", "slower": "遅い", "not significant": "有意差なし",
+    "samples (train + test)": "サンプル数（学習 + テスト）", "multiplier on every hidden width": "隠れ層の幅の倍率",
+    "optimizer updates": "更新回数", "rows per update (mini-batches)": "1 回の更新の行数（ミニバッチ）",
     "converged": "収束", "time": "時間上限", "max_runs": "回数上限", "cold": "コールド", "warm": "ウォーム",
     "failed ": "失敗", "timeout": "タイムアウト", "diverged": "発散",
     "time ratio = candidate median / baseline median; test: Mann-Whitney U, two-sided":

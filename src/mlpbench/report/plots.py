@@ -164,3 +164,91 @@ def losses(doc: dict[str, Any], T: Texts) -> str | None:
 
 def _targets(doc: dict[str, Any]) -> list[tuple[str, str]]:
     return list(dict.fromkeys((m["device"], m["backend"]) for m in doc.get("measurements", []) if m["mode"] in ("cold", "warm")))
+
+
+def _sweep_series(doc: dict[str, Any]) -> dict[str, list[tuple[float, float, dict]]]:
+    sweep = doc["sweep"]
+    parameter = sweep["parameter"]
+    series: dict[str, list[tuple[float, float, dict]]] = {}
+    for row in sweep.get("table", []):
+        if row["status"] == "ok":
+            series.setdefault(row["target"], []).append((row["point"][parameter], row["per_step"], row["point"]))
+    return {k: sorted(v, key=lambda p: p[0]) for k, v in series.items()}
+
+
+def sweep_time(doc: dict[str, Any], T: Texts) -> str | None:
+    from mlpbench.config import WorkloadConfig
+    from mlpbench.crossover import CostModel
+    from mlpbench.sweep import apply
+
+    series = _sweep_series(doc)
+    if not series:
+        return None
+    plt = _pyplot()
+    sweep = doc["sweep"]
+    parameter = sweep["parameter"]
+    colour = colours([tuple(k.rsplit("/", 1)) for k in series])
+    base = WorkloadConfig.from_dict(doc["config"])
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    markers = "osD^v<>"
+    for i, (target, points) in enumerate(series.items()):
+        groups: dict[str, list] = {}
+        for x, y, point in points:
+            rest = ",".join(f"{k}={v:g}" for k, v in point.items() if k != parameter)
+            groups.setdefault(rest, []).append((x, y, point))
+        for j, (rest, pts) in enumerate(groups.items()):
+            xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+            name = target + (f" ({rest})" if rest else "")
+            ax.plot(xs, ys, markers[j % len(markers)], color=colour[target], label=name, markersize=5)
+            model = sweep.get("models", {}).get(target)
+            if model and len(xs) > 1:
+                grid = [xs[0] * (xs[-1] / xs[0]) ** (k / 60) for k in range(61)]
+                fixed = {k: v for k, v in pts[0][2].items() if k != parameter}
+                cm = CostModel(**model)
+                ax.plot(grid, [cm.predict(apply(base, {**fixed, parameter: g}).train_flops_per_step()) for g in grid],
+                        "-", color=colour[target], alpha=0.6, linewidth=1)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(parameter)
+    ax.set_ylabel(T("plot.per_step"))
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7, frameon=False)
+    return to_svg(fig)
+
+
+def sweep_speedup(doc: dict[str, Any], T: Texts) -> str | None:
+    sweep = doc["sweep"]
+    baseline = sweep.get("baseline")
+    series = _sweep_series(doc)
+    if not baseline or baseline not in series or len(series) < 2:
+        return None
+    parameter = sweep["parameter"]
+    plt = _pyplot()
+    colour = colours([tuple(k.rsplit("/", 1)) for k in series])
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    reference = {(x, tuple(sorted(p.items()))): y for x, y, p in series[baseline]}
+    for target, points in series.items():
+        if target == baseline:
+            continue
+        xs, ys = [], []
+        for x, y, p in points:
+            ref = reference.get((x, tuple(sorted(p.items()))))
+            if ref:
+                xs.append(x)
+                ys.append(ref / y)
+        if xs:
+            ax.plot(xs, ys, "o-", color=colour[target], label=target, markersize=5)
+    for c in sweep.get("crossovers", []):
+        if c.get("value") and c["kind"] in ("steady", "end_to_end"):
+            ax.axvline(c["value"], color=colour.get(c["device"], "black"), linestyle=":" if c["kind"] == "steady" else "--",
+                       linewidth=1)
+            ax.annotate(f"{c['kind']}: {c['value']:,.0f}", (c["value"], 1), textcoords="offset points",
+                        xytext=(4, 6 if c["kind"] == "steady" else -14), fontsize=7)
+    ax.axhline(1.0, color="grey", linestyle="--", linewidth=1)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(parameter)
+    ax.set_ylabel(T("plot.speedup"))
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7, frameon=False)
+    return to_svg(fig)
