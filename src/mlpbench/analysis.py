@@ -112,11 +112,36 @@ def flat_warnings(measurements: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def choose_baseline(targets: list[tuple[str, str]]) -> tuple[str, str] | None:
-    """The CPU running the seed's loop when it was measured, else the first target."""
-    for device, backend in targets:
-        if device == "cpu" and backend == "eager":
-            return device, backend
+    """The CPU running the seed's loop when it was measured (or its one-rank DDP run), else the first."""
+    for wanted in ("eager", "ddp1"):
+        for device, backend in targets:
+            if device == "cpu" and backend == wanted:
+                return device, backend
     return targets[0] if targets else None
+
+
+def scaling(measurements: list[dict[str, Any]], runs: dict[str, Any]) -> list[dict[str, Any]]:
+    """Data-parallel targets (backend "ddpN") against one rank: speed-up and parallel efficiency."""
+    from mlpbench.bench import ddp_size
+
+    rows = []
+    for device in dict.fromkeys(m["device"] for m in measurements if ddp_size(m["backend"])):
+        def loop_time(backend: str) -> tuple[float | None, str]:
+            warm = find({"measurements": measurements}, device, backend, "warm", "train")
+            cold = find({"measurements": measurements}, device, backend, "cold", "train")
+            return (warm["median"], "warm") if warm else ((cold["median"], "cold") if cold else (None, ""))
+
+        base, _ = loop_time("ddp1")
+        sizes = sorted({ddp_size(m["backend"]) for m in measurements if m["device"] == device and ddp_size(m["backend"])})
+        for n in sizes:
+            t, mode = loop_time(f"ddp{n}")
+            if t is None or base is None:
+                continue
+            run = runs.get(key(device, f"ddp{n}"), {})
+            rows.append({"device": device, "nproc": n, "train_s": t, "mode": mode, "speedup": base / t,
+                         "efficiency": base / t / n, "allreduce_share": run.get("allreduce_share"),
+                         "process_group_backend": run.get("process_group_backend")})
+    return rows
 
 
 def derive(document: dict[str, Any]) -> dict[str, Any]:
@@ -128,6 +153,7 @@ def derive(document: dict[str, Any]) -> dict[str, Any]:
     document["baseline"] = {"device": baseline[0], "backend": baseline[1]} if baseline else None
     document["comparisons"] = comparisons(measurements, baseline) if baseline else []
     document["warnings"] = flat_warnings(measurements)
+    document["scaling"] = scaling(measurements, document.get("runs", {}))
     return document
 
 

@@ -34,6 +34,10 @@ from mlpbench.results import RESULTS_SCHEMA, write_json_atomic
 from mlpbench.timing import SPAWN_ENV
 
 STDERR_TAIL_CHARS = 2000
+DDP_FACTS = ("world_size", "process_group_backend", "allreduce_share", "step_with_allreduce_s",
+             "step_without_allreduce_s", "per_rank_phases")
+WARM_FIELDS = ("threads", "samples", "warmup_samples", "stopped_by", "converged", "one_off", "train_loss",
+               "final_losses", "backend_facts", "matmul_flops_per_s", *DDP_FACTS)
 
 
 class Terminated(BaseException):
@@ -66,6 +70,13 @@ class BenchSettings:
     trial_timeout: float = 600.0
     out: Path = Path("mlpbench-out")
     quiet: bool = False
+    nproc: int | None = None  # data-parallel: compare 1 and nproc ranks (torchrun) instead of backends
+    nnodes: int | None = None
+    rdzv_endpoint: str | None = None
+
+    @property
+    def launch(self) -> Launch:
+        return Launch(self.threads, self.nnodes, self.rdzv_endpoint)
 
     def validate(self) -> "BenchSettings":
         if self.runs < 0 or self.warm_runs < 0 or self.warmup < 0:
@@ -76,6 +87,12 @@ class BenchSettings:
             raise UsageError("--devices needs at least one device")
         if not (self.trial_timeout > 0 and self.warm_time > 0):
             raise UsageError("--trial-timeout and --warm-time must be positive")
+        if self.nproc is not None and self.nproc < 1:
+            raise UsageError(f"--nproc must be at least 1, got {self.nproc}")
+        if (self.nnodes is None) != (self.rdzv_endpoint is None):
+            raise UsageError("--nnodes and --rdzv-endpoint go together (several machines need a rendezvous point)")
+        if self.nnodes is not None and (self.nproc is None or self.nnodes < 1):
+            raise UsageError("--nnodes needs --nproc (ranks per node) and must be at least 1")
         return self
 
 
@@ -87,6 +104,63 @@ def workload_args(config: WorkloadConfig) -> list[str]:
     if config.batch_size is not None:
         args += ["--batch-size", str(config.batch_size)]
     return args
+
+
+def ddp_size(backend: str) -> int | None:
+    """The rank count of a data-parallel target ("ddp2" -> 2), or None for an ordinary backend."""
+    return int(backend[3:]) if backend.startswith("ddp") and backend[3:].isdigit() else None
+
+
+@dataclass(frozen=True)
+class Launch:
+    """How trial processes start: CPU threads and, for data-parallel targets, torchrun's options."""
+
+    threads: int | None = None
+    nnodes: int | None = None
+    rdzv_endpoint: str | None = None
+
+    def argv(self, target: Target, config: WorkloadConfig, json_path: Path, warm: dict[str, Any] | None = None) -> list[str]:
+        """The command of a cold trial (``warm`` None: the whole job once) or of a warm-trial set."""
+        nproc = ddp_size(target.backend)
+        if nproc is not None:
+            from mlpbench.distributed import Spec
+
+            spec_path = json_path.with_suffix(".spec.json")
+            Spec(str(json_path), target.device.split(":")[0], config.to_dict(), warm["min_runs"] if warm else 0,
+                 warm["warmup"] if warm else 0, threads=self.threads).write(spec_path)
+            rendezvous = (["--standalone"] if self.nnodes is None else
+                          ["--nnodes", str(self.nnodes), "--rdzv-backend", "c10d", "--rdzv-endpoint", str(self.rdzv_endpoint)])
+            return [sys.executable, "-m", "torch.distributed.run", *rendezvous, "--nproc-per-node", str(nproc),
+                    "-m", "mlpbench.distributed", str(spec_path)]
+        if warm is None:
+            argv = [sys.executable, "-m", "mlpbench", "run", "--device", target.device, "--backend", target.backend,
+                    *workload_args(config), "--json", str(json_path), "--quiet", "--no-env"]
+        else:
+            argv = [sys.executable, "-m", "mlpbench", "_warm", "--device", target.device, "--backend", target.backend,
+                    *workload_args(config), "--json", str(json_path), "--warmup", str(warm["warmup"]),
+                    "--min-runs", str(warm["min_runs"]), "--max-runs", str(warm["max_runs"]),
+                    "--max-time", repr(warm["max_time"])]
+        if self.threads:
+            argv += ["--threads", str(self.threads)]
+        return argv
+
+
+def plan_ddp_targets(device_specs: list[str], nproc: int, nnodes: int | None) -> list[Target]:
+    """Data-parallel targets: one process and ``nproc`` processes per node, for each device."""
+    import torch
+
+    targets = []
+    for spec in device_specs:
+        reason = devices.availability(spec)
+        kind = spec.split(":")[0] if spec != "auto" else ("cuda" if reason is None and torch.cuda.is_available() else "cpu")
+        for n in sorted({1, nproc}):
+            why = reason
+            if why is None and kind == "cuda" and torch.cuda.device_count() < n:
+                why = f"{n} ranks on one node need {n} GPUs; this machine has {torch.cuda.device_count()}"
+            if why is None and kind == "mps":
+                why = "torch.distributed has no MPS backend; use cpu or cuda"
+            targets.append(Target(kind, f"ddp{n}", "unavailable" if why else "ok", why))
+    return targets
 
 
 def plan_targets(device_specs: list[str], backend_names: list[str], config: WorkloadConfig | None = None) -> list[Target]:
@@ -194,6 +268,21 @@ class ChildRunner:
             proc.wait()
 
 
+def failure_summary(child: ChildResult) -> str:
+    """One line on why a trial's process failed, naming the rank for data-parallel jobs."""
+    from mlpbench.distributed import describe_failure
+
+    if child.status == "timeout":
+        return "killed at the trial timeout"
+    rank = describe_failure(child.stderr_tail)
+    if rank:
+        return rank
+    lines = [line for line in child.stderr_tail.splitlines() if line.strip()]
+    if child.returncode is not None and child.returncode < 0:
+        return f"killed by signal {signal.Signals(-child.returncode).name}"
+    return lines[-1][:300] if lines else f"exit status {child.returncode}"
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -220,6 +309,7 @@ class Bench:
             "config": settings.config.to_dict(),
             "settings": {
                 "devices": settings.devices, "backends": settings.backends, "runs": settings.runs,
+                "nproc": settings.nproc, "nnodes": settings.nnodes,
                 "warm_runs": settings.warm_runs, "warmup": settings.warmup, "warm_time": settings.warm_time,
                 "threads": settings.threads, "trial_timeout": settings.trial_timeout,
                 "order": "interleaved",
@@ -257,10 +347,7 @@ class Bench:
 
     def cold_trial(self, index: int, round_: int, target: Target, scratch: Path) -> dict[str, Any]:
         json_path = scratch / f"cold-{index}.json"
-        argv = [sys.executable, "-m", "mlpbench", "run", "--device", target.device, "--backend", target.backend,
-                *workload_args(self.settings.config), "--json", str(json_path), "--quiet", "--no-env"]
-        if self.settings.threads:
-            argv += ["--threads", str(self.settings.threads)]
+        argv = self.settings.launch.argv(target, self.settings.config, json_path)
         child = self.children.run(argv, json_path, self.settings.trial_timeout, f"cold:{index}")
         trial: dict[str, Any] = {"index": index, "round": round_, "device": target.device, "backend": target.backend,
                                  "mode": "cold", "status": child.status, "wall": child.wall,
@@ -272,27 +359,28 @@ class Bench:
             if target.key not in self.document["runs"] and child.status == "ok":
                 self.document["runs"][target.key] = {k: child.payload[k] for k in (
                     "device", "backend", "threads", "phases", "seed_time", "per_step_s", "train_flops",
-                    "train_flops_per_s", "train_loss", "test_loss", "predictions", "log", "backend_facts")}
+                    "train_flops_per_s", "train_loss", "test_loss", "predictions", "log", "backend_facts")
+                    if k in child.payload} | {k: child.payload[k] for k in DDP_FACTS if k in child.payload}
+                self.document["runs"][target.key].update(device=target.device, backend=target.backend)
         if child.status != "ok":
             trial["stderr_tail"] = child.stderr_tail
+            trial["error"] = failure_summary(child)
         return trial
 
     def warm_trials(self, target: Target, scratch: Path) -> dict[str, Any]:
         json_path = scratch / f"warm-{target.key.replace('/', '_').replace(':', '')}.json"
         s = self.settings
-        argv = [sys.executable, "-m", "mlpbench", "_warm", "--device", target.device, "--backend", target.backend,
-                *workload_args(s.config), "--json", str(json_path), "--warmup", str(s.warmup),
-                "--min-runs", str(s.warm_runs), "--max-runs", str(max(s.max_warm_runs, s.warm_runs)),
-                "--max-time", repr(s.warm_time)]
-        if s.threads:
-            argv += ["--threads", str(s.threads)]
+        argv = s.launch.argv(target, s.config, json_path, warm={"warmup": s.warmup, "min_runs": s.warm_runs,
+                                                               "max_runs": max(s.max_warm_runs, s.warm_runs),
+                                                               "max_time": s.warm_time})
         child = self.children.run(argv, json_path, s.trial_timeout + s.warm_time, f"warm:{target.key}")
         record: dict[str, Any] = {"device": target.device, "backend": target.backend, "mode": "warm",
                                   "status": child.status, "wall": child.wall, "returncode": child.returncode}
         if child.payload:
-            record.update({k: v for k, v in child.payload.items() if k not in ("schema", "device", "backend")})
+            record.update({k: v for k, v in child.payload.items() if k in WARM_FIELDS})
         else:
             record["stderr_tail"] = child.stderr_tail
+            record["error"] = failure_summary(child)
         return record
 
     # ----- bookkeeping ---------------------------------------------------------------------------
@@ -370,7 +458,10 @@ def run_bench(settings: BenchSettings) -> tuple[dict[str, Any], str | None]:
     from mlpbench.env import collect
 
     settings.validate()
-    targets = plan_targets(settings.devices, settings.backends, settings.config)
+    if settings.nproc is not None:
+        targets = plan_ddp_targets(settings.devices, settings.nproc, settings.nnodes)
+    else:
+        targets = plan_targets(settings.devices, settings.backends, settings.config)
     env = collect()
     progress = Progress(settings.quiet)
     with out_dir_lock(settings.out):

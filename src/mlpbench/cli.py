@@ -116,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--warmup", type=_integer("warmup"), default=2, help="warm-up runs before warm trials (default 2)")
     bench.add_argument("--warm-time", type=_number("warm-time"), default=20.0,
                        help="stop warm trials after this many seconds even if not yet stable (default 20)")
+    bench.add_argument("--nproc", type=_integer("nproc"), default=None, metavar="N",
+                       help="data-parallel: run the eager loop under DistributedDataParallel with 1 and N ranks per "
+                            "node (torchrun; gloo on cpu, nccl on cuda) and report scaling")
+    bench.add_argument("--nnodes", type=_integer("nnodes"), default=None, help="with --nproc: machines in the job "
+                                                                             "(run the same command on each)")
+    bench.add_argument("--rdzv-endpoint", default=None, metavar="HOST:PORT",
+                       help="with --nnodes: torchrun's rendezvous point (a host all nodes reach)")
     bench.add_argument("--trial-timeout", type=_number("trial-timeout"), default=600.0,
                        help="seconds after which a trial's process is killed and recorded as failed (default 600)")
     _add_workload_options(bench)
@@ -148,7 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
                                        "and one-off costs on every device, and find where each device overtakes "
                                        "the CPU, with a fitted cost model.")
     sweep.add_argument("--vary", action="append", metavar="NAME=V1,V2,...",
-                       help="n (samples), width (multiplier on the hidden widths), steps, batch; repeat for a grid "
+                       help="n (samples), width (multiplier on the hidden widths), steps, batch, nproc (data-parallel "
+                            "ranks); repeat for a grid "
                             "(default: n=500,2000,8000,32000,128000)")
     sweep.add_argument("--devices", default="cpu,cuda", help="comma-separated devices (default cpu,cuda)")
     sweep.add_argument("--backends", default="eager", help="comma-separated backends, or 'all' (default eager)")
@@ -244,10 +252,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     config = workload_config(args)
     lang = _check_lang(args.lang)
     device_specs = _check_devices(_split(args.devices, "--devices"))
+    if args.nproc is not None and args.backends != "eager":
+        raise UsageError("--nproc runs the seed's eager loop under DistributedDataParallel; it does not take --backends")
     settings = bench.BenchSettings(
         config=config, devices=device_specs, backends=backends.expand(args.backends), runs=args.runs,
         warm_runs=args.warm_runs, warmup=args.warmup, warm_time=args.warm_time, threads=args.threads,
-        trial_timeout=args.trial_timeout, out=Path(args.out), quiet=args.quiet,
+        trial_timeout=args.trial_timeout, out=Path(args.out), quiet=args.quiet, nproc=args.nproc,
+        nnodes=args.nnodes, rdzv_endpoint=args.rdzv_endpoint,
     ).validate()
     runner.import_torch()
     document, stopped_by = bench.run_bench(settings)
@@ -263,8 +274,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return EXIT_SIGINT if stopped_by == "SIGINT" else EXIT_SIGTERM
     failed = [t for t in document["trials"] + document["warm"] if t["status"] != "ok"]
     if failed:
-        print(f"mlpbench: {len(failed)} trial(s) failed ({', '.join(sorted({t['status'] for t in failed}))}); "
-              f"their stderr is in {settings.out / 'results.json'}", file=sys.stderr)
+        reasons = "; ".join(dict.fromkeys(f"{t['device']}/{t['backend']}: {t.get('error', t['status'])}" for t in failed))
+        print(f"mlpbench: {len(failed)} trial(s) failed ({reasons}); their stderr is in "
+              f"{settings.out / 'results.json'}", file=sys.stderr)
         return EXIT_FAILED
     if not any(t["status"] == "ok" for t in document["targets"]):
         print("mlpbench: no target could run here; see the reasons above", file=sys.stderr)
@@ -387,7 +399,7 @@ def print_bench_tables(document) -> None:
     for line in tables.unavailable_lines(document):
         print(f"unavailable: {line}")
     for table in (tables.cold_table(document), tables.phase_table(document), tables.warm_table(document),
-                  tables.comparison_table(document)):
+                  tables.comparison_table(document), tables.scaling_table(document)):
         if table.rows:
             print()
             print_table(table.title, table.headers, table.rows, caption=table.caption)

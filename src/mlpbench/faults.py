@@ -34,9 +34,9 @@ def _matches(where: str, trial: str) -> bool:
     return trial == where or trial.startswith(where + "|")
 
 
-def inject(device: str = "cpu") -> None:
-    """Trigger the fault planned for this process's trial, if any."""
-    trial = os.environ.get(TRIAL_ENV)
+def inject(device: str = "cpu", trial: str | None = None) -> None:
+    """Trigger the fault planned for this process's trial (or ``trial``), if any."""
+    trial = trial or os.environ.get(TRIAL_ENV)
     if not trial:
         return
     for what, where in _planned():

@@ -198,6 +198,7 @@ def validate_results(doc: Any, source: str = "results file") -> dict[str, Any]:
     doc["baseline"] = {"device": baseline[0], "backend": baseline[1]} if baseline else None
     doc["comparisons"] = analysis.comparisons(trials, baseline) if baseline else []
     doc["warnings"] = analysis.flat_warnings(trials)
+    doc["scaling"] = analysis.scaling(trials, doc.get("runs", {}))
     return doc
 
 

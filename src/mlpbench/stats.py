@@ -164,10 +164,13 @@ def compare(candidate: Sequence[float], baseline: Sequence[float], *, seed: int 
     if np.ptp(a) == 0 and np.ptp(b) == 0:
         ci = (ratio, ratio)
     else:
-        result = stats.bootstrap(
-            (a, b), lambda x, y, axis: np.median(x, axis=axis) / np.median(y, axis=axis),
-            n_resamples=2000, method="percentile", vectorized=True, rng=np.random.default_rng(seed),
-        )
+        ratio_of_medians = lambda x, y, axis: np.median(x, axis=axis) / np.median(y, axis=axis)  # noqa: E731
+        try:
+            result = stats.bootstrap((a, b), ratio_of_medians, n_resamples=2000, method="percentile",
+                                     vectorized=True, rng=np.random.default_rng(seed))
+        except TypeError:  # SciPy < 1.15 names the generator random_state
+            result = stats.bootstrap((a, b), ratio_of_medians, n_resamples=2000, method="percentile",
+                                     vectorized=True, random_state=np.random.default_rng(seed))
         ci = (float(result.confidence_interval.low), float(result.confidence_interval.high))
     p = float(stats.mannwhitneyu(a, b, alternative="two-sided").pvalue)
     return Comparison(ratio, ci, p, p < 0.05)

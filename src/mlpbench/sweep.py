@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from mlpbench import analysis, backends, stats
-from mlpbench.bench import ChildRunner, Progress, Target, Terminated, out_dir_lock, plan_targets, workload_args
+from mlpbench.bench import (ChildRunner, Launch, Progress, Target, Terminated, out_dir_lock, plan_ddp_targets,
+                            plan_targets)
 from mlpbench.config import WorkloadConfig
 from mlpbench.crossover import break_even_steps, crossover_point, fit_cost_model, predicted_crossover
 from mlpbench.errors import UsageError
@@ -38,6 +39,7 @@ PARAMETERS = {
     "width": "multiplier on every hidden width",
     "steps": "optimizer updates",
     "batch": "rows per update (mini-batches)",
+    "nproc": "data-parallel ranks (torchrun, DDP)",
 }
 DEFAULT_VARY = {"n": [500, 2000, 8000, 32000, 128000]}
 ONE_OFF_PROCESS = ("import", "device_init", "setup")
@@ -110,6 +112,10 @@ class SweepSettings:
     resume: bool = False
     out: Path = Path("mlpbench-sweep")
     quiet: bool = False
+
+    @property
+    def launch(self) -> Launch:
+        return Launch(self.threads)
 
     def points(self) -> list[dict[str, float]]:
         names = list(self.vary)
@@ -219,10 +225,8 @@ class Sweep:
 
     def one_off(self, target: Target, scratch: Path) -> dict[str, Any]:
         json_path = scratch / f"one-off-{len(self.entries)}.json"
-        argv = [sys.executable, "-m", "mlpbench", "run", "--device", target.device, "--backend", target.backend,
-                *workload_args(self.settings.config), "--json", str(json_path), "--quiet", "--no-env"]
-        if self.settings.threads:
-            argv += ["--threads", str(self.settings.threads)]
+        runnable = Target(target.device, "ddp1") if target.backend == "ddp" else target
+        argv = self.settings.launch.argv(runnable, self.settings.config, json_path)
         child = self.children.run(argv, json_path, self.settings.point_timeout, f"one-off:{target.key}")
         entry: dict[str, Any] = {"kind": "one_off", "target": target.key, "device": target.device,
                                  "backend": target.backend, "status": classify_failure(child.status, child.stderr_tail),
@@ -241,16 +245,18 @@ class Sweep:
         entry: dict[str, Any] = {"kind": "point", "key": key(point, target), "point": point, "device": target.device,
                                  "backend": target.backend, "trial_steps": trial_steps, "steps": config.steps,
                                  "flops_per_step": config.train_flops_per_step(), "config": config.to_dict()}
-        reason = backends.get(target.backend).unavailable_reason(target.device, config)
+        if target.backend == "ddp":
+            runnable = Target(target.device, f"ddp{int(point.get('nproc', 1))}")
+            reason = next((t.reason for t in plan_ddp_targets([target.device], int(point.get("nproc", 1)), None)
+                           if t.backend == runnable.backend and t.status != "ok"), None)
+        else:
+            runnable, reason = target, backends.get(target.backend).unavailable_reason(target.device, config)
         if reason:
             return entry | {"status": "unsupported", "reason": reason}
         json_path = scratch / f"point-{len(self.entries)}.json"
-        argv = [sys.executable, "-m", "mlpbench", "_warm", "--device", target.device, "--backend", target.backend,
-                *workload_args(config.with_changes(steps=trial_steps)), "--json", str(json_path),
-                "--warmup", str(s.warmup), "--min-runs", str(s.warm_runs), "--max-runs", str(max(s.warm_runs, 3 * s.warm_runs)),
-                "--max-time", repr(s.warm_time)]
-        if s.threads:
-            argv += ["--threads", str(s.threads)]
+        argv = s.launch.argv(runnable, config.with_changes(steps=trial_steps), json_path,
+                             warm={"warmup": s.warmup, "min_runs": s.warm_runs, "max_runs": max(s.warm_runs, 3 * s.warm_runs),
+                                   "max_time": s.warm_time})
         child = self.children.run(argv, json_path, s.point_timeout, f"point:{key(point, target)}")
         entry.update(status=classify_failure(child.status, child.stderr_tail), wall=child.wall)
         if child.payload and child.status == "ok":
@@ -337,7 +343,7 @@ def analyse(settings: SweepSettings, targets: list[Target], entries: list[dict[s
         table.append(row)
 
     models = {}
-    for k in keys:
+    for k in keys if parameter != "nproc" else []:
         rows = [r for r in table if r["target"] == k and r["status"] == "ok"]
         if len(rows) >= 2:
             model = fit_cost_model([r["flops_per_step"] for r in rows], [r["per_step"] for r in rows])
@@ -386,7 +392,17 @@ def analyse(settings: SweepSettings, targets: list[Target], entries: list[dict[s
                 repay.append({"value": x, "steps": break_even_steps(fixed_c, fixed_b, cand["per_step"], base_row["per_step"])})
             crossovers.append({"device": k, "baseline": baseline, "parameter": parameter, "context": context,
                                "kind": "break_even", "points": repay})
+    scaling = []
+    if parameter == "nproc":
+        for k in keys:
+            rows = {r["point"]["nproc"]: r for r in table if r["target"] == k and r["status"] == "ok"}
+            if 1 in rows:
+                for n, r in sorted(rows.items()):
+                    speedup = rows[1]["per_step"] / r["per_step"]
+                    scaling.append({"device": k, "nproc": n, "per_step": r["per_step"], "speedup": speedup,
+                                    "efficiency": speedup / n})
     return {"parameter": parameter, "parameters": list(settings.vary), "baseline": baseline, "table": table,
+            "scaling": scaling,
             "models": models, "crossovers": crossovers,
             "failed": [r for r in table if r["status"] not in ("ok",)]}
 
@@ -395,7 +411,10 @@ def run_sweep(settings: SweepSettings) -> tuple[dict[str, Any], str | None]:
     from mlpbench.env import collect
 
     settings.validate()
-    targets = plan_targets(settings.devices, settings.backends, settings.config)
+    if "nproc" in settings.vary:
+        targets = [Target(t.device, "ddp", t.status, t.reason) for t in plan_ddp_targets(settings.devices, 1, None)]
+    else:
+        targets = plan_targets(settings.devices, settings.backends, settings.config)
     env = collect()
     progress = Progress(settings.quiet)
     with out_dir_lock(settings.out):

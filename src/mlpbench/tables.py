@@ -149,3 +149,17 @@ def compare_table(a: dict[str, Any], b: dict[str, Any], name_a: str, name_b: str
                      f"{c['p_value']:.3g}", verdict(c)])
     return Table(f"{name_b} against {name_a}", ["target", "figure", "A median", "B median", "B / A", "95 % CI", "p", "verdict"],
                  rows, caption=f"A = {name_a}, B = {name_b}; test: Mann-Whitney U, two-sided, alpha 0.05")
+
+
+def scaling_table(doc: dict[str, Any], text: Callable[[str], str] | None = None) -> Table:
+    t = _t(text)
+    rows = []
+    for r in doc.get("scaling", []):
+        share = r.get("allreduce_share")
+        rows.append([r["device"], str(r["nproc"]), f"{format_seconds(r['train_s'])} ({t(r['mode'])})",
+                     format_ratio(r["speedup"]), f"{100 * r['efficiency']:.0f} %",
+                     "–" if share is None else f"{100 * share:.0f} %"])
+    return Table(t("Data-parallel scaling: the training loop on N ranks against one rank"),
+                 [t("device"), t("ranks"), t("train loop"), t("speed-up"), t("efficiency"), t("all-reduce share")], rows,
+                 caption=t("efficiency = speed-up / ranks; the all-reduce share is measured against no_sync() steps"),
+                 anchor="scaling")

@@ -22,8 +22,7 @@ def unavailable_reason(kind: str) -> str | None:
         return "jax is not installed (pip install 'mlpbench[jax]')"
     if kind == "cuda":
         try:
-            import jax
-
+            jax = _import_jax()
             if not jax.devices("gpu"):
                 return "jax sees no GPU (install jax with CUDA support, e.g. jax[cuda12])"
         except RuntimeError as err:
@@ -31,8 +30,18 @@ def unavailable_reason(kind: str) -> str | None:
     return None
 
 
-def _jax_device(device: str):
+def _import_jax():
+    """Import jax without letting it reserve most of the GPU's memory (torch shares the device)."""
+    import os
+
+    os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
     import jax
+
+    return jax
+
+
+def _jax_device(device: str):
+    jax = _import_jax()
 
     if device == "cpu":
         return jax.devices("cpu")[0]
@@ -45,8 +54,7 @@ class JaxTrainer(Trainer):
 
     def __init__(self, problem: Problem, device: str) -> None:
         super().__init__(problem, device)
-        import jax
-
+        jax = _import_jax()
         self.jax = jax
         self.jdevice = _jax_device(device)
         config = problem.config
@@ -118,7 +126,8 @@ class JaxTrainer(Trainer):
         steps = steps or self.config.steps
         program = self.compiled if steps == self.config.steps and self.compiled is not None else self._program(steps)
         self.params, losses = program(self.params, self.x, self.y)
-        values = np.asarray(losses)  # note: blocks until the device is done
+        self.jax.block_until_ready(self.params)  # the last update too, not only the losses
+        values = np.asarray(losses)
         logged = {t: float(values[t]) for t in range(0, steps, self.config.log_every)}
         if on_log:
             for t, value in logged.items():

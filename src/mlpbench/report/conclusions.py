@@ -181,6 +181,16 @@ def conclusions(facts: Facts, doc: dict[str, Any], T: Texts) -> list[str]:
     text = agreement(doc, T)
     if text:
         out.append(text)
+    for r in doc.get("scaling", []):
+        if r["nproc"] > 1:
+            share = r.get("allreduce_share")
+            out.append(T("concl.scaling", device=r["device"], n=r["nproc"], pg=r.get("process_group_backend") or "?",
+                         time=format_seconds(r["train_s"]), speedup=_ratio(r["speedup"]),
+                         efficiency=f"{100 * r['efficiency']:.0f}",
+                         share="?" if share is None else f"{100 * share:.0f}")
+                       + (" " if T.lang == "en" else "")
+                       + T("concl.scaling_pays" if r["efficiency"] >= 0.5 else
+                           "concl.scaling_comm" if (share or 0) >= 0.3 else "concl.scaling_fixed"))
     small = [t.key for t in facts.targets if 0 < t.cold_n < 6]
     if small:
         out.append(T("concl.small_n", targets=", ".join(small)))

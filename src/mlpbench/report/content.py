@@ -134,7 +134,7 @@ def results_section(doc: dict[str, Any], T: Texts) -> Section:
     failed = [t for t in doc.get("trials", []) + doc.get("warm", []) if t.get("status") != "ok"]
     if failed:
         blocks.append(Paragraph(T("results.failed", n=len(failed))))
-    for make in (tables.cold_table, tables.phase_table, tables.warm_table, tables.comparison_table):
+    for make in (tables.cold_table, tables.phase_table, tables.warm_table, tables.comparison_table, tables.scaling_table):
         table = make(doc, T.label)
         if table.rows:
             blocks.append(TableBlock(table))
@@ -144,7 +144,7 @@ def results_section(doc: dict[str, Any], T: Texts) -> Section:
 def plots_section(doc: dict[str, Any], T: Texts) -> Section:
     blocks: list = []
     for name, make, caption in (("phases", plots.phases, "plot.phases"), ("trials", plots.trials, "plot.trials"),
-                                ("loss", plots.losses, "plot.loss")):
+                                ("loss", plots.losses, "plot.loss"), ("scaling", plots.scaling, "plot.scaling")):
         svg = make(doc, T)
         if svg:
             blocks.append(Figure(name, svg, T(caption)))

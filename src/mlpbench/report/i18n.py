@@ -103,6 +103,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "plot.cold_wall": ("cold: whole process (s)", "コールド：プロセス全体（秒）"),
     "plot.warm_train": ("warm: training loop (s)", "ウォーム：学習ループ（秒）"),
     "plot.other": ("other", "その他"),
+    "plot.scaling": ("Data-parallel scaling: the training loop and the parallel efficiency against the number of ranks",
+                     "データ並列のスケーリング：ランク数に対する学習ループの時間と並列効率"),
+    "plot.ranks": ("ranks", "ランク数"), "plot.train_loop_s": ("training loop (s)", "学習ループ（秒）"),
+    "plot.efficiency": ("parallel efficiency (%)", "並列効率（%）"),
     "plot.none": ("No plot: nothing was measured.", "測定値がないため、グラフはありません。"),
     # ----- phases ------------------------------------------------------------------------------------
     "phase.import": ("import", "import"), "phase.device_init": ("device start-up", "デバイス初期化"),
@@ -188,6 +192,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "explain differences of this size.",
                         "数値の一致：{n} 個の対象で、記録された学習損失と基準との相対差はステップ 500 までで最大 {early}、"
                         "全体で最大 {all} です。float32 の加算順序の違いで説明できる大きさです。"),
+    "concl.scaling": ("{device}, {n} ranks over {pg}: the training loop takes {time}, a speed-up of {speedup} over one "
+                      "rank (parallel efficiency {efficiency} %); the all-reduce takes {share} % of a step.",
+                      "{device}、{pg} で {n} ランク：学習ループは {time}、1 ランクに対する速度向上は {speedup}"
+                      "（並列効率 {efficiency} %）で、1 ステップのうち all-reduce が {share} % を占めます。"),
+    "concl.scaling_pays": ("At this size more devices pay.", "このサイズでは、デバイスを増やす価値があります。"),
+    "concl.scaling_comm": ("At this size more devices do not pay: the gradient all-reduce takes much of every step, "
+                           "and each rank's share of the arithmetic is too small to hide it.",
+                           "このサイズでは、デバイスを増やす価値はありません。勾配の all-reduce が各ステップの多くを占め、"
+                           "各ランクの演算量が小さすぎてそれを隠せないためです。"),
+    "concl.scaling_fixed": ("At this size more devices do not pay, and not because of the all-reduce: every rank still "
+                            "pays each step's fixed per-operation costs in full while doing a fraction of the arithmetic "
+                            "(and ranks on one machine share its cores).",
+                            "このサイズでは、デバイスを増やす価値はありません。原因は all-reduce ではなく、各ランクが演算量の"
+                            "一部しか受け持たないのに、演算ごとの固定コストは毎ステップ全額払うためです（同じマシン上の"
+                            "ランクはコアも分け合います）。"),
     "concl.small_n": ("Few cold trials for {targets}: the intervals are wide; add --runs for firmer numbers.",
                       "{targets} はコールド試行が少ないため区間が広くなっています。--runs を増やすと確かな数値になります。"),
     "change.need_gpu": ("A GPU measurement would change this report the most: without one, no CPU-vs-GPU claim can be made.",
@@ -278,6 +297,11 @@ LABELS_JA: dict[str, str] = {
     "faster": "速い", "slower": "遅い", "not significant": "有意差なし",
     "samples (train + test)": "サンプル数（学習 + テスト）", "multiplier on every hidden width": "隠れ層の幅の倍率",
     "optimizer updates": "更新回数", "rows per update (mini-batches)": "1 回の更新の行数（ミニバッチ）",
+    "Data-parallel scaling: the training loop on N ranks against one rank": "データ並列のスケーリング：N ランクと 1 ランクの学習ループの比較",
+    "device": "デバイス", "ranks": "ランク数", "efficiency": "並列効率", "all-reduce share": "all-reduce の割合",
+    "efficiency = speed-up / ranks; the all-reduce share is measured against no_sync() steps":
+        "並列効率 = 速度向上 / ランク数。all-reduce の割合は no_sync() のステップとの差で測定",
+    "data-parallel ranks (torchrun, DDP)": "データ並列のランク数（torchrun、DDP）",
     "converged": "収束", "time": "時間上限", "max_runs": "回数上限", "cold": "コールド", "warm": "ウォーム",
     "failed ": "失敗", "timeout": "タイムアウト", "diverged": "発散",
     "time ratio = candidate median / baseline median; test: Mann-Whitney U, two-sided":

@@ -252,3 +252,26 @@ def sweep_speedup(doc: dict[str, Any], T: Texts) -> str | None:
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=7, frameon=False)
     return to_svg(fig)
+
+
+def scaling(doc: dict[str, Any], T: Texts) -> str | None:
+    rows = doc.get("scaling") or []
+    if len(rows) < 2:
+        return None
+    plt = _pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(7.5, 3.2))
+    for i, device in enumerate(dict.fromkeys(r["device"] for r in rows)):
+        mine = sorted((r for r in rows if r["device"] == device), key=lambda r: r["nproc"])
+        colour = PALETTES.get(device.split(":")[0], PALETTES["cpu"])[0]
+        n = [r["nproc"] for r in mine]
+        left.plot(n, [r["train_s"] for r in mine], "o-", color=colour, label=device)
+        right.plot(n, [100 * r["efficiency"] for r in mine], "o-", color=colour, label=device)
+    left.set_xlabel(T("plot.ranks"))
+    left.set_ylabel(T("plot.train_loop_s"))
+    right.set_xlabel(T("plot.ranks"))
+    right.set_ylabel(T("plot.efficiency"))
+    right.axhline(100, color="grey", linestyle="--", linewidth=1)
+    for ax in (left, right):
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, frameon=False)
+    return to_svg(fig)
