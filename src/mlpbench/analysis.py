@@ -12,7 +12,7 @@ from mlpbench import stats
 
 # Phases in the order a job runs them; "seed_time" is the seed's own figure and "wall" the
 # parent's outside view of the whole process (fork/exec to exit).
-PHASE_ORDER = ("import", "device_init", "data", "to_device", "setup", "compile", "train", "eval", "total", "seed_time", "wall")
+PHASE_ORDER = ("import", "device_check", "process_group", "device_init", "data", "to_device", "setup", "compile", "train", "eval", "total", "seed_time", "wall")
 COMPARED = (("cold", "wall"), ("cold", "total"), ("cold", "seed_time"), ("warm", "train"))
 
 

@@ -411,7 +411,8 @@ class Bench:
 
 
 class Progress:
-    """A rich progress bar on a terminal; one plain line per finished trial otherwise; or nothing."""
+    """A rich progress bar on a terminal (stderr); one plain line per finished trial on stdout
+    otherwise, so that stderr carries nothing but errors; or nothing with --quiet."""
 
     def __init__(self, quiet: bool, stream=None) -> None:
         self.stream = stream or sys.stderr
@@ -444,8 +445,8 @@ class Progress:
             self.rich.console.print(line)
             self.rich.advance(self.task)
         elif not self.quiet:
-            self.stream.write(f"[{self.done}/{self.total}] {line}\n")
-            self.stream.flush()
+            sys.stdout.write(f"[{self.done}/{self.total}] {line}\n")
+            sys.stdout.flush()
 
     def stop(self) -> None:
         if self.rich is not None:

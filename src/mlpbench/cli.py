@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from typing import Callable, NoReturn, Sequence
 
 from mlpbench import __version__
@@ -197,7 +198,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     json_path = check_writable_file(args.json, "--json") if args.json else None
     info = backends.get(args.backend)
     runner.import_torch()
+    checked = time.monotonic()
     choice = devices.resolve(args.device)
+    checked = time.monotonic() - checked
     reason = info.unavailable_reason(choice.name, config)
     if reason:
         raise UsageError(f"--backend {args.backend}: {reason}")
@@ -205,7 +208,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     record = runner.run_job(
         config, choice.name, args.backend, threads=args.threads,
         emit=None if args.quiet else runner.print_line, device_note=choice.note,
-        collect_env=json_path is not None and not args.no_env,
+        collect_env=json_path is not None and not args.no_env, device_check=checked,
     )
     if not args.quiet:
         print_phase_table(record)
@@ -461,3 +464,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mlpbench: interrupted", file=sys.stderr)
         return EXIT_SIGINT
+    except (MemoryError, RuntimeError) as err:
+        if not _out_of_memory(err):
+            raise
+        first = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        print(f"mlpbench: error: {first}; lower --n or --hidden", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _out_of_memory(err: BaseException) -> bool:
+    """The device (or the host) ran out of memory: a limit of the machine, not a bug."""
+    return isinstance(err, MemoryError) or type(err).__name__ == "OutOfMemoryError" or "out of memory" in str(err).lower()

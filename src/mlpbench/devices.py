@@ -60,10 +60,11 @@ def resolve(spec: str) -> DeviceChoice:
     """Turn a --device value into a concrete torch device, or raise UsageError saying why not."""
     import torch
 
+    # Nothing here creates a CUDA context: that is device_init's cost, timed in the job itself.
     spec = spec.strip().lower()
     if spec == "auto":
         if _cuda_reason() is None:
-            return DeviceChoice("cuda:0", f"auto picked cuda:0 ({torch.cuda.get_device_name(0)})")
+            return DeviceChoice("cuda:0", "auto picked cuda:0")
         if _mps_reason() is None:
             return DeviceChoice("mps", "auto picked mps (Apple GPU)")
         return DeviceChoice("cpu", f"auto picked cpu (CUDA: {_cuda_reason()})")
@@ -84,7 +85,7 @@ def resolve(spec: str) -> DeviceChoice:
         if index >= count:
             have = ", ".join(f"cuda:{i}" for i in range(count))
             raise UsageError(f"--device {spec} does not exist: this machine has {count} CUDA device(s) ({have})")
-        return DeviceChoice(f"cuda:{index}", f"cuda:{index} ({torch.cuda.get_device_name(index)})")
+        return DeviceChoice(f"cuda:{index}", f"cuda:{index}")
     raise UsageError(f"unknown device {spec!r}: choose one of {', '.join(DEVICE_CHOICES)}")
 
 

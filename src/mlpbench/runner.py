@@ -2,6 +2,7 @@
 
 Phases, in order (seconds):
   import       interpreter start -> torch ready (Python start-up, mlpbench, argparse, import torch)
+  device_check is the device there? (on CUDA this loads the driver; recorded by the CLI)
   device_init  CUDA context and the first cuBLAS call (~0 on the CPU)
   data         the seed's synthetic data and the model's initial weights, drawn on the CPU
   to_device    data and initial weights copied to the device
@@ -106,7 +107,8 @@ def check_memory(config: WorkloadConfig, device: str) -> None:
     if device.startswith("cuda"):
         import torch
 
-        have, where = torch.cuda.mem_get_info(device)[0], f"free memory on {device}"
+        # total, not free, memory: asking for free memory would create the CUDA context early
+        have, where = torch.cuda.get_device_properties(device).total_memory, f"memory on {device}"
     else:
         have = available_memory_bytes()
     if have is not None and need > have:
@@ -125,6 +127,7 @@ def run_job(
     emit: Callable[[str], None] | None = None,
     collect_env: bool = True,
     device_note: str | None = None,
+    device_check: float | None = None,
 ) -> RunRecord:
     """Run the whole job once and time every phase. ``device`` is a resolved torch device name."""
     started_at, import_source = timing.interpreter_start()
@@ -149,6 +152,8 @@ def run_job(
 
     timer = timing.PhaseTimer(timing.SyncClock(lambda: devices.synchronize(device)))
     timer.record("import", torch_ready_at - started_at)
+    if device_check is not None:
+        timer.record("device_check", device_check)
     say(f"Using device: {device}" + (f"  [{device_note}]" if device_note and device_note != device else ""))
     if backend != "eager":
         say(f"Backend: {backend} ({info.summary})")

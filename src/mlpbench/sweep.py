@@ -42,7 +42,7 @@ PARAMETERS = {
     "nproc": "data-parallel ranks (torchrun, DDP)",
 }
 DEFAULT_VARY = {"n": [500, 2000, 8000, 32000, 128000]}
-ONE_OFF_PROCESS = ("import", "device_init", "setup")
+ONE_OFF_PROCESS = ("import", "device_check", "device_init", "setup")
 ONE_OFF_POINT = ("data", "to_device", "compile")
 
 

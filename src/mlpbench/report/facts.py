@@ -9,7 +9,7 @@ from typing import Any
 from mlpbench import analysis
 from mlpbench.config import WorkloadConfig
 
-ONE_OFF_PHASES = ("import", "device_init", "data", "to_device", "setup", "compile")
+ONE_OFF_PHASES = ("import", "device_check", "process_group", "device_init", "data", "to_device", "setup", "compile")
 
 
 @dataclass

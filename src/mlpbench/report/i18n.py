@@ -110,6 +110,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "plot.none": ("No plot: nothing was measured.", "測定値がないため、グラフはありません。"),
     # ----- phases ------------------------------------------------------------------------------------
     "phase.import": ("import", "import"), "phase.device_init": ("device start-up", "デバイス初期化"),
+    "phase.device_check": ("device check", "デバイス確認"), "phase.process_group": ("process group", "プロセスグループ"),
     "phase.data": ("data", "データ生成"), "phase.to_device": ("copy to device", "デバイスへの転送"),
     "phase.setup": ("setup", "セットアップ"), "phase.compile": ("compile", "コンパイル"),
     "phase.train": ("training", "学習"), "phase.eval": ("evaluation", "評価"),

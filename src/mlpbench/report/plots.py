@@ -20,9 +20,9 @@ PALETTES = {
     "cuda": ["#e6550d", "#fd8d3c", "#a63603", "#fdae6b", "#d94801", "#f16913"],
     "mps": ["#31a354", "#74c476", "#006d2c", "#a1d99b"],
 }
-PHASE_COLOURS = {"import": "#9e9ac8", "device_init": "#e6550d", "data": "#bdbdbd", "to_device": "#fdae6b",
+PHASE_COLOURS = {"import": "#9e9ac8", "device_check": "#fdd0a2", "process_group": "#c7e9c0", "device_init": "#e6550d", "data": "#bdbdbd", "to_device": "#fdae6b",
                  "setup": "#756bb1", "compile": "#de2d26", "train": "#3182bd", "eval": "#31a354", "other": "#d9d9d9"}
-STACKED = ("import", "device_init", "data", "to_device", "setup", "compile", "train", "eval")
+STACKED = ("import", "device_check", "process_group", "device_init", "data", "to_device", "setup", "compile", "train", "eval")
 
 
 def _pyplot():
