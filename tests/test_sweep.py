@@ -28,6 +28,13 @@ def test_crossover_inside_the_range_is_log_log_interpolated():
     assert c.value == pytest.approx(1000, rel=1e-9)
 
 
+def test_crossover_direction():
+    assert crossover_point([1, 10, 100], [0.5, 0.8, 2.0]).direction == "overtakes"
+    falling = crossover_point([500, 4000], [1.28, 0.9])  # faster at the small size only (seen on a noisy GPU host)
+    assert falling.where == "inside" and falling.direction == "falls_behind"
+    assert crossover_point([10, 100, 1000], [2.0, 1.0, 0.5]).direction == "falls_behind"
+
+
 def test_no_crossover_says_which_side():
     assert crossover_point([1, 10, 100], [0.2, 0.5, 0.9]).where == "cpu_faster_throughout"
     c = crossover_point([1, 10, 100], [1.5, 3, 9])

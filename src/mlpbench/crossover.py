@@ -19,6 +19,7 @@ class Crossover:
     low: float  # the swept range
     high: float
     bracket: tuple[float, float] | None = None
+    direction: str | None = None  # "overtakes": faster above the crossover; "falls_behind": faster below it
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -27,7 +28,10 @@ class Crossover:
 
 
 def crossover_point(xs: Sequence[float], speedups: Sequence[float]) -> Crossover:
-    """First value of x where ``speedup`` (baseline time / candidate time) rises through 1.
+    """First value of x where ``speedup`` (baseline time / candidate time) crosses 1.
+
+    ``direction`` says which way: "overtakes" when the candidate is faster above the crossover
+    (the speed-up rises through 1), "falls_behind" when it is faster below it.
 
     Between the two bracketing points, log(speedup) is taken as linear in log(x) (power laws are
     straight lines in log-log space). Points are sorted by x. If the speedup never crosses 1, say
@@ -37,14 +41,17 @@ def crossover_point(xs: Sequence[float], speedups: Sequence[float]) -> Crossover
     if not pairs:
         raise ValueError("no valid points")
     low, high = pairs[0][0], pairs[-1][0]
-    for x, s in pairs:
+    for i, (x, s) in enumerate(pairs):
         if s == 1.0:
-            return Crossover(x, "at_point", low, high, (x, x))
+            after = next((t for _, t in pairs[i + 1:] if t != 1.0), None)
+            before = next((t for _, t in reversed(pairs[:i]) if t != 1.0), None)
+            rising = (after is not None and after > 1) or (after is None and before is not None and before < 1)
+            return Crossover(x, "at_point", low, high, (x, x), "overtakes" if rising else "falls_behind")
     for (x1, s1), (x2, s2) in zip(pairs, pairs[1:]):
         if (s1 - 1) * (s2 - 1) < 0:
             l1, l2 = math.log(s1), math.log(s2)
             lx = math.log(x1) + (0 - l1) * (math.log(x2) - math.log(x1)) / (l2 - l1)
-            return Crossover(math.exp(lx), "inside", low, high, (x1, x2))
+            return Crossover(math.exp(lx), "inside", low, high, (x1, x2), "overtakes" if s2 > s1 else "falls_behind")
     side = "gpu_faster_throughout" if pairs[0][1] > 1 else "cpu_faster_throughout"
     return Crossover(None, side, low, high)
 

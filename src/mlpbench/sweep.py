@@ -42,6 +42,7 @@ PARAMETERS = {
     "nproc": "data-parallel ranks (torchrun, DDP)",
 }
 DEFAULT_VARY = {"n": [500, 2000, 8000, 32000, 128000]}
+MIN_POINTS_FOR_MODEL = 3  # two points fit any line exactly: no test of the model
 ONE_OFF_PROCESS = ("import", "device_check", "device_init", "setup")
 ONE_OFF_POINT = ("data", "to_device", "compile")
 
@@ -345,7 +346,7 @@ def analyse(settings: SweepSettings, targets: list[Target], entries: list[dict[s
     models = {}
     for k in keys if parameter != "nproc" else []:
         rows = [r for r in table if r["target"] == k and r["status"] == "ok"]
-        if len(rows) >= 2:
+        if len(rows) >= MIN_POINTS_FOR_MODEL:
             model = fit_cost_model([r["flops_per_step"] for r in rows], [r["per_step"] for r in rows])
             models[k] = model.to_json()
 

@@ -250,11 +250,12 @@ class TritonFusedTrainer(Trainer):
         self.y = problem.data.y_train.contiguous()
         self.batch = config.batch_rows
         self.nbatches = config.n_train // self.batch
-        self.bm = 16 if self.batch <= 4096 else 64
+        # Tuning knobs (rows per block, warps per program): measured on an H100, see benchmarks/fused_variants.py
+        self.bm = int(os.environ.get("MLPBENCH_FUSED_BM", 16 if self.batch <= 4096 else 64))
         blocks = -(-self.batch // self.bm)
         sms = torch.cuda.get_device_properties(device).multi_processor_count if device.startswith("cuda") else 4
         self.programs = max(1, min(blocks, 2 * sms))
-        self.warps = 8
+        self.warps = int(os.environ.get("MLPBENCH_FUSED_WARPS", 8))
         zeros = lambda n: torch.zeros(n, dtype=torch.float32, device=device)  # noqa: E731
         self.params, self.exp_avg, self.exp_avg_sq = zeros(self.plen), zeros(self.plen), zeros(self.plen)
         self.partials, self.partial_loss = zeros(self.programs * self.plen), zeros(self.programs)

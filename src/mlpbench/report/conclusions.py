@@ -25,8 +25,36 @@ def _p(p: float) -> str:
     return "n/a" if p is None or math.isnan(p) else (f"{p:.3f}" if p >= 0.001 else "< 0.001")
 
 
-def summary(facts: Facts, T: Texts) -> list[str]:
-    """One or two sentences: which device won the whole job, by how much, how sure."""
+def _verdict(doc: dict[str, Any], cpu: TargetFacts, gpu: TargetFacts, T: Texts) -> str | None:
+    """One sentence on the whole job (cold, process wall time): gpu against cpu."""
+    from math import comb
+
+    from mlpbench import analysis, stats
+
+    a = analysis.find(doc, gpu.device, gpu.backend, "cold", "wall")
+    b = analysis.find(doc, cpu.device, cpu.backend, "cold", "wall")
+    if not a or not b:
+        return None
+    c = stats.compare(a["samples"], b["samples"]).to_json()
+    low, high = c["ci95"]
+    args = dict(cpu=cpu.key, gpu=gpu.key, cpu_wall=format_seconds(b["median"]), gpu_wall=format_seconds(a["median"]),
+                p=_p(c["p_value"]), n=min(a["n"], b["n"]))
+    if c["significant"]:
+        if c["ratio"] > 1:
+            return T("summary.cpu_wins", ratio=_ratio(c["ratio"]), low=_ratio(low), high=_ratio(high), **args)
+        return T("summary.gpu_wins", speedup=_ratio(c["speedup"]), low=_ratio(1 / high), high=_ratio(1 / low), **args)
+    smallest_p = 2 / comb(a["n"] + b["n"], a["n"])
+    separated = max(a["samples"]) < min(b["samples"]) or min(a["samples"]) > max(b["samples"])
+    if separated and smallest_p >= 0.05:
+        faster = gpu.key if a["median"] < b["median"] else cpu.key
+        return T("summary.too_few", faster=faster, ratio=_ratio(c["ratio"]), pmin=f"{smallest_p:.2f}", **args)
+    return T("summary.too_close", ratio=_ratio(c["ratio"]), low=_ratio(low), high=_ratio(high), **args)
+
+
+def summary(facts: Facts, T: Texts, doc: dict[str, Any] | None = None) -> list[str]:
+    """Which device won the whole job, by how much, how sure: first the user's comparison (the
+    same loop on both devices), then the fastest backend of each device when that differs."""
+    doc = doc or {}
     base = facts.baseline
     if base is None:
         return [T("summary.nothing")]
@@ -37,25 +65,26 @@ def summary(facts: Facts, T: Texts) -> list[str]:
         if facts.per_step(base) is not None:
             text = T.sentences(text, T("summary.cpu_only_step", step=format_seconds(facts.per_step(base))))
         return [text, T("summary.no_gpu", reasons=reasons)]
-    best = min(facts.gpus, key=lambda t: t.cold.get("wall", math.inf))
-    c = facts.comparison(best, "cold", "wall")
+    fastest = lambda group: min(group, key=lambda t: t.cold.get("wall", math.inf))  # noqa: E731
+    cpus = [t for t in facts.targets if not t.is_gpu]
+    if not cpus:
+        return [T("summary.gpu_only", gpu=base.key, wall=format_seconds(base.cold.get("wall")), n=base.cold_n)]
+    same_loop = next((t for t in facts.gpus if t.backend == base.backend), fastest(facts.gpus))
+    pairs = [(base, same_loop)]
+    best = (fastest(cpus), fastest(facts.gpus))
+    if (best[0].key, best[1].key) != (base.key, same_loop.key):
+        pairs.append(best)
     out = []
-    if c is None:
-        out.append(T("summary.no_comparison", gpu=best.key))
-    else:
-        low, high = c["ci95"]
-        args = dict(cpu=base.key, gpu=best.key, cpu_wall=format_seconds(base.cold.get("wall")),
-                    gpu_wall=format_seconds(best.cold.get("wall")), p=_p(c["p_value"]), n=base.cold_n)
-        if not c["significant"]:
-            out.append(T("summary.too_close", ratio=_ratio(c["ratio"]), low=_ratio(low), high=_ratio(high), **args))
-        elif c["ratio"] > 1:
-            out.append(T("summary.cpu_wins", ratio=_ratio(c["ratio"]), low=_ratio(low), high=_ratio(high), **args))
+    for i, (cpu, gpu) in enumerate(pairs):
+        text = _verdict(doc, cpu, gpu, T)
+        if text is None:
+            out.append(T("summary.no_comparison", gpu=gpu.key))
         else:
-            out.append(T("summary.gpu_wins", speedup=_ratio(c["speedup"]), low=_ratio(1 / high), high=_ratio(1 / low), **args))
-    w = facts.comparison(best, "warm", "train")
-    if w is not None and facts.per_step(best) is not None and facts.per_step(base) is not None:
+            out.append(T("summary.best_prefix") + (text[0].lower() + text[1:] if T.lang == "en" else text) if i else text)
+    w = facts.comparison(same_loop, "warm", "train")
+    if w is not None and facts.per_step(same_loop) is not None and facts.per_step(base) is not None:
         key = "summary.warm_same" if not w["significant"] else ("summary.warm_gpu_faster" if w["ratio"] < 1 else "summary.warm_gpu_slower")
-        out.append(T(key, gpu=best.key, cpu=base.key, gpu_step=format_seconds(facts.per_step(best)),
+        out.append(T(key, gpu=same_loop.key, cpu=base.key, gpu_step=format_seconds(facts.per_step(same_loop)),
                      cpu_step=format_seconds(facts.per_step(base)), factor=_ratio(max(w["ratio"], 1 / w["ratio"]))))
     return out
 

@@ -36,7 +36,7 @@ def build(doc: dict[str, Any], lang: str = "en", sweep_sections=None) -> Report:
 
         summary = [T("summary.sweep", parameter=doc["sweep"].get("parameter", "?")), *findings(doc, T)]
     else:
-        summary = conclusions.summary(facts, T)
+        summary = conclusions.summary(facts, T, doc)
     sections = [
         Section(T("sec.summary"), "summary", [Paragraph(s, emphasis=True) for s in summary]),
         requests_section(T),

@@ -140,6 +140,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "{ratio} has a 95 % CI of {low}–{high} (Mann-Whitney p = {p}), so the data do not show a winner.",
                           "差は判定できません：ジョブ全体の時間は {cpu} が {cpu_wall}、{gpu} が {gpu_wall} でした。時間比 {ratio} の "
                           "95 % 信頼区間は {low}–{high}（Mann-Whitney の p = {p}）で、どちらが速いとは言えません。"),
+    "summary.too_few": ("Too few trials to call: {cpu} ran the whole job in {cpu_wall} and {gpu} in {gpu_wall} (time ratio "
+                        "{ratio}), and every trial of {faster} was faster than every trial of the other, but with {n} trials "
+                        "each the test cannot go below p = {pmin}; run more trials (--runs) for a verdict.",
+                        "試行が少なすぎて判定できません：ジョブ全体の時間は {cpu} が {cpu_wall}、{gpu} が {gpu_wall}"
+                        "（時間比 {ratio}）で、{faster} のすべての試行がもう一方のすべての試行より速かったものの、各 {n} 回"
+                        "では検定の p 値は {pmin} より小さくなりません。判定には試行を増やしてください（--runs）。"),
+    "summary.gpu_only": ("Only GPU targets were measured: {gpu} ran the whole job in {wall} (median of {n} fresh "
+                         "processes); add cpu to --devices for a CPU-vs-GPU verdict.",
+                         "測定したのは GPU のみです：{gpu} はジョブ全体を {wall} で実行しました（新しいプロセス {n} 回の"
+                         "中央値）。CPU との比較には --devices に cpu を加えてください。"),
+    "summary.best_prefix": ("With the fastest backend on each device: ", "各デバイスで最速のバックエンドどうしでは："),
     "summary.warm_gpu_faster": ("In the steady state the GPU's training loop is {factor} faster ({gpu_step} vs {cpu_step} per step).",
                                 "定常状態では GPU の学習ループの方が {factor} 速くなります（1 ステップあたり {gpu_step} 対 {cpu_step}）。"),
     "summary.warm_gpu_slower": ("Even in the steady state the GPU's training loop is {factor} slower ({gpu_step} vs {cpu_step} per step).",
@@ -242,6 +253,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "points {low} and {high}{context}).",
                             "1 ステップあたりでは、{device} は {parameter} ≈ {value} から {baseline} を上回ります"
                             "（測定点 {low} と {high} の間{context}）。"),
+    "sweep.steady_inside_behind": ("Per step, {device} is faster than {baseline} only below {parameter} ≈ {value} (between "
+                                   "the measured points {low} and {high}{context}) and falls behind above it.",
+                                   "1 ステップあたりでは、{device} が {baseline} より速いのは {parameter} ≈ {value} 未満だけで"
+                                   "（測定点 {low} と {high} の間{context}）、それを超えると遅くなります。"),
+    "sweep.e2e_inside_behind": ("For the whole job of {steps} steps, start-up included, {device} is ahead only below "
+                                "{parameter} ≈ {value}{context}.",
+                                "起動を含む {steps} ステップのジョブ全体では、{device} が先行するのは {parameter} ≈ {value} "
+                                "未満だけです{context}。"),
+    "sweep.repay_at_once": ("At {parameter} = {value}, {device}'s one-off costs are no larger than {baseline}'s, so it is "
+                            "ahead from the first step{context}.",
+                            "{parameter} = {value} では {device} の一度きりのコストは {baseline} より大きくないため、最初の"
+                            "ステップから先行します{context}。"),
     "sweep.e2e_inside": ("For the whole job of {steps} steps, start-up included, {device} wins from {parameter} ≈ "
                          "{value}{context}.",
                          "起動を含む {steps} ステップのジョブ全体では、{device} は {parameter} ≈ {value} から勝ちます{context}。"),

@@ -38,6 +38,8 @@ def findings(doc: dict[str, Any], T: Texts) -> list[str]:
             for p in c.get("points", []):
                 if p["steps"] is None:
                     out.append(T("sweep.repay_never", value=_num(p["value"]), **args))
+                elif p["steps"] == 0:
+                    out.append(T("sweep.repay_at_once", value=_num(p["value"]), **args))
                 else:
                     out.append(T("sweep.repay", value=_num(p["value"]), steps=_num(math.ceil(p["steps"])), **args))
             continue
@@ -45,6 +47,8 @@ def findings(doc: dict[str, Any], T: Texts) -> list[str]:
         if where == "inside":
             low, high = c["bracket"]
             key = "sweep.steady_inside" if c["kind"] == "steady" else "sweep.e2e_inside"
+            if c.get("direction") == "falls_behind":
+                key += "_behind"
             out.append(T(key, value=_num(c["value"]), steps=steps, **{**args, "low": _num(low), "high": _num(high)}))
         elif where == "at_point":
             out.append(T("sweep.at_point", value=_num(c["value"]), **args))
