@@ -33,7 +33,7 @@ from mlpbench.errors import UsageError
 from mlpbench.results import RESULTS_SCHEMA, write_json_atomic
 from mlpbench.timing import SPAWN_ENV
 
-STDERR_TAIL_CHARS = 2000
+STDERR_TAIL_CHARS = 6000  # torchrun's error summary alone takes ~1500
 DDP_FACTS = ("world_size", "process_group_backend", "allreduce_share", "step_with_allreduce_s",
              "step_without_allreduce_s", "per_rank_phases")
 WARM_FIELDS = ("threads", "samples", "warmup_samples", "stopped_by", "converged", "one_off", "train_loss",
@@ -42,6 +42,33 @@ WARM_FIELDS = ("threads", "samples", "warmup_samples", "stopped_by", "converged"
 
 class Terminated(BaseException):
     """Raised in the parent when SIGTERM arrives, so it can save and exit 143."""
+
+
+class Stop:
+    """Which signal stopped the work, if any (see ``stoppable``)."""
+
+    signal: str | None = None
+
+
+@contextlib.contextmanager
+def stoppable(children: "ChildRunner", progress: "Progress") -> Iterator[Stop]:
+    """Turn SIGINT and SIGTERM into a clean stop: the running child is killed, the block is left,
+    ``stop.signal`` says which signal it was, and the progress display is closed."""
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_sigterm(signum, frame):  # noqa: ARG001
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    stop = Stop()
+    try:
+        yield stop
+    except (KeyboardInterrupt, Terminated) as exc:
+        stop.signal = "SIGINT" if isinstance(exc, KeyboardInterrupt) else "SIGTERM"
+        children.kill()
+    finally:
+        progress.stop()
+        signal.signal(signal.SIGTERM, previous)
 
 
 @dataclass(frozen=True)
@@ -467,21 +494,9 @@ def run_bench(settings: BenchSettings) -> tuple[dict[str, Any], str | None]:
     progress = Progress(settings.quiet)
     with out_dir_lock(settings.out):
         bench = Bench(settings, targets, env, progress)
-        previous = signal.getsignal(signal.SIGTERM)
-
-        def on_sigterm(signum, frame):  # noqa: ARG001
-            raise Terminated()
-
-        signal.signal(signal.SIGTERM, on_sigterm)
-        stopped_by = None
-        try:
+        with stoppable(bench.children, progress) as stop:
             bench.run()
-        except (KeyboardInterrupt, Terminated) as exc:
-            stopped_by = "SIGINT" if isinstance(exc, KeyboardInterrupt) else "SIGTERM"
-            bench.children.kill()
-            bench.document["interrupted"] = stopped_by
+        if stop.signal:
+            bench.document["interrupted"] = stop.signal
             bench.save()
-        finally:
-            progress.stop()
-            signal.signal(signal.SIGTERM, previous)
-    return bench.document, stopped_by
+    return bench.document, stop.signal

@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     from mlpbench.backends.eager import load_params, model_from_params
     from mlpbench.config import WorkloadConfig
     from mlpbench.results import write_json_atomic
+    from mlpbench.runner import prepare_problem
 
     args = Spec.read((argv if argv is not None else sys.argv[1:])[0])
     config = WorkloadConfig.from_dict(args.config).validate()
@@ -113,13 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             torch.cuda.set_device(device)
         dist.init_process_group("nccl" if cuda else "gloo", timeout=_dt.timedelta(seconds=args.rank_timeout))
         dist.barrier()
-    with timer.phase("device_init"):
-        devices.initialize(device)
-    with timer.phase("data"):
-        problem = workload.make_problem(config)
-    say(workload.data_shapes_line(problem.data))
-    with timer.phase("to_device"):
-        problem = problem.to(device)
+    problem = prepare_problem(timer, config, device, say)
     x_all, y_all = problem.data.x_train, problem.data.y_train
     rows = config.batch_rows
     offsets = workload.batch_offsets(config)
@@ -210,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
             "stopped_by": "converged" if len(samples) > 1 and relative_iqr(samples) < TARGET_REL_IQR else "max_runs",
             "final_losses": [train_loss[max(train_loss)]] * len(samples),
         })
+    dist.barrier()  # leave together: a rank that tears down while its peer still talks aborts it
     dist.destroy_process_group()
     return 0
 

@@ -97,6 +97,19 @@ class RunRecord:
         }
 
 
+def prepare_problem(timer: timing.PhaseTimer, config: WorkloadConfig, device: str, say: Callable[[str], None]):
+    """The phases every job starts with: device start-up, the seed's data and weights, the copy."""
+    from mlpbench import workload
+
+    with timer.phase("device_init"):
+        devices.initialize(device)
+    with timer.phase("data"):
+        problem = workload.make_problem(config)
+    say(workload.data_shapes_line(problem.data))
+    with timer.phase("to_device"):
+        return problem.to(device)
+
+
 def check_memory(config: WorkloadConfig, device: str) -> None:
     """Refuse, before any work, a workload that cannot fit in the device's memory."""
     from mlpbench.env import available_memory_bytes
@@ -157,13 +170,7 @@ def run_job(
     say(f"Using device: {device}" + (f"  [{device_note}]" if device_note and device_note != device else ""))
     if backend != "eager":
         say(f"Backend: {backend} ({info.summary})")
-    with timer.phase("device_init"):
-        devices.initialize(device)
-    with timer.phase("data"):
-        problem = workload.make_problem(config)
-    say(workload.data_shapes_line(problem.data))
-    with timer.phase("to_device"):
-        problem = problem.to(device)
+    problem = prepare_problem(timer, config, device, say)
     with timer.phase("setup"):
         trainer = info.create(problem, device)
     if trainer.compiles:

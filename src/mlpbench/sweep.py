@@ -18,7 +18,6 @@ import datetime as _dt
 import itertools
 import json
 import os
-import signal
 import sys
 import tempfile
 import time
@@ -27,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from mlpbench import analysis, backends, stats
-from mlpbench.bench import (ChildRunner, Launch, Progress, Target, Terminated, out_dir_lock, plan_ddp_targets,
-                            plan_targets)
+from mlpbench.bench import (ChildRunner, Launch, Progress, Target, out_dir_lock, plan_ddp_targets, plan_targets,
+                            stoppable)
 from mlpbench.config import WorkloadConfig
 from mlpbench.crossover import break_even_steps, crossover_point, fit_cost_model, predicted_crossover
 from mlpbench.errors import UsageError
@@ -420,22 +419,8 @@ def run_sweep(settings: SweepSettings) -> tuple[dict[str, Any], str | None]:
     progress = Progress(settings.quiet)
     with out_dir_lock(settings.out):
         sweep = Sweep(settings, targets, env, progress)
-        previous = signal.getsignal(signal.SIGTERM)
-
-        def on_sigterm(signum, frame):  # noqa: ARG001
-            raise Terminated()
-
-        signal.signal(signal.SIGTERM, on_sigterm)
-        stopped_by = None
-        try:
+        with stoppable(sweep.children, progress) as stop:
             with tempfile.TemporaryDirectory(prefix="mlpbench-sweep-") as scratch:
                 sweep.run(Path(scratch))
-            document = sweep.save(complete=True)
-        except (KeyboardInterrupt, Terminated) as exc:
-            stopped_by = "SIGINT" if isinstance(exc, KeyboardInterrupt) else "SIGTERM"
-            sweep.children.kill()
-            document = sweep.save(complete=False, interrupted=stopped_by)
-        finally:
-            progress.stop()
-            signal.signal(signal.SIGTERM, previous)
-    return document, stopped_by
+        document = sweep.save(complete=stop.signal is None, interrupted=stop.signal)
+    return document, stop.signal

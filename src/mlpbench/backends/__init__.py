@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from mlpbench.errors import BackendUnavailable, UsageError
 
@@ -60,6 +60,20 @@ class Trainer:
     def describe(self) -> dict[str, object]:
         """Backend-specific facts worth recording (threads chosen, kernel variant, ...)."""
         return {}
+
+
+def report_losses(values: "Sequence[float]", steps: int, every: int, on_log: "LogCallback | None",
+                  every_step: bool = False) -> dict[int, float]:
+    """{step: loss} at the log steps, from losses recorded at every step (``every_step``) or at
+    the log steps only, and ``on_log`` called for each, in order (backends that read their losses
+    after the loop use this)."""
+    steps_logged = range(0, steps, every)
+    picked = [values[t] for t in steps_logged] if every_step else list(values)
+    logged = {t: float(v) for t, v in zip(steps_logged, picked)}
+    if on_log:
+        for t, value in logged.items():
+            on_log(t, value)
+    return logged
 
 
 @dataclass(frozen=True)

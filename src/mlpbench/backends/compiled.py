@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 from torch import optim
 
-from mlpbench.backends import precision
+from mlpbench.backends import precision, report_losses
 from mlpbench.backends.eager import EagerTrainer, load_params
 from mlpbench.workload import LogCallback, Problem
 
@@ -69,11 +69,7 @@ class CompiledTrainer(EagerTrainer):
                 self._step()
                 self.optimizer.zero_grad(set_to_none=True)
         values = torch.stack(kept).tolist()  # note: the one CPU-GPU sync point of the loop
-        logged = dict(zip(range(0, steps, every), values))
-        if on_log:
-            for t, value in logged.items():
-                on_log(t, value)
-        return logged
+        return report_losses(values, steps, every, on_log)
 
     def describe(self) -> dict[str, object]:
         return {"mode": self.mode, "optimizer_mode": self.optimizer_mode, "torch": torch.__version__}

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from mlpbench.backends import Trainer
+from mlpbench.backends import Trainer, report_losses
 from mlpbench.errors import BackendUnavailable
 from mlpbench.workload import LogCallback, Problem
 
@@ -182,12 +182,7 @@ class CpuFusedTrainer(Trainer):
         if self.lib is None:
             self.compile()
         steps = steps or self.config.steps
-        losses = self._run(steps)
-        logged = {t: float(losses[t]) for t in range(0, steps, self.config.log_every)}
-        if on_log:
-            for t, value in logged.items():
-                on_log(t, value)
-        return logged
+        return report_losses(self._run(steps), steps, self.config.log_every, on_log, every_step=True)
 
     def describe(self) -> dict[str, object]:
         return {"threads": self.threads, "thread_probe_s": {str(k): v for k, v in self.thread_timings.items()},

@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 from torch import optim
 
-from mlpbench.backends import precision
+from mlpbench.backends import precision, report_losses
 from mlpbench.backends.compiled import reset_optimizer_state
 from mlpbench.backends.eager import EagerTrainer, load_params
 from mlpbench.workload import LogCallback, Problem
@@ -75,11 +75,7 @@ class CudaGraphTrainer(EagerTrainer):
             if t % every == 0:
                 kept.append(self.static_loss.detach().float().clone())
         values = torch.stack(kept).tolist()  # note: the one CPU-GPU sync point of the loop
-        logged = dict(zip(range(0, steps, every), values))
-        if on_log:
-            for t, value in logged.items():
-                on_log(t, value)
-        return logged
+        return report_losses(values, steps, every, on_log)
 
     def describe(self) -> dict[str, object]:
         return {"warmup_steps_restored": WARMUP_STEPS, "optimizer": "Adam(capturable=True)"}

@@ -13,7 +13,7 @@ import importlib.util
 import numpy as np
 import torch
 
-from mlpbench.backends import Trainer
+from mlpbench.backends import Trainer, report_losses
 from mlpbench.workload import LogCallback, Problem
 
 
@@ -127,12 +127,7 @@ class JaxTrainer(Trainer):
         program = self.compiled if steps == self.config.steps and self.compiled is not None else self._program(steps)
         self.params, losses = program(self.params, self.x, self.y)
         self.jax.block_until_ready(self.params)  # the last update too, not only the losses
-        values = np.asarray(losses)
-        logged = {t: float(values[t]) for t in range(0, steps, self.config.log_every)}
-        if on_log:
-            for t, value in logged.items():
-                on_log(t, value)
-        return logged
+        return report_losses(np.asarray(losses), steps, self.config.log_every, on_log, every_step=True)
 
     def parameters(self) -> list[torch.Tensor]:
         return [torch.from_numpy(np.asarray(p).copy()).to(self.device) for p in self.params]

@@ -30,7 +30,7 @@ import os
 
 import torch
 
-from mlpbench.backends import Trainer
+from mlpbench.backends import Trainer, report_losses
 from mlpbench.errors import BackendUnavailable
 from mlpbench.workload import LogCallback, Problem
 
@@ -347,11 +347,7 @@ class TritonFusedTrainer(Trainer):
             losses = self.losses if steps <= self.losses.numel() else torch.zeros(steps, device=self.device)
             self._launch(steps, losses)
         values = losses[:steps].tolist()  # note: the one CPU-GPU sync point of the run
-        logged = {t: values[t] for t in range(0, steps, self.config.log_every)}
-        if on_log:
-            for t, value in logged.items():
-                on_log(t, value)
-        return logged
+        return report_losses(values, steps, self.config.log_every, on_log, every_step=True)
 
     def describe(self) -> dict[str, object]:
         return {"variant": self.variant, "rows_per_block": self.bm, "programs": self.programs,

@@ -15,7 +15,7 @@ import time
 import torch
 from torch import optim
 
-from mlpbench.backends import precision
+from mlpbench.backends import precision, report_losses
 from mlpbench.backends.eager import EagerTrainer
 from mlpbench.workload import LogCallback, Problem
 
@@ -70,11 +70,7 @@ class TunedTrainer(EagerTrainer):
         finally:
             if flush:
                 torch.set_flush_denormal(False)
-        logged = dict(zip(range(0, steps, every), values))
-        if on_log:
-            for t, value in logged.items():
-                on_log(t, value)
-        return logged
+        return report_losses(values, steps, every, on_log)
 
     def describe(self) -> dict[str, object]:
         return {"threads": torch.get_num_threads(), "thread_probe_s": {str(k): v for k, v in self.thread_timings.items()},
