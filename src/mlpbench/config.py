@@ -118,10 +118,6 @@ class WorkloadConfig:
     def train_flops(self) -> int:
         return self.steps * self.train_flops_per_step()
 
-    def eval_flops(self) -> int:
-        sizes = self.layer_sizes
-        return 2 * self.n_test * sum(a * b for a, b in zip(sizes, sizes[1:]))
-
     def estimated_bytes(self) -> int:
         """A generous estimate of the memory the job needs (data, activations, gradients, Adam)."""
         floats = self.n * (self.d_in + self.d_out)  # the data

@@ -8,7 +8,7 @@ backend starts from the same numbers and the seed's printed values reproduce.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable
 
 import torch
 from torch import nn
@@ -87,11 +87,6 @@ def batch_offsets(config: WorkloadConfig) -> list[int]:
     """First row of each mini-batch, in the order ``batches`` uses them (for kernels that index)."""
     size = config.batch_rows
     return [i * size for i in range(config.n_train // size)]
-
-
-def log_steps(config: WorkloadConfig) -> Iterator[int]:
-    """The steps at which the seed prints the train loss: 0, 100, ..., up to steps - 1."""
-    return iter(range(0, config.steps, config.log_every))
 
 
 def forward(params: list[torch.Tensor], x: torch.Tensor) -> torch.Tensor:

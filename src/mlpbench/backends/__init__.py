@@ -116,15 +116,6 @@ class BackendInfo:
         return cls(problem, device)
 
 
-def _requires(module: str, hint: str) -> Callable[[str], str | None]:
-    def check(kind: str) -> str | None:
-        if importlib.util.find_spec(module) is None:
-            return f"{module} is not installed ({hint})"
-        return None
-
-    return check
-
-
 def _two_hidden_layers(config: "WorkloadConfig") -> str | None:
     if len(config.hidden) != 2:
         return (f"the fused kernels are written for two hidden layers (the seed's 10→100→50→1 family), "
