@@ -268,8 +268,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if not args.quiet:
         print_bench_tables(document)
     reports = [] if args.no_report or stopped_by else write_reports(document, settings.out, lang)
-    out = sys.stdout if not args.quiet else None
-    if out:
+    if not args.quiet:
         print(f"\nresults: {settings.out / 'results.json'}" + "".join(f"\nreport:  {p}" for p in reports))
     if stopped_by:
         print(f"mlpbench: stopped by {stopped_by}; {len(document['trials'])} cold trial(s) and "
