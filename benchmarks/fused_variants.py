@@ -12,16 +12,16 @@ import time
 
 import torch
 
-from mlpbench.backends.triton_fused import TritonFusedTrainer
-from mlpbench.config import WorkloadConfig
-from mlpbench.workload import make_problem
+from mlpbench.workload.backends.triton_fused import TritonFusedTrainer
+from mlpbench.workload.config import WorkloadConfig
+from mlpbench.workload.problem import load_workload, make_problem
 
 VARIANTS = [(16, 8), (16, 4), (32, 8), (32, 4), (64, 8), (16, 2)]
 
 
 def main() -> None:
     config = WorkloadConfig()
-    problem = make_problem(config).to("cuda:0")
+    problem = make_problem(load_workload(config), config).to("cuda:0")
     trainers = {}
     for bm, warps in VARIANTS:
         os.environ["MLPBENCH_FUSED_BM"], os.environ["MLPBENCH_FUSED_WARPS"] = str(bm), str(warps)

@@ -25,17 +25,19 @@ def warm_check(threads: int) -> tuple[float, float]:
     import torch
     import torch.utils.benchmark as tb
 
-    from mlpbench.backends.eager import EagerTrainer
-    from mlpbench.config import WorkloadConfig
-    from mlpbench.warm import run_warm
-    from mlpbench.workload import make_problem
+    from mlpbench.measure.job import JobSpec, WarmPlan, run_job
+    from mlpbench.results.model import Target
+    from mlpbench.workload.backends.eager import EagerTrainer
+    from mlpbench.workload.config import WorkloadConfig
+    from mlpbench.workload.problem import load_workload, make_problem
 
     config = WorkloadConfig()
     torch.set_num_threads(threads)
-    ours = run_warm(config, "cpu", "eager", threads=threads, warmup=2, min_runs=10, max_runs=30, max_time=20)
-    per_step_ours = statistics.median(ours["samples"]) / config.steps
+    ours = run_job(JobSpec(target=Target("cpu", "eager"), config=config, threads=threads,
+                           warm=WarmPlan(warmup=2, min_runs=10, max_runs=30, max_time=20)))
+    per_step_ours = ours.warm.measurement.median / config.steps
 
-    trainer = EagerTrainer(make_problem(config), "cpu")
+    trainer = EagerTrainer(make_problem(load_workload(config), config), "cpu")
     x, y = trainer.problem.data.x_train, trainer.problem.data.y_train
 
     def step() -> None:
@@ -60,8 +62,8 @@ def cold_check(runs: int) -> tuple[float, float, float] | None:
         subprocess.run([sys.executable, "-m", "mlpbench", "bench", "--devices", "cpu", "--runs", str(runs),
                         "--warm-runs", "0", "--threads", "1", "--out", str(out), "--quiet", "--no-report"], check=True)
         doc = json.loads((out / "results.json").read_text())
-        walls = [t["wall"] for t in doc["trials"] if t["status"] == "ok"]
-        totals = [t["phases"]["total"] for t in doc["trials"] if t["status"] == "ok"]
+        walls = [t["wall"] for t in doc["cold"] if t["status"] == "ok"]
+        totals = [t["record"]["phases"]["total"] for t in doc["cold"] if t["status"] == "ok"]
         export = Path(tmp) / "hyperfine.json"
         subprocess.run(["hyperfine", "-N", "--warmup", "1", "--runs", str(runs), "--export-json", str(export),
                         "--style", "none", " ".join(command)], check=True, stdout=subprocess.DEVNULL)

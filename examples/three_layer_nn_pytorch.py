@@ -1,33 +1,75 @@
-"""The user's CPU script, rebuilt on mlpbench's workload: train the three-layer MLP and time it.
-
-Run it with ``python examples/three_layer_nn_pytorch.py`` (after ``make setup``). It prints the
-same log as the user's original script. For an honest, phase-by-phase timing use ``mlpbench run``.
-"""
-
+# The user's CPU script: a three-layer neural network trained with PyTorch, timed with time.time().
+# Standalone: it needs torch and nothing else. Run: python examples/three_layer_nn_pytorch.py
+import torch
 import time
 
-import torch
+start_time = time.time()
 
-start_time = time.time()  # as in the user's script: the clock starts after `import torch`
+import torch.nn as nn
+import torch.optim as optim
 
-from mlpbench import workload  # noqa: E402  (the import order is part of what is timed)
-from mlpbench.backends.eager import EagerTrainer  # noqa: E402
-from mlpbench.config import WorkloadConfig  # noqa: E402
+# 1. Data set-up (with targets)
+# N: number of samples, D_in: input dimension
+# H1, H2: hidden layer widths, D_out: output dimension
+N, D_in, H1, H2, D_out = 500, 10, 100, 50, 1
 
-config = WorkloadConfig()  # N=500, D_in=10, H1=100, H2=50, D_out=1, Adam lr=1e-3, 1001 steps, seed 42
+# Synthetic input data
+torch.manual_seed(42)
+x_all = torch.randn(N, D_in)
 
-# 1. Data (with targets) and the model's initial weights, drawn from torch.manual_seed(42).
-problem = workload.make_problem(config)
-print(workload.data_shapes_line(problem.data))
+# The targets ("teacher data"): y = sum(x^2) + noise
+y_all = torch.sum(x_all**2, dim=1, keepdim=True) + 0.1 * torch.randn(N, 1)
 
-# 2. The model, MSE loss and Adam: the user's loop, unchanged (see mlpbench/backends/eager.py).
-trainer = EagerTrainer(problem, "cpu")
-print(workload.training_banner(config))
-trainer.train(on_log=lambda step, loss: print(workload.step_line(step, loss)))
-print(workload.TRAINING_COMPLETE)
+# Split into training and test data
+split_idx = int(N * 0.8)
+x_train, x_test = x_all[:split_idx], x_all[split_idx:]
+y_train, y_test = y_all[:split_idx], y_all[split_idx:]
 
-# 3. Evaluation on the held-out 20 %.
-evaluation = workload.evaluate(trainer.parameters(), problem.data)
-print("\n".join(workload.evaluation_lines(evaluation)))
+print(f"Data Shapes: Train x={x_train.shape}, y={y_train.shape} | Test x={x_test.shape}, y={y_test.shape}")
 
-print(workload.total_time_line(time.time() - start_time))
+# 2. The model
+model = nn.Sequential(
+    nn.Linear(D_in, H1),
+    nn.ReLU(),
+    nn.Linear(H1, H2),
+    nn.ReLU(),
+    nn.Linear(H2, D_out)
+)
+
+# Loss function and optimizer
+loss_fn = nn.MSELoss()
+optimizer = optim.Adam(model.parameters(), lr=1e-3)
+
+print("Training PyTorch 3-Layer NN for 1000 steps...")
+for t in range(1001):
+    # --- Forward pass ---
+    y_pred = model(x_train)
+
+    # --- Loss ---
+    loss = loss_fn(y_pred, y_train)
+
+    if t % 100 == 0:
+        print(f"Step {t}: Train Loss = {loss.item():.4f}")
+
+    # --- Backward pass ---
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+
+print("Training Complete.")
+
+# 3. Evaluation
+print("\n--- Model Evaluation ---")
+model.eval()  # evaluation mode
+with torch.no_grad():  # no gradients
+    y_pred_test = model(x_test)
+    test_loss = loss_fn(y_pred_test, y_test)
+    print(f"Test Loss: {test_loss.item():.4f}")
+
+    # The first 5 predictions next to the truth
+    print("\nFirst 5 Predictions vs Ground Truth:")
+    for i in range(5):
+        print(f"Pred: {y_pred_test[i].item():.4f} | True: {y_test[i].item():.4f}")
+
+end_time = time.time()
+print(f"\nTotal Execution Time: {end_time - start_time:.4f} seconds")

@@ -11,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
+H100 = ROOT / "results" / "gpu" / "2026-11-26-h100"
 
 
 def cli_env(**extra: str) -> dict[str, str]:
@@ -74,3 +75,16 @@ def reference() -> dict[str, object]:
     text = (DATA / "reference-log.txt").read_text()
     cpu_part = text.split("Running CUDA Benchmark...")[0]
     return parse_log(cpu_part)
+
+
+def wait_for(condition, timeout: float, what: str, interval: float = 0.1) -> None:
+    """Poll ``condition`` until it holds; fail with ``what`` if it has not after ``timeout`` seconds
+    (a bounded wait, never a timing assertion)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(interval)
+    pytest.fail(f"gave up after {timeout:g} s waiting for {what}")

@@ -15,23 +15,26 @@ import textwrap
 import pytest
 
 from conftest import ROOT, cli_env, requires_cuda
-from mlpbench import backends
-from mlpbench.backends.precision import PARITY
-from mlpbench.config import WorkloadConfig
 from mlpbench.errors import BackendUnavailable
-from mlpbench.workload import evaluate, make_problem
+from mlpbench.workload import backends
+from mlpbench.workload.config import PARITY, WorkloadConfig
+from mlpbench.workload.problem import evaluate, load_workload, make_problem
 
 HAS_JAX = importlib.util.find_spec("jax") is not None
 HAS_TRITON = importlib.util.find_spec("triton") is not None
 
 
+def problem_of(config: WorkloadConfig):
+    return make_problem(load_workload(config), config)
+
+
 def train(name: str, config: WorkloadConfig, device: str = "cpu"):
-    problem = make_problem(config).to(device)
+    problem = problem_of(config).to(device)
     trainer = backends.get(name).create(problem, device)
     if trainer.compiles:
         trainer.compile()
     losses = trainer.train()
-    return losses, evaluate(trainer.parameters(), problem.data).test_loss, trainer
+    return losses, evaluate(trainer.eval_model(), problem).test_loss, trainer
 
 
 def assert_parity(losses, test_loss, ref_losses, ref_test, precision="fp32"):
@@ -67,6 +70,15 @@ def test_cpu_backend_matches_eager_on_the_seed(name, eager_seed):
         assert again[step] == pytest.approx(losses[step], rel=1e-5)
 
 
+def test_tuned_probes_one_half_and_all_cores():
+    from mlpbench.workload.backends import threads
+
+    assert threads.candidates(1) == [1] and threads.candidates(2) == [1, 2] and threads.candidates(16) == [1, 8, 16]
+    _, _, trainer = train("tuned", WorkloadConfig(steps=60, n=100))
+    probed = trainer.describe()["thread_probe_s"]
+    assert set(map(int, probed)) == set(threads.candidates()) or len(threads.candidates()) == 1
+
+
 def test_fused_cpu_with_mini_batches_and_odd_widths():
     config = WorkloadConfig(n=300, hidden=(37, 21), steps=120, batch_size=48, log_every=10)
     ref, ref_test, _ = train("eager", config)
@@ -92,7 +104,10 @@ def test_unsupported_combinations_say_why():
         "cpu", WorkloadConfig(precision="bf16"))
     assert "does not run on cpu" in backends.get("cuda-graph").unavailable_reason("cpu")
     with pytest.raises(BackendUnavailable, match="two hidden layers"):
-        backends.get("fused").create(make_problem(three), "cpu")
+        backends.get("fused").create(problem_of(three), "cpu")
+    other = WorkloadConfig(workload="examples/workloads/cnn.py")
+    for name in ("fused", "jax"):
+        assert "built-in MLP" in backends.get(name).unavailable_reason("cpu", other)
 
 
 def test_three_hidden_layers_run_on_eager():
@@ -105,15 +120,14 @@ def test_triton_kernels_match_eager_in_the_interpreter():
     """The CUDA kernels' arithmetic, run by Triton's interpreter on the CPU (TRITON_INTERPRET=1)."""
     script = textwrap.dedent("""
         import json
-        from mlpbench.backends.eager import EagerTrainer
-        from mlpbench.backends.triton_fused import TritonFusedTrainer, shape_reason
-        from mlpbench.config import WorkloadConfig
-        from mlpbench.workload import evaluate, make_problem
+        from mlpbench.workload.backends.eager import EagerTrainer
+        from mlpbench.workload.backends.triton_fused import TritonFusedTrainer, shape_reason
+        from mlpbench.workload.config import WorkloadConfig
+        from mlpbench.workload.problem import evaluate, load_workload, make_problem
         out = {}
-        for name, config in {"seed-shape": WorkloadConfig(steps=12, log_every=1),
-                             "odd": WorkloadConfig(n=90, hidden=(30, 17), steps=15, log_every=1),
-                             "batches": WorkloadConfig(n=150, hidden=(24, 12), steps=15, batch_size=40, log_every=1)}.items():
-            problem = make_problem(config)
+        for name, config in {"seed-shape": WorkloadConfig(steps=6, log_every=1),  # odd widths, padded, and batches:
+                             "batches": WorkloadConfig(n=150, hidden=(23, 11), steps=7, batch_size=40, log_every=1)}.items():
+            problem = make_problem(load_workload(config), config)
             ref = EagerTrainer(problem, "cpu")
             ref_losses = ref.train()
             for variant in ("graph", "persistent"):
@@ -126,8 +140,8 @@ def test_triton_kernels_match_eager_in_the_interpreter():
                     "loss": max(abs(got[k] - ref_losses[k]) / abs(ref_losses[k]) for k in ref_losses),
                     "params": max(float((a - b).abs().max()) for a, b in zip(ref.parameters(), t.parameters())),
                     "repeat": max(abs(got[k] - again[k]) for k in got),
-                    "test": abs(evaluate(t.parameters(), problem.data).test_loss
-                                - evaluate(ref.parameters(), problem.data).test_loss)}
+                    "test": abs(evaluate(t.eval_model(), problem).test_loss
+                                - evaluate(ref.eval_model(), problem).test_loss)}
         out["refusal"] = shape_reason(10, (512, 50), 1)
         print(json.dumps(out))
     """)
@@ -187,3 +201,76 @@ def test_gpu_mini_batches_match_across_backends():
     for name in ("cuda-graph", "fused"):
         got, got_test, _ = train(name, config, "cuda:0")
         assert_parity(got, got_test, ref, ref_test)
+
+
+# ----- the C build: a cache that cannot be fooled, one line whatever goes wrong ----------------------------
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    from mlpbench.workload.backends import cpu_fused
+
+    monkeypatch.setenv("MLPBENCH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(cpu_fused, "_LIB", None)
+    return tmp_path / "cache" / "mlpbench"
+
+
+def test_cc_with_arguments_builds(cache, monkeypatch, tmp_path):
+    import shutil
+
+    from mlpbench.workload.backends import cbuild
+
+    wrapper = tmp_path / "bin" / "wrap"
+    wrapper.parent.mkdir()
+    wrapper.write_text("#!/bin/sh\nexec \"$@\"\n")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{wrapper.parent}:{__import__('os').environ['PATH']}")
+    monkeypatch.setenv("CC", f"wrap {shutil.which('cc') or shutil.which('gcc')}")
+    assert cbuild.compiler()[0] == "wrap"
+    lib = cbuild.load()
+    assert hasattr(lib, "mlp_train") and list(cache.glob("*.so"))
+
+
+def test_a_missing_compiler_is_one_line(cache, monkeypatch):
+    from mlpbench.workload.backends import cbuild
+
+    monkeypatch.setenv("CC", "no-such-cc --fast")
+    reason = backends.get("fused").unavailable_reason("cpu", WorkloadConfig())
+    assert reason == "CC='no-such-cc --fast' does not name a C compiler on PATH; fix CC or unset it"
+    with pytest.raises(BackendUnavailable, match="does not name a C compiler"):
+        cbuild.load()
+    monkeypatch.setenv("CC", "'unbalanced")
+    assert "does not name a C compiler" in cbuild.unavailable_reason()
+
+
+def test_a_corrupt_cached_library_is_rebuilt(cache):
+    from mlpbench.workload.backends import cbuild
+
+    path = cbuild.library_path()
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\x7fELF this is not a library")
+    path.chmod(0o644)
+    lib = cbuild.load()
+    assert hasattr(lib, "mlp_train") and path.read_bytes()[:4] == b"\x7fELF" and path.stat().st_size > 1000
+
+
+def test_a_cached_library_others_can_write_is_not_loaded(cache):
+    from mlpbench.workload.backends import cbuild
+
+    path = cbuild.library_path()
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"planted")
+    path.chmod(0o666)  # writable by anyone: whoever wrote it is unknown
+    assert not cbuild.trusted(path)
+    cbuild.load()
+    assert cbuild.trusted(path) and path.read_bytes() != b"planted"
+
+
+def test_the_cache_key_covers_the_compiler_and_the_cpu(cache, monkeypatch):
+    from mlpbench.workload.backends import cbuild
+
+    base = cbuild.library_path()
+    monkeypatch.setattr(cbuild, "_cpu_features", lambda: "sse2 only")
+    assert cbuild.library_path() != base
+    monkeypatch.undo()
+    monkeypatch.setattr(cbuild, "_compiler_identity", lambda argv: "gcc (Other) 99.1")
+    monkeypatch.setenv("MLPBENCH_CACHE", str(cache.parent))
+    assert cbuild.library_path() != base

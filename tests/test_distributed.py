@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import assert_usage_error, cli_env, run_cli
-from mlpbench.distributed import describe_failure, shard
-from mlpbench.results import load_results
+from mlpbench.measure.distributed import describe_failure
+from mlpbench.results.analysis import Analysis
+from mlpbench.results.files import load_results
+from mlpbench.results.model import Target
+from mlpbench.workload.backends.ddp import shard
 
 REFERENCE_LOSSES = {0: 116.9025, 100: 5.9574, 200: 4.2802, 300: 3.1939, 400: 2.3619, 500: 1.6937}
 
@@ -60,39 +63,53 @@ def _processes_with(token: str) -> list[int]:
 
 def test_two_gloo_ranks_match_one_process_and_record_scaling(tmp_path):
     out = tmp_path / "ddp"
-    proc = run_cli("bench", "--devices", "cpu", "--nproc", "2", "--runs", "1", "--warm-runs", "2", "--warmup", "0",
-                   "--out", str(out), "--no-report", timeout=300)
+    proc = run_cli("bench", "--devices", "cpu", "--nproc", "2", "--runs", "0", "--warm-runs", "2", "--warmup", "0",
+                   "--warm-time", "3", "--steps", "501", "--out", str(out), "--no-report", timeout=600)
     assert proc.returncode == 0, proc.stderr
-    doc = load_results(out / "results.json")
-    runs = doc["runs"]
-    assert set(runs) == {"cpu/ddp1", "cpu/ddp2"}
-    assert runs["cpu/ddp2"]["world_size"] == 2 and runs["cpu/ddp2"]["process_group_backend"] == "gloo"
-    for key in ("cpu/ddp1", "cpu/ddp2"):
-        losses = {int(k): v for k, v in runs[key]["train_loss"].items()}
+    results = load_results(out / "results.json")
+    one, two = Target("cpu", "eager", ranks=1), Target("cpu", "eager", ranks=2)
+    a = Analysis(results)
+    assert a.targets == [one, two]
+    for target in (one, two):
+        run = results.first_run(target)
         for step, ref in REFERENCE_LOSSES.items():
-            assert losses[step] == pytest.approx(ref, rel=1e-3), (key, step)
-    assert runs["cpu/ddp2"]["log"][0].startswith("Using device: cpu (rank 0 of 2")
-    assert "process_group" in runs["cpu/ddp2"]["phases"] and set(runs["cpu/ddp2"]["per_rank_phases"]) == {"0", "1"}
-    scaling = {r["nproc"]: r for r in doc["scaling"]}
-    assert scaling[1]["speedup"] == pytest.approx(1.0) and scaling[1]["efficiency"] == pytest.approx(1.0)
-    assert scaling[2]["efficiency"] == pytest.approx(scaling[2]["speedup"] / 2)
-    assert 0.0 <= scaling[2]["allreduce_share"] <= 1.0
+            assert run.losses[step] == pytest.approx(ref, rel=1e-3), (target, step)
+    run = results.first_run(two)
+    assert run.facts["world_size"] == 2 and run.facts["process_group_backend"] == "gloo"
+    assert run.log[0].startswith("Using device: cpu (rank 0 of 2")
+    assert "process_group" in run.phases and set(run.per_rank_phases) == {"0", "1"}
+    # every measured run was checked against a single process's eager loop, warm samples included
+    checks = [c for cs in a.checks.values() for c in cs if c.target == two]
+    warm = results.warm[1].record.warm
+    assert len(warm.sample_losses) == len(warm.measurement.samples) >= 2  # each warm run's own losses
+    assert warm.sample_losses[0][500] == pytest.approx(1.6937, rel=1e-3)
+    assert len(checks) == 1 + len(warm.sample_losses) and all(c.passed for c in checks)
+    scaling = {r.ranks: r for r in a.scaling()}
+    assert scaling[1].speedup == pytest.approx(1.0) and scaling[1].efficiency == pytest.approx(1.0)
+    assert scaling[2].mode == "warm"
+    assert scaling[2].efficiency == pytest.approx(scaling[2].speedup / 2)
+    assert 0.0 <= scaling[2].allreduce_share <= 1.0
+    from mlpbench.output.i18n import Texts
+    from mlpbench.output.report.conclusions import scaling as scaling_sentences
+
+    text = " ".join(scaling_sentences(a, Texts("en")))
+    assert f"the all-reduce takes {100 * scaling[2].allreduce_share:.0f} % of a step" in text
 
 
 def test_a_killed_rank_ends_the_job_with_its_name_and_leaves_no_orphans(tmp_path):
     token = f"mlpbench-test-{uuid.uuid4()}"
     env = cli_env(MLPBENCH_INJECT_FAULT="sigkill@rank:1", MLPBENCH_TEST_TOKEN=token)
     proc = run_cli("bench", "--devices", "cpu", "--nproc", "2", "--runs", "1", "--warm-runs", "0",
-                   "--trial-timeout", "120", "--out", str(tmp_path / "out"), "--no-report", env=env, timeout=300)
+                   "--trial-timeout", "120", "--steps", "101", "--out", str(tmp_path / "out"), "--no-report", env=env, timeout=300)
     assert proc.returncode == 1, proc.stderr
-    assert "cpu/ddp2: rank 1 failed (signal SIGKILL); torchrun stopped the other ranks" in proc.stderr
-    doc = load_results(tmp_path / "out" / "results.json")
-    statuses = {t["backend"]: t["status"] for t in doc["trials"]}
-    assert statuses == {"ddp1": "ok", "ddp2": "failed"}
+    assert "cpu/eager×2: rank 1 failed (signal SIGKILL); torchrun stopped the other ranks" in proc.stderr
+    results = load_results(tmp_path / "out" / "results.json")
+    assert {t.target.ranks: t.status for t in results.cold} == {1: "ok", 2: "failed"}
     assert _processes_with(token) == []
 
 
 def test_nproc_bad_input():
     assert_usage_error(run_cli("bench", "--nproc", "0"), "--nproc must be at least 1")
     assert_usage_error(run_cli("bench", "--nproc", "2", "--backends", "fused"), "does not take --backends")
+    assert_usage_error(run_cli("sweep", "--vary", "nproc=1,2", "--backends", "fused"), "does not take --backends")
     assert_usage_error(run_cli("bench", "--nproc", "2", "--nnodes", "2"), "--nnodes and --rdzv-endpoint go together")

@@ -1,18 +1,22 @@
-"""mlpbench: honest CPU-vs-GPU timing of a small three-layer MLP.
+"""mlpbench: honest CPU-vs-GPU timing of a small network — the seed's MLP or your own workload.
 
-The flow is workload -> measure -> statistics -> results -> report:
+The flow is workload -> measure -> statistics -> results -> output (see the README's Architecture):
 
-- ``config`` and ``workload`` hold the one workload (the user's network, data and loop);
-- ``backends`` hold the training-loop implementations (eager, tuned, compiled, fused, ...);
-- ``timing`` and ``runner`` measure one job phase by phase; ``bench`` and ``sweep`` repeat it;
-- ``stats`` and ``results`` turn samples into statistics and a versioned JSON file;
-- ``report`` turns that file into one self-contained HTML or Markdown document.
+    import mlpbench
+    result = mlpbench.bench("my_workload.py", devices=("cpu", "cuda"))
+    print(result.summary())
+    result.report("report.html")
 """
 
-import time as _time
+from mlpbench._started import VERSION as __version__  # first: the earliest moment mlpbench's code runs
 
-# The earliest moment this process can see from Python code that we own: the ``import`` phase
-# falls back to it where the interpreter's own start time is unknown (see ``timing``).
-MODULE_LOADED_AT = _time.monotonic()
+__all__ = ["bench", "sweep", "run", "load"]
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str):
+    """The notebook API, imported on first use (``import mlpbench`` itself stays light)."""
+    if name in __all__:
+        from mlpbench import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'mlpbench' has no attribute {name!r}")

@@ -10,3 +10,18 @@ class UsageError(Exception):
 
 class BackendUnavailable(UsageError):
     """A backend cannot run on the requested device, or its optional dependency is missing."""
+
+
+def out_of_memory(err: BaseException) -> bool:
+    """The device (or the host) ran out of memory: a limit of the machine, not a bug."""
+    return isinstance(err, MemoryError) or type(err).__name__ == "OutOfMemoryError" or "out of memory" in str(err).lower()
+
+
+def first_line(err: BaseException) -> str:
+    return (str(err).strip().splitlines() or [type(err).__name__])[0]
+
+
+class RunFailed(Exception):
+    """What was measured failed (a script's exit status, a diverged loss): a result, not a mistake.
+
+    The CLI prints the message on one line and exits with status 1."""

@@ -20,12 +20,14 @@ from mlpbench import cli
 
 WEIRD = ["", "-1", "0", "1", "2", "7", "64", "1e309", "nan", "inf", "-inf", "abc", "3,4", "100,50", "0,5", "5,",
          ",", "1.5", "99999999999999999999999", "cpu", "cuda", "cuda:7", "auto", "mps", "tpu", "all", "eager",
-         "fused,eager", "∞", "--", "n=1,2", "width=0.5", "depth=2", "x.json", "ja", "en", "fr"]
+         "fused,eager", "∞", "--", "n=1,2", "width=0.5", "depth=2", "x.json", "ja", "en", "fr",
+         "examples/workloads/classifier.py", "examples/three_layer_nn_pytorch.py", "nowhere.py"]
 FLAGS = {
     "run": ["--device", "--backend", "--n", "--hidden", "--steps", "--lr", "--seed", "--threads", "--batch-size",
-            "--precision", "--train-fraction", "--json", "--bogus"],
+            "--precision", "--train-fraction", "--json", "--bogus", "--workload", "--script"],
     "bench": ["--devices", "--backends", "--runs", "--warm-runs", "--warmup", "--warm-time", "--trial-timeout", "--n",
-              "--hidden", "--steps", "--lr", "--lang", "--nproc", "--nnodes", "--rdzv-endpoint", "--precision", "--out"],
+              "--hidden", "--steps", "--lr", "--lang", "--nproc", "--nnodes", "--rdzv-endpoint", "--precision", "--out",
+              "--workload", "--script"],
     "sweep": ["--vary", "--devices", "--backends", "--warm-runs", "--trial-steps", "--point-timeout", "--time-limit",
               "--n", "--hidden", "--lang", "--batch-size"],
     "report": ["-o", "--lang", "--x"],
@@ -44,17 +46,17 @@ def stub(*args, **kwargs):
 
 @pytest.fixture
 def stubs(monkeypatch, tmp_path):
-    monkeypatch.setattr("mlpbench.bench.run_bench", stub)
-    monkeypatch.setattr("mlpbench.sweep.run_sweep", stub)
-    monkeypatch.setattr("mlpbench.report.write_report", stub)
+    monkeypatch.setattr("mlpbench.api.bench", stub)
+    monkeypatch.setattr("mlpbench.api.sweep", stub)
+    monkeypatch.setattr("mlpbench.output.report.write_report", stub)
     monkeypatch.chdir(tmp_path)  # --out, --json and -o land in a scratch directory
 
 
 def argv_for(command: str):
     pairs = st.lists(st.tuples(st.sampled_from(FLAGS[command]), st.sampled_from(WEIRD)), max_size=6)
-    positional = {"report": st.lists(st.sampled_from([str(DATA / "results-gpu.json"), "missing.json", str(DATA)]),
+    positional = {"report": st.lists(st.sampled_from([str(DATA / "sweep-cpu.json"), "missing.json", str(DATA)]),
                                      min_size=0, max_size=2),
-                  "compare": st.lists(st.sampled_from([str(DATA / "results-cpu.json"), str(DATA / "results-gpu.json"),
+                  "compare": st.lists(st.sampled_from([str(DATA / "results-cpu.json"), str(DATA / "sweep-cpu.json"),
                                                        "nope.json", str(DATA / "reference-log.txt")]), min_size=0, max_size=3)}
     head = positional.get(command, st.just([]))
     prefix = ["--steps", "5", "--device", "cpu"] if command == "run" else []

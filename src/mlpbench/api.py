@@ -1,0 +1,276 @@
+"""The whole pipeline, for the command line and for notebooks: workload -> measure -> results.
+
+    import mlpbench
+    result = mlpbench.bench("my_workload.py", devices=("cpu", "cuda"), runs=6)
+    print(result.summary())
+    result.report("report.html")
+
+``workload`` is the built-in MLP (None), a workload file, a module, or any object with
+``build_model`` and ``make_data``. A file or module runs in fresh processes (cold trials, warm
+trials) like ``mlpbench bench``; an object that lives only in this interpreter cannot be re-created
+in a fresh process, so it gets warm trials here, one target after another, and the results say so.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import tempfile
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Sequence
+
+from mlpbench.errors import UsageError
+from mlpbench.measure.children import Progress
+from mlpbench.results.model import BenchPlan, Code, PlannedTarget, Results, SweepPlan
+from mlpbench.workload.config import WorkloadConfig
+
+
+class Quiet:
+    """A progress display that shows nothing."""
+
+    def start(self, total: int) -> None: ...
+    def update(self, description: str) -> None: ...
+    def advance(self, line: str) -> None: ...
+    def stop(self) -> None: ...
+
+
+class BenchResults:
+    """A finished bench or sweep: the typed results, what they show, and how to keep them."""
+
+    def __init__(self, results: Results, path: Path | None = None, stopped_by: str | None = None) -> None:
+        self.results = results
+        self.path = path
+        self.stopped_by = stopped_by
+
+    @functools.cached_property
+    def analysis(self):
+        from mlpbench.results.analysis import Analysis
+
+        return Analysis(self.results)
+
+    def summary(self, lang: str = "en") -> str:
+        """The verdict in a few sentences: who finished first and by how much, why, and from what size."""
+        from mlpbench.output.report.verdict import first_screen
+        from mlpbench.output.i18n import Texts
+
+        return "\n".join(first_screen(self.results, self.analysis, Texts(lang)).sentences())
+
+    def to_json(self, path: str | os.PathLike[str]) -> Path:
+        from mlpbench.results.files import write_model
+
+        write_model(path, self.results)
+        return Path(path)
+
+    def report(self, path: str | os.PathLike[str] = "report.html", lang: str = "en") -> list[Path]:
+        from mlpbench.output.report import write_report
+
+        return write_report(self.results, path, lang)
+
+    def _repr_markdown_(self) -> str:  # a notebook shows the verdict
+        return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<BenchResults {self.results.kind}: {len(self.results.cold)} cold, {len(self.results.warm)} warm, " \
+               f"{len(self.results.points)} points>"
+
+
+# ----- the workload ----------------------------------------------------------------------------------------
+def resolve_workload(workload: Any, options: dict[str, Any]) -> tuple[WorkloadConfig, Any]:
+    """A configuration and, for an object that lives only here, the loaded workload itself."""
+    if workload is None or isinstance(workload, (str, os.PathLike)):
+        path = None if workload is None else str(workload)
+        return WorkloadConfig(workload=path, **options).validate(), None
+    if isinstance(workload, ModuleType) and getattr(workload, "__file__", None):
+        return WorkloadConfig(workload=workload.__file__, **options).validate(), None
+    from mlpbench.workload.contract import Source, from_namespace
+
+    name = getattr(workload, "__name__", type(workload).__name__)
+    try:
+        text = inspect.getsource(workload if inspect.isclass(workload) or isinstance(workload, ModuleType)
+                                 else type(workload))
+        source = Source(f"<{name}>", text)
+    except (OSError, TypeError):
+        source = None
+    return WorkloadConfig(workload=f"<{name}>", **options).validate(), from_namespace(name, workload, source)
+
+
+def check_workload_file(config: WorkloadConfig) -> None:
+    """A workload file that cannot be read is one line before anything heavy is imported."""
+    if config.workload is not None and not config.workload.startswith("<"):
+        from mlpbench.workload.contract import read_source
+
+        read_source(config.workload)
+
+
+def prepare(config: WorkloadConfig, loaded: Any = None):
+    """Load the workload and try it on two rows (one clear line if it does not fit together)."""
+    from mlpbench.measure.job import import_torch
+    from mlpbench.workload import problem
+
+    import_torch()
+    workload = loaded or problem.load_workload(config)
+    problem.check(problem.make_problem(workload, config))
+    return workload
+
+
+def record_code(config: WorkloadConfig, workload: Any, backends: Sequence[str], scripts: Sequence[str],
+                distributed: bool = False) -> list[Code]:
+    from mlpbench.measure import sources
+
+    code: list[Code] = []
+    if workload is not None and (workload.source is not None or workload.is_mlp):
+        code.append(sources.workload_code(workload.source, config.name))
+    code += sources.backend_code(list(backends) if not distributed else ["eager"], distributed)
+    code += sources.script_code(list(scripts))
+    if config.is_builtin:
+        code += sources.user_scripts(code)
+    return code
+
+
+# ----- run ---------------------------------------------------------------------------------------------------
+def run(workload: Any = None, *, device: str = "auto", backend: str = "eager", threads: int | None = None,
+        environment: bool = False, echo: bool = False, **options: Any):
+    """The one job once, in this process (``mlpbench run``): its log printed as it goes when ``echo``."""
+    import time
+
+    from mlpbench.measure import devices, job
+    from mlpbench.results.model import Target
+    from mlpbench.workload import backends
+
+    config, loaded = resolve_workload(workload, options)
+    info = backends.get(backend)
+    devices.check_spec(device, "--device")
+    check_workload_file(config)
+    job.import_torch()
+    checked = time.monotonic()
+    choice = devices.resolve(device)
+    checked = time.monotonic() - checked
+    reason = info.unavailable_reason(choice.name, config)
+    if reason:
+        raise UsageError(f"--backend {backend}: {reason}")
+    job.check_memory(config, choice.name)
+    loaded = prepare(config, loaded) if not config.is_builtin else None
+    spec = job.JobSpec(target=Target(choice.name, backend), config=config, threads=threads, environment=environment,
+                       trial="cli")
+    record = job.run_job(spec, emit=job.print_line if echo else None, device_check=checked, device_note=choice.note,
+                         workload=loaded)
+    assert record is not None
+    return record
+
+
+def run_script(path: str, *, echo: bool = False):
+    """A user's script once, as it is, in a fresh process (``mlpbench run --script``)."""
+    import sys
+
+    from mlpbench.errors import RunFailed
+    from mlpbench.measure import sources
+    from mlpbench.measure.children import ChildRunner
+    from mlpbench.measure.launch import Launcher
+    from mlpbench.measure.plan import plan_scripts
+
+    target = plan_scripts([path])[0].target
+    with tempfile.TemporaryDirectory(prefix="mlpbench-") as scratch:
+        child = Launcher(ChildRunner(), Path(scratch), sources.script_code([path])).script(
+            target, trial="cli", timeout=24 * 3600.0)
+    if echo:
+        sys.stdout.write(child.stdout)
+    if child.record is None or child.status not in ("ok", "diverged"):
+        raise RunFailed(f"the script {path} failed ({child.error or child.status})")
+    return child.record
+
+
+# ----- bench -------------------------------------------------------------------------------------------------
+def plan_targets(plan: BenchPlan, config: WorkloadConfig) -> list[PlannedTarget]:
+    from mlpbench.measure import plan as planning
+
+    if plan.nproc is not None:
+        targets = planning.plan_ddp_targets(plan.devices, [1, plan.nproc], plan.nnodes)
+    else:
+        targets = planning.plan_targets(plan.devices, plan.backends, config)
+    return targets
+
+
+def bench(workload: Any = None, *, devices: Sequence[str] = ("cpu", "cuda"), backends: Sequence[str] = ("eager",),
+          scripts: Sequence[str] = (), runs: int = 6, warm_runs: int = 10, warmup: int = 2, warm_time: float = 20.0,
+          threads: int | None = None, trial_timeout: float = 600.0, nproc: int | None = None,
+          nnodes: int | None = None, rdzv_endpoint: str | None = None, out: str | os.PathLike[str] | None = None,
+          progress: Progress | None = None, **options: Any) -> BenchResults:
+    """Cold and warm trials of ``workload`` on every device and backend (and ``scripts`` as they are).
+
+    ``options`` are workload settings (n, steps, lr, seed, batch_size, precision, hidden, ...).
+    Results go to ``out``/results.json (a temporary directory when None)."""
+    from mlpbench.measure import bench as benching
+    from mlpbench.measure.environment import collect
+
+    config, loaded = resolve_workload(workload, options)
+    plan = benching.validate(BenchPlan(devices=list(devices), backends=list(backends), scripts=list(scripts),
+                                       runs=runs, warm_runs=warm_runs, warmup=warmup, warm_time=warm_time,
+                                       threads=threads, trial_timeout=trial_timeout, nproc=nproc, nnodes=nnodes,
+                                       rdzv_endpoint=rdzv_endpoint))
+    from mlpbench.measure.devices import check_spec
+    from mlpbench.measure.plan import plan_scripts
+
+    for spec in plan.devices:
+        check_spec(spec, "--devices")
+    scripts_planned = plan_scripts(plan.scripts)  # a missing script is one line before torch is imported
+    check_workload_file(config)
+    loaded_workload = prepare(config, loaded) if plan.devices else None
+    targets = plan_targets(plan, config) if plan.devices else []
+    targets += scripts_planned
+    code = record_code(config, loaded_workload, plan.backends, plan.scripts, nproc is not None)
+    progress = progress or Quiet()
+    if loaded is not None:
+        from mlpbench.measure.inprocess import bench_in_process
+
+        results = bench_in_process(plan, config, targets, code, collect(), progress, loaded)
+        return BenchResults(results)
+    directory = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="mlpbench-"))
+    results, stopped_by = benching.run_bench(plan, config, targets, code, collect(), progress, directory)
+    return BenchResults(results, directory / "results.json", stopped_by)
+
+
+def sweep(workload: Any = None, *, vary: dict[str, Sequence[float]] | None = None, devices: Sequence[str] = ("cpu", "cuda"),
+          backends: Sequence[str] = ("eager",), warm_runs: int = 5, warmup: int = 1, trial_steps: int = 100,
+          warm_time: float = 10.0, point_timeout: float = 300.0, time_limit: float | None = None,
+          threads: int | None = None, resume: bool = False, largest_first: bool = False,
+          out: str | os.PathLike[str] | None = None, progress: Progress | None = None, **options: Any) -> BenchResults:
+    """Measure every target across workload sizes (``vary``: {"n": [500, 2000, ...]}), to find where
+    the GPU starts to win."""
+    from mlpbench.measure import plan as planning
+    from mlpbench.measure import sweep as sweeping
+    from mlpbench.measure.environment import collect
+
+    config, loaded = resolve_workload(workload, options)
+    if loaded is not None:
+        raise UsageError("a sweep runs every point in a fresh process: save the workload to a file and pass its path")
+    plan = SweepPlan(vary={k: [float(v) for v in values] for k, values in (vary or sweeping.DEFAULT_VARY).items()},
+                     devices=list(devices), backends=list(backends), warm_runs=warm_runs, warmup=warmup,
+                     trial_steps=trial_steps, warm_time=warm_time, point_timeout=point_timeout,
+                     time_limit=time_limit, threads=threads, largest_first=largest_first)
+    sweeping.validate(plan, config)
+    from mlpbench.measure.devices import check_spec
+
+    for spec in plan.devices:
+        check_spec(spec, "--devices")
+    check_workload_file(config)
+    workload_ = prepare(config)
+    if "nproc" in plan.vary:
+        if list(backends) != ["eager"]:
+            raise UsageError("--vary nproc runs the eager loop under DistributedDataParallel; it does not take --backends")
+        targets = planning.plan_ddp_targets(plan.devices, [1])
+    else:
+        targets = planning.plan_targets(plan.devices, plan.backends, config)
+    code = record_code(config, workload_, plan.backends, [], "nproc" in plan.vary)
+    directory = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="mlpbench-sweep-"))
+    results, stopped_by = sweeping.run_sweep(plan, config, targets, code, collect(), progress or Quiet(), directory,
+                                             resume)
+    return BenchResults(results, directory / "results.json", stopped_by)
+
+
+def load(path: str | os.PathLike[str]) -> BenchResults:
+    """A saved results file, checked, as ``BenchResults``."""
+    from mlpbench.results.files import load_results
+
+    return BenchResults(load_results(path), Path(path))

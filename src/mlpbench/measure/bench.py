@@ -1,0 +1,152 @@
+"""``mlpbench bench``: cold and warm trials of every target, interleaved, saved as they go.
+
+Cold trial: a fresh Python process runs the whole job (or the user's script as it is) and reports
+its phases; the parent also times the process from outside (fork/exec to exit). Trials are
+interleaved (cpu, cuda, script, cpu, cuda, script, ...) so that drift of the machine hits every
+target alike.
+
+Warm set: one process per target runs the job once, then warm-ups kept apart, then repeats the
+training loop from the same initial state until the spread is small (``measure.repeat``).
+
+Every measured run keeps its losses, so that ``results.analysis`` can check them against the CPU's
+eager loop; where no planned target provides that reference, one extra CPU eager run does.
+``results.json`` is rewritten atomically after every trial: a crash, Ctrl-C or SIGTERM keeps
+everything that finished.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import tempfile
+from pathlib import Path
+
+from mlpbench.errors import UsageError
+from mlpbench.measure.children import ChildRunner, Progress, out_dir_lock, stoppable
+from mlpbench.measure.job import WarmPlan
+from mlpbench.measure.launch import Launcher, outcome
+from mlpbench.results.files import write_model
+from mlpbench.results.model import BenchPlan, Code, ColdTrial, Environment, PlannedTarget, Results, Target, WarmSet
+from mlpbench.workload.config import WorkloadConfig
+
+REFERENCE = Target("cpu", "eager")
+
+
+def validate(plan: BenchPlan) -> BenchPlan:
+    if plan.runs < 0 or plan.warm_runs < 0 or plan.warmup < 0:
+        raise UsageError("--runs, --warm-runs and --warmup cannot be negative")
+    if plan.runs == 0 and plan.warm_runs == 0:
+        raise UsageError("--runs 0 with --warm-runs 0 measures nothing; ask for at least one trial")
+    if not plan.devices and not plan.scripts:
+        raise UsageError("--devices needs at least one device")
+    if not (plan.trial_timeout > 0 and plan.warm_time > 0):
+        raise UsageError("--trial-timeout and --warm-time must be positive")
+    if plan.nproc is not None and plan.nproc < 1:
+        raise UsageError(f"--nproc must be at least 1, got {plan.nproc}")
+    if (plan.nnodes is None) != (plan.rdzv_endpoint is None):
+        raise UsageError("--nnodes and --rdzv-endpoint go together (several machines need a rendezvous point)")
+    if plan.nnodes is not None and (plan.nproc is None or plan.nnodes < 1):
+        raise UsageError("--nnodes needs --nproc (ranks per node) and must be at least 1")
+    return plan
+
+
+def now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class Bench:
+    """Runs the plan and keeps ``results.json`` current after every trial."""
+
+    def __init__(self, plan: BenchPlan, config: WorkloadConfig, targets: list[PlannedTarget], code: list[Code],
+                 env: Environment, progress: Progress, out: Path, children: ChildRunner | None = None) -> None:
+        self.plan = plan
+        self.config = config
+        self.runnable = [t.target for t in targets if t.status == "ok"]
+        self.progress = progress
+        self.children = children or ChildRunner()
+        self.path = out / "results.json"
+        self.results = Results(created=now(), updated=now(), env=env, config=config, plan=plan, code=code,
+                               targets=targets)
+
+    def cold_order(self) -> list[tuple[int, Target]]:
+        """Round-robin: every target once per round, so drift hits all targets alike."""
+        return [(r, t) for r in range(self.plan.runs) for t in self.runnable]
+
+    def warm_targets(self) -> list[Target]:
+        return [t for t in self.runnable if not t.is_script] if self.plan.warm_runs > 0 else []
+
+    def needs_reference(self) -> bool:
+        """Measured runs are checked against the CPU's eager loop: run it once if nothing else does."""
+        jobs = [t for t in self.runnable if not t.is_script]
+        return bool(jobs) and REFERENCE not in jobs
+
+    def run(self) -> Results:
+        cold, warm = self.cold_order(), self.warm_targets()
+        reference = self.needs_reference()
+        self.progress.start(len(cold) + len(warm) + reference)
+        self.save()
+        with tempfile.TemporaryDirectory(prefix="mlpbench-") as scratch:
+            launch = Launcher(self.children, Path(scratch), self.results.code, self.plan.threads, self.plan.nnodes,
+                              self.plan.rdzv_endpoint)
+            if reference:
+                self.progress.update("reference  cpu/eager")
+                self.reference(launch)
+            for index, (round_, target) in enumerate(cold):
+                self.progress.update(f"cold {round_ + 1}/{self.plan.runs}  {target.key}")
+                child = launch.run(target, self.config, trial=f"cold:{index}", timeout=self.plan.trial_timeout)
+                self.results.cold.append(outcome(ColdTrial, target, child, index=index, round=round_))
+                self.save()
+                self.progress.advance(describe(self.results.cold[-1]))
+            for target in warm:
+                self.progress.update(f"warm  {target.key}")
+                plan = WarmPlan(self.plan.warmup, self.plan.warm_runs, max(self.plan.max_warm_runs, self.plan.warm_runs),
+                                self.plan.warm_time)
+                child = launch.run(target, self.config, trial=f"warm:{target.key}", warm=plan, matmul_rate=True,
+                                   profile=True, timeout=self.plan.trial_timeout + self.plan.warm_time)
+                self.results.warm.append(outcome(WarmSet, target, child))
+                self.save()
+                self.progress.advance(describe(self.results.warm[-1]))
+        self.results.complete = True
+        self.save()
+        return self.results
+
+    def reference(self, launch: Launcher) -> None:
+        child = launch.job(REFERENCE, self.config, trial="reference", timeout=self.plan.trial_timeout)
+        if child.record is not None:
+            self.results.references.append(child.record)
+        self.progress.advance(f"reference cpu/eager: {child.status.upper() if child.status != 'ok' else 'ok'}")
+
+    def save(self) -> None:
+        self.results.updated = now()
+        try:
+            write_model(self.path, self.results)
+        except OSError as err:
+            raise UsageError(f"cannot write {self.path} ({err.strerror}); "
+                             "the last complete results file is left as it was") from None
+
+
+def describe(trial: ColdTrial | WarmSet) -> str:
+    """One line about a finished trial, for the progress display."""
+    key, record = trial.target.key, trial.record
+    if trial.status != "ok" or record is None:
+        return f"{'cold' if isinstance(trial, ColdTrial) else 'warm'} {key}: {trial.status.upper()} (exit {trial.returncode})"
+    if isinstance(trial, ColdTrial):
+        inside = record.phases.get("train", record.phases.get("total", 0.0))
+        return f"cold {key}: process {trial.wall:.2f} s, {'train' if 'train' in record.phases else 'total'} {inside:.3f} s"
+    warm = record.warm
+    assert warm is not None
+    return (f"warm {key}: median {warm.measurement.median:.4f} s over {len(warm.measurement.samples)} trials "
+            f"({warm.stopped_by})")
+
+
+def run_bench(plan: BenchPlan, config: WorkloadConfig, targets: list[PlannedTarget], code: list[Code],
+              env: Environment, progress: Progress, out: Path) -> tuple[Results, str | None]:
+    """Run and save. Returns the results and the signal that stopped them, if any."""
+    validate(plan)
+    with out_dir_lock(out):
+        bench = Bench(plan, config, targets, code, env, progress, out)
+        with stoppable(bench.children, progress) as stop:
+            bench.run()
+        if stop.signal:
+            bench.results.interrupted = stop.signal  # type: ignore[assignment]
+            bench.save()
+    return bench.results, stop.signal

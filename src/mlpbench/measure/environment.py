@@ -1,0 +1,140 @@
+"""Environment metadata recorded with every result: what ran, where, with which versions."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from mlpbench._started import VERSION
+from mlpbench.results.model import Environment
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _memory_bytes() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def available_memory_bytes() -> int | None:
+    """Memory the kernel says can be allocated without swapping (Linux), else the total."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return _memory_bytes()
+
+
+def _git_commit() -> str | None:
+    """The project's commit (with -dirty) when mlpbench runs from a git checkout, else what
+    ``MLPBENCH_COMMIT`` says (a copy of the tree without its .git, such as a GPU machine's)."""
+    root = Path(__file__).resolve().parents[3]
+    if not (root / ".git").exists() or shutil.which("git") is None:
+        return os.environ.get("MLPBENCH_COMMIT") or None
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12"],
+            capture_output=True, text=True, timeout=5,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() or None
+
+
+def _blas(config_text: str) -> str:
+    match = re.search(r"BLAS_INFO=(\w+)", config_text)
+    name = match.group(1) if match else "unknown"
+    mkl = re.search(r"Math Kernel Library Version ([\w.\-]+)", config_text)
+    if mkl:
+        name += f" (MKL {mkl.group(1)})"
+    return name
+
+
+def _nvidia_driver() -> str | None:
+    if shutil.which("nvidia-smi") is None:
+        return None
+    try:
+        out = subprocess.run(
+            ["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
+            capture_output=True, text=True, timeout=10,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip().splitlines()[0] if out.returncode == 0 and out.stdout.strip() else None
+
+
+def _cudnn() -> str | None:
+    import torch
+
+    if not torch.backends.cudnn.is_available():
+        return None
+    version = torch.backends.cudnn.version()  # 91900 for 9.19.0
+    return f"{version // 10000}.{version // 100 % 100}.{version % 100}" if version else None
+
+
+def collect() -> Environment:
+    """Everything a reader needs to judge a number: CPU, memory, OS, versions, GPU, commit."""
+    import torch
+
+    cores = os.cpu_count()
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = cores
+    env: dict[str, Any] = {
+        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "hostname": socket.gethostname(),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "cpu": _cpu_model(),
+        "cpu_count": cores,
+        "cpu_usable": usable,
+        "torch_threads": torch.get_num_threads(),
+        "memory_bytes": _memory_bytes(),
+        "torch": str(torch.__version__),
+        "torch_cuda": str(torch.version.cuda) if torch.version.cuda else None,
+        "cudnn": _cudnn(),
+        "blas": _blas(torch.__config__.show()),
+        "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+        "timer": "time.perf_counter",
+        "timer_resolution_s": time.get_clock_info("perf_counter").resolution,
+        "git_commit": _git_commit(),
+        "mlpbench": VERSION,
+        "argv": sys.argv[1:],
+        "gpus": [],
+    }
+    if torch.cuda.is_available():
+        env["cuda_driver"] = _nvidia_driver()
+        for i in range(torch.cuda.device_count()):
+            props = torch.cuda.get_device_properties(i)
+            env["gpus"].append({
+                "index": i,
+                "name": props.name,
+                "memory_bytes": props.total_memory,
+                "capability": f"{props.major}.{props.minor}",
+                "multiprocessors": props.multi_processor_count,
+            })
+    return msgspec.convert(env, Environment)

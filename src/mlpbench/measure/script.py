@@ -1,0 +1,103 @@
+"""A user's script benchmarked as it is: how it is started, and what its run tells afterwards.
+
+Each cold trial starts ``script_boot.py`` (standard library only) on the script in a fresh
+process. From its event times and the parent's spawn time come the phases:
+
+  interpreter      spawn -> Python ready to run the script
+  import_torch     the first ``import torch``
+  cuda_init        CUDA's lazy initialisation (the context), when the script uses CUDA
+  first_optimizer  the first torch.optim optimizer's construction (it imports torch._dynamo)
+  rest             everything else up to the script's end: its data, model, training, evaluation
+                   and printing, which cannot be told apart without editing the script
+  total            spawn -> the script's end (the process's exit is in the outside ``wall``)
+
+The figure the script prints about itself ("Total Execution Time: 3.18 seconds") is its
+``seed_time``; its output is its log; losses printed in the seed's format are its losses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from pathlib import Path
+
+from mlpbench.results.model import Code, RunRecord, Target
+from mlpbench.workload.contract import read_source
+
+BOOT = Path(__file__).with_name("script_boot.py")
+ATTRIBUTED = ("import_torch", "cuda_init", "first_optimizer")
+SELF_REPORTED = (
+    re.compile(r"Total Execution Time:\s*([0-9.]+)\s*seconds"),
+    re.compile(r"(?i)\b(?:time|elapsed|took)\b[^\n0-9]*?([0-9]+(?:\.[0-9]+)?)\s*(ms|s|sec|secs|seconds)\b"),
+)
+STEP_LINE = re.compile(r"^Step (\d+): Train Loss = ([-+0-9.einfa]+)\s*$")
+MAX_LOG_LINES = 2000
+
+
+def check_script(path: str) -> Path:
+    """The script's path, or one UsageError line on why it cannot be run."""
+    read_source(path, "--script")
+    return Path(path)
+
+
+def code_of(path: str) -> Code:
+    data = Path(path).read_bytes()
+    return Code(name=Path(path).name, role="script", path=str(path), sha256=hashlib.sha256(data).hexdigest(),
+                source=data.decode("utf-8", "replace"))
+
+
+def argv(path: str, sha256: str, events: Path) -> list[str]:
+    return [sys.executable, str(BOOT), str(events), sha256, str(path)]
+
+
+def self_reported(stdout: str) -> float | None:
+    """The time the script printed about itself, in seconds: the seed's line, else the last line
+    that names a time with a unit."""
+    for pattern in SELF_REPORTED:
+        found = pattern.findall(stdout)
+        if found:
+            last = found[-1]
+            value, unit = (last, "s") if isinstance(last, str) else last
+            try:
+                return float(value) / (1000.0 if unit == "ms" else 1.0)
+            except ValueError:
+                return None
+    return None
+
+
+def phases(events: dict[str, float], spawned_at: float) -> dict[str, float]:
+    """Phases from the boot's event times (time.monotonic, shared by parent and child)."""
+    out = {"interpreter": max(0.0, events["boot"] - spawned_at)}
+    spans = []
+    for name in ATTRIBUTED:
+        begin, end = events.get(f"{name}_begin"), events.get(f"{name}_end")
+        if begin is not None and end is not None and end >= begin:
+            out[name] = end - begin
+            spans.append((begin, end))
+    end = events.get("script_end", max([events["boot"], *(e for _, e in spans)]))
+    covered, reach = 0.0, events["boot"]
+    for begin, stop in sorted(spans):  # the union of the attributed spans (they may nest)
+        begin = max(begin, reach)
+        if stop > begin:
+            covered += stop - begin
+            reach = stop
+    out["rest"] = max(0.0, end - events["boot"] - covered)
+    out["total"] = max(0.0, end - spawned_at)
+    return out
+
+
+def record(target: Target, events: dict[str, float], spawned_at: float, stdout: str) -> RunRecord:
+    """What one run of a script tells: its phases, its own figure, its output and printed losses."""
+    losses: dict[int, float | None] = {}
+    for line in stdout.splitlines():
+        match = STEP_LINE.match(line.strip())
+        if match:
+            try:
+                value = float(match.group(2))
+            except ValueError:
+                continue
+            losses[int(match.group(1))] = value if value == value and abs(value) != float("inf") else None
+    status = "diverged" if any(v is None for v in losses.values()) else "ok"
+    return RunRecord(target=target, config=None, status=status, phases=phases(events, spawned_at),
+                     seed_time=self_reported(stdout), losses=losses, log=stdout.splitlines()[:MAX_LOG_LINES])

@@ -1,0 +1,257 @@
+"""``mlpbench sweep``: measure every target across workload sizes, to find where the GPU wins.
+
+Per point and target, a child process runs the job at that point with ``trial_steps`` updates and
+then warm trials of it (the statistics of bench, fewer trials): the warm time per step and the
+point's one-off costs (data, copies, compile). Once per target, a cold run at the base
+configuration measures the process-level one-offs (import, device start-up, setup), so the
+end-to-end time of any run length can be derived (``results.sweep``).
+
+Every finished measurement is appended to ``DIR/sweep.jsonl`` (flushed and fsync'ed) the moment it
+finishes; ``--resume`` skips what is there. A point that runs out of memory or time is recorded
+with its status and the sweep goes on; ``--time-limit`` bounds the whole sweep.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from mlpbench.errors import UsageError
+from mlpbench.measure.bench import REFERENCE, now
+from mlpbench.measure.children import ChildRunner, Progress, out_dir_lock, stoppable
+from mlpbench.measure.job import WarmPlan
+from mlpbench.measure.launch import Launcher, outcome
+from mlpbench.results.files import write_model
+from mlpbench.results.model import (Code, ColdTrial, Environment, PlannedTarget, Results, RunRecord, SweepPlan,
+                                    SweepPoint, Target, point_label)
+from mlpbench.workload.backends import get as get_backend
+from mlpbench.workload.config import WorkloadConfig
+
+PARAMETERS = {
+    "n": "samples (train + test)",
+    "width": "multiplier on every hidden width",
+    "steps": "optimizer updates",
+    "batch": "rows per update (mini-batches)",
+    "nproc": "data-parallel ranks (torchrun, DDP)",
+}
+MLP_ONLY = ("width",)
+DEFAULT_VARY = {"n": [500.0, 2000.0, 8000.0, 32000.0, 128000.0]}
+
+
+class Reference(msgspec.Struct, tag="reference", tag_field="kind", forbid_unknown_fields=True):
+    """A journal line: the CPU eager run a point's measured runs are checked against."""
+
+    record: RunRecord
+
+
+Entry = ColdTrial | SweepPoint | Reference
+
+
+def parse_vary(specs: list[str]) -> dict[str, list[float]]:
+    """``n=500,2000`` -> {"n": [500, 2000]}; one clear line for anything else."""
+    out: dict[str, list[float]] = {}
+    for spec in specs:
+        name, sep, values = spec.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UsageError(f"--vary {spec!r}: expected NAME=V1,V2,... such as n=500,2000,8000")
+        if name not in PARAMETERS:
+            raise UsageError(f"--vary {spec!r}: unknown parameter {name!r}; choose from {', '.join(PARAMETERS)}")
+        if name in out:
+            raise UsageError(f"--vary {name} is given twice")
+        items = [v.strip() for v in values.split(",") if v.strip()]
+        if not items:
+            raise UsageError(f"--vary {name}= has no values")
+        parsed = []
+        for item in items:
+            try:
+                value = float(item) if name == "width" else float(int(item))
+            except ValueError:
+                kind = "a number" if name == "width" else "an integer"
+                raise UsageError(f"--vary {name}: {item!r} is not {kind}") from None
+            if not value > 0:
+                raise UsageError(f"--vary {name}: sizes must be positive, got {item}")
+            parsed.append(value)
+        out[name] = sorted(set(parsed))
+    return out
+
+
+def apply(base: WorkloadConfig, point: dict[str, float]) -> WorkloadConfig:
+    """The configuration at one point of the sweep (``nproc`` changes the launch, not the config)."""
+    changes: dict[str, Any] = {}
+    if "n" in point:
+        changes["n"] = int(point["n"])
+    if "width" in point:
+        changes["hidden"] = tuple(max(1, round(h * point["width"])) for h in base.hidden)
+    if "steps" in point:
+        changes["steps"] = int(point["steps"])
+    if "batch" in point:
+        changes["batch_size"] = int(point["batch"])
+    return base.with_changes(**changes)
+
+
+def points(plan: SweepPlan) -> list[dict[str, float]]:
+    """Every point of the grid, smallest first (or largest first)."""
+    names = list(plan.vary)
+    order = (lambda values: sorted(values, reverse=True)) if plan.largest_first else sorted
+    return [dict(zip(names, combo)) for combo in itertools.product(*(order(plan.vary[n]) for n in names))]
+
+
+def validate(plan: SweepPlan, config: WorkloadConfig) -> SweepPlan:
+    if plan.warm_runs < 1 or plan.trial_steps < 1 or plan.warmup < 0:
+        raise UsageError("--warm-runs and --trial-steps must be at least 1, --warmup at least 0")
+    if plan.point_timeout <= 0 or (plan.time_limit is not None and plan.time_limit <= 0):
+        raise UsageError("--point-timeout and --time-limit must be positive")
+    if not config.is_builtin:
+        for name in MLP_ONLY:
+            if name in plan.vary:
+                raise UsageError(f"--vary {name} changes the built-in MLP's widths; the workload "
+                                 f"{config.name!r} has its own model (vary n, batch, steps or nproc)")
+    for point in points(plan):
+        try:
+            apply(config, point).validate()
+        except UsageError as err:
+            raise UsageError(f"--vary point {point_label(point)}: {err}") from None
+    return plan
+
+
+def read_journal(path: Path) -> list[Entry]:
+    """The finished measurements of an earlier run; a line cut short by a crash is ignored."""
+    if not path.exists():
+        return []
+    out: list[Entry] = []
+    for line in path.read_bytes().splitlines():
+        try:
+            out.append(msgspec.json.decode(line, type=Entry))
+        except msgspec.MsgspecError:
+            continue
+    return out
+
+
+def append_journal(path: Path, entry: Entry) -> None:
+    with open(path, "ab") as fh:
+        fh.write(msgspec.json.encode(entry) + b"\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+class Sweep:
+    def __init__(self, plan: SweepPlan, config: WorkloadConfig, targets: list[PlannedTarget], code: list[Code],
+                 env: Environment, progress: Progress, out: Path, resume: bool = False,
+                 children: ChildRunner | None = None) -> None:
+        self.plan = plan
+        self.config = config
+        self.runnable = [t.target for t in targets if t.status == "ok"]
+        self.progress = progress
+        self.children = children or ChildRunner()
+        self.journal = out / "sweep.jsonl"
+        self.path = out / "results.json"
+        self.resume = resume
+        self.results = Results(created=now(), updated=now(), env=env, config=config, plan=plan, code=code,
+                               targets=targets)
+        self.started = time.monotonic()
+
+    def point_config(self, point: dict[str, float]) -> WorkloadConfig:
+        config = apply(self.config, point)
+        return config.with_changes(steps=min(config.steps, self.plan.trial_steps))
+
+    def run(self, scratch: Path) -> None:
+        if self.resume:
+            for entry in read_journal(self.journal):
+                self._keep(entry)
+        elif self.journal.exists():
+            self.journal.unlink()
+        r = self.results
+        done = {p.key for p in r.points}
+        one_offs = [t for t in self.runnable if not any(c.target == t and c.status == "ok" for c in r.cold)]
+        todo = [(p, t) for p in points(self.plan) for t in self.runnable if f"{point_label(p)}|{t.key}" not in done]
+        need_reference = REFERENCE not in self.runnable
+        self.progress.start(len(one_offs) + len(todo) * (1 + need_reference))
+        launch = Launcher(self.children, scratch, r.code, self.plan.threads)
+        for target in one_offs:
+            if self._out_of_time(f"one-off costs of {target.key}"):
+                continue
+            self.progress.update(f"one-off  {target.key}")
+            child = launch.job(self._launched(target, {}), self.config, trial=f"one-off:{target.key}",
+                               timeout=self.plan.point_timeout)
+            self._record(outcome(ColdTrial, target, child, index=len(r.cold), round=0))
+            self.progress.advance(f"one-off {target.key}: {r.cold[-1].status}")
+        for point, target in todo:
+            if self._out_of_time(f"{point_label(point)} on {target.key}"):
+                continue
+            config = self.point_config(point)
+            if need_reference and not any(ref.config == config for ref in r.references):
+                child = launch.job(REFERENCE, config, trial=f"reference:{point_label(point)}", timeout=self.plan.point_timeout)
+                if child.record is not None:
+                    self._record(Reference(child.record))
+                self.progress.advance(f"{point_label(point)} reference cpu/eager: {child.status}")
+            self.progress.update(f"{point_label(point)}  {target.key}")
+            self._record(self.measure(launch, point, target, config))
+            entry = r.points[-1]
+            warm = entry.record.warm if entry.record else None
+            detail = f"{warm.measurement.median / entry.trial_steps * 1e6:.1f} µs/step" if warm else entry.status.upper()
+            self.progress.advance(f"{point_label(point)} {target.key}: {detail}")
+
+    def _launched(self, target: Target, point: dict[str, float]) -> Target:
+        """The target as it runs at ``point``: an nproc sweep changes the rank count."""
+        if target.ranks is None:
+            return target
+        return msgspec.structs.replace(target, ranks=int(point.get("nproc", target.ranks)))
+
+    def measure(self, launch: Launcher, point: dict[str, float], target: Target, config: WorkloadConfig) -> SweepPoint:
+        fields = dict(point=point, config=config, trial_steps=config.steps)
+        reason = None if target.ranks is not None else get_backend(target.backend).unavailable_reason(target.device or "cpu", config)
+        if reason:
+            return SweepPoint(target=target, status="unsupported", error=reason, **fields)
+        warm = WarmPlan(self.plan.warmup, self.plan.warm_runs, 3 * self.plan.warm_runs, self.plan.warm_time)
+        child = launch.job(self._launched(target, point), config, trial=f"point:{point_label(point)}|{target.key}",
+                           warm=warm, timeout=self.plan.point_timeout)
+        return outcome(SweepPoint, target, child, **fields)
+
+    def _out_of_time(self, what: str) -> bool:
+        limit = self.plan.time_limit
+        if limit is not None and time.monotonic() - self.started >= limit:
+            self.results.skipped.append(what)
+            return True
+        return False
+
+    def _keep(self, entry: Entry) -> None:
+        if isinstance(entry, ColdTrial):
+            self.results.cold.append(entry)
+        elif isinstance(entry, SweepPoint):
+            self.results.points.append(entry)
+        else:
+            self.results.references.append(entry.record)
+
+    def _record(self, entry: Entry) -> None:
+        append_journal(self.journal, entry)
+        self._keep(entry)
+        self.save()
+
+    def save(self) -> None:
+        self.results.updated = now()
+        try:
+            write_model(self.path, self.results)
+        except OSError as err:
+            raise UsageError(f"cannot write {self.path} ({err.strerror}); sweep.jsonl still holds every "
+                             f"finished point (--resume continues)") from None
+
+
+def run_sweep(plan: SweepPlan, config: WorkloadConfig, targets: list[PlannedTarget], code: list[Code],
+              env: Environment, progress: Progress, out: Path, resume: bool = False) -> tuple[Results, str | None]:
+    validate(plan, config)
+    with out_dir_lock(out):
+        sweep = Sweep(plan, config, targets, code, env, progress, out, resume)
+        with stoppable(sweep.children, progress) as stop:
+            with tempfile.TemporaryDirectory(prefix="mlpbench-sweep-") as scratch:
+                sweep.run(Path(scratch))
+        sweep.results.complete = stop.signal is None
+        sweep.results.interrupted = stop.signal  # type: ignore[assignment]
+        sweep.save()
+    return sweep.results, stop.signal

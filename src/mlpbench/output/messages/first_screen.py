@@ -1,0 +1,172 @@
+"""The answer on the first screen: verdict, why, steady state, when the GPU wins, what was not done;
+and the plain names of devices, backends, phases and modes it is told in."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # ----- names --------------------------------------------------------------------------------------------
+    "name.cpu": ("the CPU", "CPU"),
+    "name.gpu": ("the GPU", "GPU"),
+    "name.gpu_named": ("the GPU ({gpu})", "GPU（{gpu}）"),
+    "name.mps": ("the Apple GPU", "Apple GPU"),
+    "name.script": ("your script {script}", "スクリプト {script}"),
+    "name.ranks": ("{n} data-parallel ranks", "データ並列 {n} ランク"),
+    "name.ranks.one": ("one data-parallel rank", "データ並列 1 ランク"),
+    "name.with": ("{what} with {how}", "{what}・{how}"),
+    "label.cpu": ("CPU", "CPU"),
+    "label.cuda": ("GPU", "GPU"),
+    "label.gpu_named": ("GPU {gpu}", "GPU {gpu}"),
+    "label.mps": ("Apple GPU", "Apple GPU"),
+    "label.script": ("script {script}", "スクリプト {script}"),
+    "label.ranks": ("{n} ranks", "{n} ランク"),
+    "label.ranks.one": ("1 rank", "1 ランク"),
+    "backend.eager": ("the seed's loop", "元のループ"),
+    "backend.tuned": ("tuned PyTorch", "調整済み PyTorch"),
+    "backend.compile": ("torch.compile", "torch.compile"),
+    "backend.cuda-graph": ("a captured CUDA graph", "キャプチャした CUDA グラフ"),
+    "backend.fused": ("hand-fused kernels", "手書きの融合カーネル"),
+    "backend.jax": ("JAX", "JAX"),
+    "mode.cold": ("cold", "コールド"),
+    "mode.warm": ("warm", "ウォーム"),
+    "mode.sweep": ("sweep", "スイープ"),
+    # ----- phases -------------------------------------------------------------------------------------------
+    "phase.import": ("import", "import"),
+    "phase.device_check": ("device check", "デバイス確認"),
+    "phase.process_group": ("process group", "プロセスグループ"),
+    "phase.device_init": ("device start-up", "デバイス初期化"),
+    "phase.data": ("data", "データ生成"),
+    "phase.to_device": ("copy to device", "デバイスへの転送"),
+    "phase.setup": ("setup", "セットアップ"),
+    "phase.first_optimizer": ("first optimizer", "最初のオプティマイザ生成"),
+    "phase.compile": ("compile", "コンパイル"),
+    "phase.train": ("training", "学習"),
+    "phase.eval": ("evaluation", "評価"),
+    "phase.interpreter": ("interpreter start", "インタプリタ起動"),
+    "phase.import_torch": ("import torch", "import torch"),
+    "phase.cuda_init": ("CUDA start-up", "CUDA 初期化"),
+    "phase.rest": ("the rest of the script", "スクリプトの残り"),
+    "phase.total": ("total (inside)", "合計（内部計測）"),
+    "phase.seed_time": ("the run's own figure", "実行自身が出力した時間"),
+    "phase.wall": ("whole process (outside)", "プロセス全体（外部計測）"),
+    "phase.other": ("other", "その他"),
+    "phase.step": ("per step", "1 ステップ"),
+    # ----- the verdict --------------------------------------------------------------------------------------
+    "verdict.gpu_first": (
+        "{gpu} finished the whole job first: {gpu_time} against {cpu_time} on {cpu}, {speedup} faster ({detail}).",
+        "ジョブ全体を先に終えたのは {gpu} です：{gpu_time}。{cpu} は {cpu_time} で、{speedup} 速くなりました（{detail}）。"),
+    "verdict.cpu_first": (
+        "{cpu} finished the whole job first: {cpu_time} against {gpu_time} on {gpu}, which took {ratio} as long ({detail}).",
+        "ジョブ全体を先に終えたのは {cpu} です：{cpu_time}。{gpu} は {gpu_time} で、{ratio} の時間がかかりました（{detail}）。"),
+    "verdict.too_few": (
+        "These trials cannot tell yet which device finishes the whole job first: {cpu} took {cpu_time} and {gpu} "
+        "{gpu_time} (ratio {ratio}); every run of {faster} was the faster one, but with {n} trials each no test can "
+        "show a difference, and at least {need} each are needed (--runs).",
+        "この試行数では、ジョブ全体をどちらが先に終えるかはまだ判定できません：{cpu} は {cpu_time}、{gpu} は {gpu_time}"
+        "（時間比 {ratio}）でした。{faster} のほうがどの回も速かったものの、各 {n} 回ではどの検定でも差を示せず、"
+        "少なくとも各 {need} 回が必要です（--runs）。"),
+    "verdict.not_shown": (
+        "The whole job took {cpu_time} on {cpu} and {gpu_time} on {gpu} (ratio {ratio}, {detail}): these trials do "
+        "not show which is faster.",
+        "ジョブ全体の時間は {cpu} が {cpu_time}、{gpu} が {gpu_time} でした（時間比 {ratio}、{detail}）。この試行からは、"
+        "どちらが速いとは言えません。"),
+    "verdict.no_cold": (
+        "No whole-job times were measured for {cpu} and {gpu} (no cold trials), so this report cannot say which "
+        "finishes the whole job first.",
+        "{cpu} と {gpu} のジョブ全体の時間は測定していません（コールド試行なし）。そのため、どちらが先にジョブを終えるかは"
+        "判断できません。"),
+    "verdict.interval": ("95 % interval of the time ratio {low}–{high}, Mann-Whitney {p}, {n} fresh processes each",
+                         "時間比の 95 % 区間 {low}–{high}、Mann-Whitney 検定 {p}、それぞれ新しいプロセス {n} 回"),
+    "verdict.interval_warm": ("95 % interval of the time ratio {low}–{high}, Mann-Whitney {p}, {n} warm runs each",
+                              "時間比の 95 % 区間 {low}–{high}、Mann-Whitney 検定 {p}、それぞれウォーム実行 {n} 回"),
+    "verdict.no_test": ("too few trials for an interval or a test", "区間や検定を求めるには試行が足りません"),
+    "verdict.one_device.one": ("Only {target} was measured: it ran the whole job in {time} (one fresh process); "
+                               "there is nothing to compare it with.",
+                               "測定したのは {target} だけです：ジョブ全体は {time}（新しいプロセス 1 回）でした。"
+                               "比較する相手はありません。"),
+    "verdict.one_device": ("Only {target} was measured: it ran the whole job in {time} (median of {n} fresh processes); "
+                           "there is nothing to compare it with.",
+                           "測定したのは {target} だけです：ジョブ全体は {time}（新しいプロセス {n} 回の中央値）でした。"
+                           "比較する相手はありません。"),
+    "verdict.one_device_warm": ("Only {target} was measured; there is nothing to compare it with.",
+                                "測定したのは {target} だけで、比較する相手はありません。"),
+    "verdict.per_step": ("A training step takes {step} ({mode}).", "学習 1 ステップは {step}（{mode}）です。"),
+    "verdict.sweep": ("This is a sweep over {parameter}: where, along it, the GPU overtakes the CPU.",
+                      "これは {parameter} のスイープです。どこで GPU が CPU を追い越すかを調べました。"),
+    "verdict.nothing": ("Nothing was measured, so there is nothing to conclude.", "測定値がないため、結論は出せません。"),
+    "verdict.faster": ("faster", "速い"),
+    "verdict.slower": ("slower", "遅い"),
+    "verdict.undecided": ("not shown", "差は示されず"),
+    # ----- why ----------------------------------------------------------------------------------------------
+    "why.shares": ("Why: of the time inside the process, start-up (import, device start-up, setup and compiling) "
+                   "took {parts}.",
+                   "理由：プロセス内の時間のうち、起動（import、デバイス初期化、セットアップ、コンパイル）が占めた割合は"
+                   "{parts}です。"),
+    "why.share": ("{start} on {target} (training: {train})", "{target} で {start}（学習は {train}）"),
+    "why.extra": ("{gpu} spent decidedly more time than {cpu} on {items}.",
+                  "{gpu} が {cpu} より明らかに長くかかったのは、{items}です。"),
+    "why.extra_item": ("{phase} (+{time})", "{phase}（+{time}）"),
+    # ----- the steady state ----------------------------------------------------------------------------------
+    "steady.gpu_faster": ("Once warm, the training loop is {factor} faster on {gpu}: {gpu_step} a step against "
+                          "{cpu_step} ({detail}).",
+                          "ウォームアップ後の学習ループは {gpu} のほうが {factor} 速く、1 ステップ {gpu_step} 対 {cpu_step} "
+                          "です（{detail}）。"),
+    "steady.gpu_slower": ("Even once warm, the training loop is slower on {gpu}: {gpu_step} a step against {cpu_step} "
+                          "on {cpu}, {factor} as long ({detail}).",
+                          "ウォームアップ後でも学習ループは {gpu} のほうが遅く、1 ステップ {gpu_step} 対 {cpu} の "
+                          "{cpu_step}、{factor} の時間がかかります（{detail}）。"),
+    "steady.not_shown": ("Once warm, a step takes {gpu_step} on {gpu} and {cpu_step} on {cpu}; these trials do not "
+                         "show which is faster ({detail}).",
+                         "ウォームアップ後の 1 ステップは {gpu} が {gpu_step}、{cpu} が {cpu_step} です。この試行からは"
+                         "どちらが速いとは言えません（{detail}）。"),
+    # ----- when ---------------------------------------------------------------------------------------------
+    "when.repays": ("At this size the training steps of {gpu} are cheaper, so it repays its extra one-off costs after "
+                    "about {steps} steps (cold trials); this job has {have}.",
+                    "このサイズでは {gpu} のほうが学習 1 ステップが短いため、余分な一度きりのコストは約 {steps} ステップで"
+                    "回収できます（コールド試行）。このジョブは {have} ステップです。"),
+    "when.ahead": ("At this size {gpu} is ahead from the first step: its steps are cheaper and its one-off costs are "
+                   "no larger.",
+                   "このサイズでは {gpu} が最初のステップから先行します。1 ステップが短く、一度きりのコストも大きく"
+                   "ありません。"),
+    "when.steps_dearer": ("At this size the training steps of {gpu} are slower than those of {cpu} (cold trials), so "
+                          "no number of steps makes it win at this size.",
+                          "このサイズでは {gpu} の学習ステップは {cpu} より遅い（コールド試行）ため、ステップ数を増やしても"
+                          "このサイズでは勝てません。"),
+    "when.steps_undecided": ("At this size these trials do not tell the training steps of {gpu} and {cpu} apart.",
+                             "このサイズでは、この試行から {gpu} と {cpu} の学習ステップの速さの差は判定できません。"),
+    "when.sweep_hint": ("From what size the GPU wins is not determined by one size: `mlpbench sweep --vary n={values}` "
+                        "measures it.",
+                        "どのサイズから GPU が勝つかは 1 つのサイズでは決まりません。`mlpbench sweep --vary n={values}` で"
+                        "測定できます。"),
+    # ----- the user's scripts -------------------------------------------------------------------------------
+    "scripts.sentence": ("Your scripts, run as they are: {items}.", "スクリプトをそのまま実行した結果：{items}。"),
+    "scripts.item": ("{script} printed {own} about itself and its process took {wall}",
+                     "{script} は自身の時間を {own} と出力し、プロセス全体は {wall} でした"),
+    "scripts.item_no_figure": ("{script} printed no time of its own; its process took {wall}",
+                               "{script} は自身の時間を出力せず、プロセス全体は {wall} でした"),
+    # ----- what was not done ---------------------------------------------------------------------------------
+    "not_done.interrupted": ("This run was stopped early ({signal}): everything here is from the trials that finished.",
+                             "この実行は途中で停止されました（{signal}）。ここにある数値は完了した試行だけによるものです。"),
+    "not_done.incomplete": ("This results file is incomplete: the run did not finish.",
+                            "この結果ファイルは不完全です。実行は完了していません。"),
+    "not_done.skipped.one": ("One measurement was skipped when the time limit ran out.",
+                             "時間の上限に達したため、1 件の測定を省略しました。"),
+    "not_done.skipped": ("{n} measurements were skipped when the time limit ran out.",
+                         "時間の上限に達したため、{n} 件の測定を省略しました。"),
+    "not_done.no_gpu": ("No GPU was measured ({reasons}): no claim about the GPU can be made from this run.",
+                        "GPU は測定していません（理由：「{reasons}」）。この実行から GPU について言えることはありません。"),
+    "not_done.no_gpu_asked": ("none was asked for", "GPU は指定されていません"),
+    "not_done.few_trials.one": ("Only one cold trial per target: no interval and no test is possible; {need} trials give "
+                                "a 95 % interval.",
+                                "対象あたりのコールド試行は 1 回だけのため、区間も検定も求められません。95 % の区間には {need} 回が"
+                                "必要です。"),
+    "not_done.few_trials": ("Only {n} cold trials per target: an interval of the median then covers it with "
+                            "{coverage} confidence only; {need} trials give 95 %.",
+                            "対象あたりのコールド試行は {n} 回だけです。このとき中央値の区間の信頼度は {coverage} にとどまり、"
+                            "95 % には {need} 回が必要です。"),
+    "not_done.no_warm": ("No warm trials: the steady state (the training loop alone) was not measured.",
+                         "ウォーム試行はありません。定常状態（学習ループのみ）は測定していません。"),
+    "not_done.failed.one": ("One run failed; see the warnings.", "1 件の実行が失敗しました。注意事項を参照してください。"),
+    "not_done.failed": ("{n} runs failed; see the warnings.", "{n} 件の実行が失敗しました。注意事項を参照してください。"),
+    "not_done.mismatch": ("{n} measured runs of {targets} computed losses outside the tolerance of the CPU's eager "
+                          "loop and were left out of every figure.",
+                          "{targets} の {n} 件の実行は、損失が CPU の eager ループの許容範囲を外れたため、すべての数値から"
+                          "除外しました。"),
+}

@@ -1,0 +1,250 @@
+"""The report's sections, requests, configuration, environment, plots and conclusions."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # ----- title and sections -------------------------------------------------------------------------------
+    "title": ("mlpbench report: CPU or GPU for your network?", "mlpbench レポート：このネットワークは CPU と GPU のどちらが速いか"),
+    "subtitle": ("Measured on {host} ({hardware}) on {date}; mlpbench {version}, {commit}.",
+                 "測定：{host}（{hardware}）、{date}。mlpbench {version}、{commit}。"),
+    "sec.summary": ("The answer", "結論"),
+    "sec.requests": ("What was asked, and where it is answered", "ご要望と回答の場所"),
+    "sec.config": ("Configuration and the code that ran", "設定と実行したコード"),
+    "sec.logs": ("The log of one run per target", "対象ごとの実行ログ（各 1 回分）"),
+    "sec.env": ("Environment", "実行環境"),
+    "sec.results": ("Measurements", "測定結果"),
+    "sec.sweep": ("From what size does the GPU win? (sweep)", "どのサイズから GPU が勝つか（スイープ）"),
+    "sec.plots": ("Plots", "グラフ"),
+    "sec.conclusions": ("Conclusions", "考察"),
+    "sec.warnings": ("Warnings and advice", "注意事項と対処法"),
+    # ----- requests -----------------------------------------------------------------------------------------
+    "req.1": ("Change three_layer_nn_pytorch.py so that it supports NVIDIA GPUs (CUDA): a new script "
+              "three_layer_nn_pytorch_cuda.py.",
+              "three_layer_nn_pytorch.py を修正し、NVIDIA GPU (CUDA) 処理をサポートする新しいスクリプト "
+              "three_layer_nn_pytorch_cuda.py を作成する。"),
+    "req.2": ("Define the device for GPU processing and move the data and the model to it.",
+              "GPU 処理用のデバイスを定義し、データとモデルをそのデバイスに移動する。"),
+    "req.3": ("Also run the original CPU script, for comparison.",
+              "比較のために、元の CPU 用スクリプト (three_layer_nn_pytorch.py) も実行する。"),
+    "req.4": ("Import time, measure the execution time of both scripts and print it.",
+              "time モジュールをインポートし、両方のスクリプトの実行時間を計測して出力する。"),
+    "req.5": ("Run the benchmark and compare the two execution times.",
+              "ベンチマークを実行し、両方のスクリプトの実行時間を比較する。"),
+    "req.6": ("Save all the work, the answers and the requests in one single file.",
+              "これまでの作業、回答、要望をすべて 1 つのファイルに保存する。"),
+    "req.where.code": ("answered in “Configuration and the code that ran”", "回答：「設定と実行したコード」"),
+    "req.where.logs": ("answered in “The log of one run per target”", "回答：「対象ごとの実行ログ」"),
+    "req.where.results": ("answered in “Measurements”", "回答：「測定結果」"),
+    "req.where.conclusions": ("answered in “The answer” and “Conclusions”", "回答：「結論」と「考察」"),
+    "req.where.file": ("answered by this file itself", "回答：このファイルそのもの"),
+    # ----- configuration and code ---------------------------------------------------------------------------
+    "config.intro": ("What was trained, and how (the user's scripts unless a flag said otherwise):",
+                     "学習した内容と方法（フラグで変更しない限り、元のスクリプトと同じです）："),
+    "config.field": ("setting", "設定項目"),
+    "config.value": ("value", "値"),
+    "config.workload": ("workload", "ワークロード"),
+    "config.builtin": ("the built-in three-layer MLP of the user's scripts", "元のスクリプトと同じ組み込みの 3 層 MLP"),
+    "config.rows": ("samples", "サンプル数"),
+    "config.rows_value": ("{n} ({train} train / {test} test)", "{n}（学習 {train} / テスト {test}）"),
+    "config.layers": ("layer widths", "各層の幅"),
+    "config.steps": ("optimizer updates", "更新回数"),
+    "config.batch_size": ("rows per update", "1 回の更新の行数"),
+    "config.full_batch": ("full batch ({rows} rows)", "フルバッチ（{rows} 行）"),
+    "config.batch": ("mini-batches of {size}", "ミニバッチ {size} 行"),
+    "config.optimizer": ("optimizer", "オプティマイザ"),
+    "config.adam": ("Adam, lr = {lr} (unless the workload makes its own)", "Adam、lr = {lr}（ワークロードが独自に作る場合を除く）"),
+    "config.seed": ("seed", "シード"),
+    "config.precision": ("precision", "精度"),
+    "config.log_every": ("loss logged every … steps", "損失を記録する間隔（ステップ）"),
+    "config.params": ("parameters", "パラメータ数"),
+    "config.flops": ("arithmetic per update", "1 回の更新あたりの演算量"),
+    "flops.analytic": ("counted analytically", "解析的に数えた値"),
+    "flops.workload": ("the workload's own count", "ワークロード自身の値"),
+    "flops.counted": ("counted by torch's FlopCounterMode", "torch の FlopCounterMode で数えた値"),
+    "code.intro": ("The code below is the copy recorded when it ran (with its SHA-256), not the files on disk now.",
+                   "以下のコードは、実行時に記録した写し（SHA-256 付き）で、現在ディスク上にあるファイルではありません。"),
+    "code.script": ("{name} — run as it is (SHA-256 {sha}…)", "{name} — そのまま実行（SHA-256 {sha}…）"),
+    "code.user_script": ("{name} — the user's script, as mlpbench ships it (SHA-256 {sha}…)",
+                         "{name} — mlpbench に同梱の元のスクリプト（SHA-256 {sha}…）"),
+    "code.workload": ("The workload: {path} (SHA-256 {sha}…)", "ワークロード：{path}（SHA-256 {sha}…）"),
+    "code.loop": ("The training loop: {path} (SHA-256 {sha}…)", "学習ループ：{path}（SHA-256 {sha}…）"),
+    # ----- logs and environment -----------------------------------------------------------------------------
+    "logs.intro": ("The first complete run of each target, as it printed it. A job's last line is the seed's own "
+                   "figure (from after `import torch` to the end).",
+                   "各対象で最初に完了した実行の出力です。ジョブの最後の行は、元のスクリプトと同じ計測範囲（`import torch` "
+                   "の直後から最後まで）の時間です。"),
+    "logs.none": ("No run finished, so there is no log to show.", "完了した実行がないため、表示できるログはありません。"),
+    "env.key": ("item", "項目"),
+    "env.value": ("value", "値"),
+    "env.date": ("date", "日時"),
+    "env.host": ("host", "ホスト"),
+    "env.os": ("OS", "OS"),
+    "env.python": ("Python", "Python"),
+    "env.cpu": ("CPU", "CPU"),
+    "env.cores": ("cores (usable)", "コア数（使用可能）"),
+    "env.threads": ("torch threads", "torch のスレッド数"),
+    "env.memory": ("memory", "メモリ"),
+    "env.torch": ("torch", "torch"),
+    "env.cuda": ("CUDA (torch build)", "CUDA（torch のビルド）"),
+    "env.cudnn": ("cuDNN", "cuDNN"),
+    "env.blas": ("BLAS", "BLAS"),
+    "env.capability": ("CPU instructions used by torch", "torch が使う CPU 命令"),
+    "env.gpu": ("GPU", "GPU"),
+    "env.driver": ("NVIDIA driver", "NVIDIA ドライバ"),
+    "env.timer": ("timer (resolution)", "タイマー（分解能）"),
+    "env.commit": ("mlpbench commit", "mlpbench のコミット"),
+    "env.argv": ("command", "コマンド"),
+    "env.none": ("none", "なし"),
+    "env.unknown": ("not recorded", "記録なし"),
+    "env.no_commit": ("commit not recorded", "コミットは記録なし"),
+    # ----- measurements -------------------------------------------------------------------------------------
+    "results.intro": ("Cold trials are fresh processes running the whole job, interleaved across targets; warm trials "
+                      "repeat the training loop in one process after warm-up runs. Every figure is a median with a "
+                      "distribution-free interval; its column \"coverage\" gives the interval's true confidence "
+                      "(95 % from 6 trials; with fewer the interval is [min, max] and covers less).",
+                      "コールド試行は、ジョブ全体を新しいプロセスで実行するもので、対象ごとに交互に実行しました。ウォーム試行は、"
+                      "ウォームアップ後に同じプロセスで学習ループだけを繰り返したものです。数値はすべて中央値で、分布を仮定しない"
+                      "区間を添えています。「信頼度」の列がその区間の本当の信頼度です（6 回以上で 95 %。それより少ないと区間は"
+                      "［最小, 最大］で、信頼度は下がります）。"),
+    "results.unavailable": ("Not measured:", "測定できなかった対象："),
+    "results.unavailable_item": ("{target}: {reason}", "{target}：「{reason}」"),
+    "results.failed": ("{n} trial(s) failed; their stderr is kept in results.json.",
+                       "{n} 件の試行が失敗しました。標準エラー出力は results.json に残っています。"),
+    "results.incomplete": ("This run was interrupted ({how}); the tables hold the trials that finished.",
+                           "この実行は中断されました（{how}）。表には完了した試行のみが含まれます。"),
+    # ----- plots --------------------------------------------------------------------------------------------
+    "plot.phases": ("Where the time goes: the median of each phase of the cold trials",
+                    "時間の内訳：コールド試行の各フェーズの中央値"),
+    "plot.trials.both": ("Every trial, with its median (bar) and interval (line): cold, the whole process (left); "
+                         "warm, the training loop (right)",
+                         "全試行と中央値（縦線）・区間（横線）：コールドはプロセス全体（左）、ウォームは学習ループ（右）"),
+    "plot.trials.cold": ("Every cold trial (the whole process), with its median (bar) and interval (line)",
+                         "全コールド試行（プロセス全体）と中央値（縦線）・区間（横線）"),
+    "plot.trials.warm": ("Every warm trial (the training loop), with its median (bar) and interval (line)",
+                         "全ウォーム試行（学習ループ）と中央値（縦線）・区間（横線）"),
+    "plot.loss": ("Train loss of every target's first run (top) and its relative difference to the baseline (bottom)",
+                  "各対象の最初の実行の学習損失（上）と基準との相対差（下）"),
+    "plot.seconds": ("seconds", "秒"),
+    "plot.step": ("step", "ステップ"),
+    "plot.train_loss": ("train loss", "学習損失"),
+    "plot.rel_diff": ("|Δ| / baseline", "基準との相対差"),
+    "plot.cold_wall": ("cold: whole process (s)", "コールド：プロセス全体（秒）"),
+    "plot.warm_train": ("warm: training loop (s)", "ウォーム：学習ループ（秒）"),
+    "plot.scaling": ("Data-parallel scaling: the training loop and the parallel efficiency against the number of ranks",
+                     "データ並列のスケーリング：ランク数に対する学習ループの時間と並列効率"),
+    "plot.ranks": ("ranks", "ランク数"),
+    "plot.train_loop_s": ("training loop (s)", "学習ループ（秒）"),
+    "plot.efficiency": ("parallel efficiency (%)", "並列効率（%）"),
+    "plot.none": ("No plot: nothing was measured.", "測定値がないため、グラフはありません。"),
+    "plot.sweep_time": ("Time per step against {parameter} (log-log); lines: fitted cost models",
+                        "{parameter} に対する 1 ステップの時間（両対数）。線は当てはめたコストモデル"),
+    "plot.sweep_speedup": ("Speed-up over {baseline} against {parameter}; the dashed line is parity, dotted lines mark "
+                           "resolved crossovers, shaded spans unresolved ones",
+                           "{parameter} に対する {baseline} からの速度向上。破線は同等、点線は確定した交差点、"
+                           "網掛けは未確定の範囲"),
+    "plot.inside_step": ("Inside one step: the GPU computing against waiting for the host (of the warm step); the CPU's "
+                         "host time in matrix multiplies, the optimizer and the rest (under the profiler)",
+                         "1 ステップの内側：GPU が計算している時間とホストを待つ時間（ウォームの 1 ステップに対して）。CPU の"
+                         "ホスト時間のうち行列積、オプティマイザ、その他（プロファイラ下）"),
+    "plot.busy": ("device computing", "デバイスが計算"),
+    "plot.waiting": ("waiting for the host", "ホストを待機"),
+    "plot.matmul": ("matrix multiplies", "行列積"),
+    "plot.optimizer": ("optimizer step", "オプティマイザの更新"),
+    "plot.framework": ("other operators, dispatch, autograd", "その他の演算・ディスパッチ・自動微分"),
+    "plot.share_of_step": ("share of a step (%)", "1 ステップに占める割合（%）"),
+    "plot.per_step": ("time per step (s)", "1 ステップの時間（秒）"),
+    "plot.speedup": ("speed-up (×)", "速度向上（倍）"),
+    # ----- conclusions --------------------------------------------------------------------------------------
+    "concl.dominant": ("{target}: of {total} in the process, the largest phases were {top}. One-off costs (start-up, "
+                       "data, copies, setup, compiling) took {one_off} ({one_off_pct}), training {train_pct}.",
+                       "{target}：プロセス内の {total} のうち、大きかったフェーズは {top} です。一度きりのコスト（起動、"
+                       "データ生成、転送、セットアップ、コンパイル）が {one_off}（{one_off_pct}）、学習が {train_pct} でした。"),
+    "concl.first_optimizer_dynamo": ("The first torch.optim optimizer's construction alone took {time} ({share}); "
+                                     "it imported torch._dynamo.",
+                                     "最初の torch.optim オプティマイザの生成だけで {time}（{share}）かかりました。このとき "
+                                     "torch._dynamo が読み込まれています。"),
+    "concl.first_optimizer": ("The first torch.optim optimizer's construction alone took {time} ({share}).",
+                              "最初の torch.optim オプティマイザの生成だけで {time}（{share}）かかりました。"),
+    "concl.arithmetic": ("{target}: {step} per step ({mode}) for {mflop} MFLOP of arithmetic ({how}), i.e. {achieved}.",
+                         "{target}：1 ステップ {step}（{mode}）で演算量は {mflop} MFLOP（{how}）、すなわち {achieved} です。"),
+    "concl.share": ("This device's measured large-matmul rate is {rate}, so the step reaches {share} of it; at that "
+                    "rate the arithmetic alone would take {floor}.",
+                    "このデバイスで測った大きな行列積の速度は {rate} なので、その {share} にとどまります。その速度なら演算"
+                    "そのものは {floor} で終わります。"),
+    "concl.reading_overhead": ("Arithmetic therefore accounts for little of the step; the rest is what each operation "
+                               "costs beyond its arithmetic (Python, dispatch, launches, memory traffic) — a reading of "
+                               "these two rates, not a profile.",
+                               "したがって演算は 1 ステップのごく一部で、残りは演算以外のコスト（Python、ディスパッチ、起動、"
+                               "メモリ転送）です。これは 2 つの速度から読み取れることで、プロファイルによる測定ではありません。"),
+    "concl.reading_mixed": ("Arithmetic and per-operation costs both take a fair part of the step (a reading of these "
+                            "two rates, not a profile).",
+                            "演算と演算ごとのコストの両方が 1 ステップの相当部分を占めます（2 つの速度からの読み取りで、"
+                            "プロファイルによる測定ではありません）。"),
+    "concl.reading_compute": ("Most of the step is arithmetic (a reading of these two rates, not a profile).",
+                              "1 ステップの大半は演算です（2 つの速度からの読み取りで、プロファイルによる測定ではありません）。"),
+    "concl.inside_gpu": ("Inside one step ({target}, profiled after the timed trials): the device computed for {busy} of "
+                         "each {step} step ({share}); the rest of the time it waited for the host to launch its {kernels} "
+                         "kernels for {ops} operators (mean gap between kernels {gap}).",
+                         "1 ステップの内側（{target}、計測の後にプロファイル）：デバイスが計算していたのは 1 ステップ {step} の"
+                         "うち {busy}（{share}）で、残りの時間は {ops} 個の演算の {kernels} 個のカーネルをホストが起動するのを"
+                         "待っていました（カーネル間の平均の空き {gap}）。"),
+    "concl.inside_cpu": ("Inside one step ({target}, under the profiler, which slows every operation): {ops} operators; "
+                         "{matmul} of the host's time was in matrix-multiply operators and {optimizer} in the optimizer's "
+                         "step, the rest in the other operators, dispatch and autograd.",
+                         "1 ステップの内側（{target}、プロファイラ下ではどの演算も遅くなります）：演算は {ops} 個で、ホストの時間の"
+                         "うち行列積の演算が {matmul}、オプティマイザの更新が {optimizer} を占め、残りはその他の演算、"
+                         "ディスパッチ、自動微分でした。"),
+    "concl.break_even": ("{gpu}'s training steps are {factor} cheaper than {cpu}'s ({gpu_step} against {cpu_step}, cold), "
+                         "but it pays {extra} more once; it repays that after about {steps} steps (this job has {have}).",
+                         "{gpu} の学習ステップは {cpu} より {factor} 短い（{gpu_step} 対 {cpu_step}、コールド）ものの、一度きりの"
+                         "コストが {extra} 多くかかります。約 {steps} ステップでその分を回収します（このジョブは {have} "
+                         "ステップ）。"),
+    "concl.gpu_cheaper_everywhere": ("{gpu}'s training steps are cheaper than {cpu}'s ({gpu_step} against {cpu_step}, "
+                                     "cold) and its one-off costs are no larger: it is ahead from the first step.",
+                                     "{gpu} の学習ステップは {cpu} より短く（{gpu_step} 対 {cpu_step}、コールド）、一度きりの"
+                                     "コストも大きくないため、最初のステップから先行します。"),
+    "concl.gpu_loop_slower": ("{gpu}'s training steps are slower than {cpu}'s ({gpu_step} against {cpu_step}, cold): "
+                              "at this size more steps only widen the gap.",
+                              "{gpu} の学習ステップは {cpu} より遅い（{gpu_step} 対 {cpu_step}、コールド）ため、このサイズでは"
+                              "ステップ数を増やすほど差は広がります。"),
+    "concl.loop_undecided": ("The training steps of {gpu} ({gpu_step}) and {cpu} ({cpu_step}, cold) are not told apart "
+                             "by these trials.",
+                             "{gpu}（{gpu_step}）と {cpu}（{cpu_step}、コールド）の学習ステップの差は、この試行からは"
+                             "判定できません。"),
+    "concl.agreement": ("Every measured run computed the same training: the losses of {n} runs agree with the CPU's "
+                        "eager loop within {early} through the first half (tolerance {tol_early}) and {all} overall "
+                        "(tolerance {tol_late}).",
+                        "測定したすべての実行は同じ学習を計算しています：{n} 件の実行の損失は CPU の eager ループと、前半で"
+                        "最大 {early}（許容 {tol_early}）、全体で最大 {all}（許容 {tol_late}）の相対差に収まります。"),
+    "concl.disagreement": ("{n} of {total} measured runs computed different losses from the CPU's eager loop (worst: "
+                           "{target}, {run}, off by {worst}; tolerance {tol_late}); they are left out of every figure.",
+                           "{total} 件中 {n} 件の実行で、損失が CPU の eager ループと異なりました（最大は {target} の {run}、"
+                           "相対差 {worst}、許容 {tol_late}）。これらはすべての数値から除外しています。"),
+    "concl.scaling": ("{device}, {n} ranks over {pg}: the training loop takes {time}, a speed-up of {speedup} over the "
+                      "fewest ranks (parallel efficiency {efficiency}); the all-reduce takes {share} of a step.",
+                      "{device}、{pg} で {n} ランク：学習ループは {time}、最少ランクに対する速度向上は {speedup}"
+                      "（並列効率 {efficiency}）で、1 ステップのうち all-reduce が {share} を占めます。"),
+    "concl.scaling_pays": ("At this size more ranks pay.", "このサイズでは、ランクを増やす価値があります。"),
+    "concl.scaling_comm": ("The all-reduce's {share} of a step is much of what more ranks lose.",
+                           "ランクを増やして失う分の多くは、1 ステップの {share} を占める all-reduce です。"),
+    "concl.scaling_fixed": ("The all-reduce takes only {share} of a step, so communication does not explain the lost "
+                            "efficiency; each rank still pays every step's fixed costs in full (a reading, not a profile).",
+                            "all-reduce は 1 ステップの {share} にすぎず、効率の低下は通信では説明できません。各ランクは演算の"
+                            "一部しか受け持たないのに、毎ステップの固定コストは全額払っています（読み取りであり、プロファイル"
+                            "による測定ではありません）。"),
+    "change.need_gpu": ("A GPU measurement would change this report the most: without one, no CPU-against-GPU claim "
+                        "can be made.",
+                        "この結論を最も大きく変えるのは GPU での測定です。GPU なしでは CPU と GPU の比較はできません。"),
+    "change.sizes": ("Larger data or wider layers add arithmetic without adding operations, which favours the GPU; "
+                     "mlpbench sweep measures where it starts to win (this report holds no sweep).",
+                     "データを増やしたり層を広げたりすると、演算の回数を増やさずに演算量だけが増えるため GPU に有利になります。"
+                     "mlpbench sweep でどこから GPU が勝つかを測れます（このレポートにスイープは含まれません）。"),
+    "change.see_sweep": ("The sweep section shows where the answer changes with the size of the workload.",
+                         "ワークロードの大きさによって結論がどこで変わるかは、スイープの節に示しています。"),
+    "change.backend": ("A better backend changes the answer too: {best} needs {step} a step ({mode}), {factor} faster "
+                       "than {eager}.",
+                       "バックエンドを変えると結論も変わります：{best} は 1 ステップ {step}（{mode}）で、{eager} より "
+                       "{factor} 速くなります。"),
+    "change.backends_hint": ("Only one way of running the loop was measured; mlpbench bench --backends all shows how "
+                             "fast each device can go.",
+                             "測定したループの実行方法は 1 つだけです。mlpbench bench --backends all で各デバイスの限界速度が"
+                             "わかります。"),
+}

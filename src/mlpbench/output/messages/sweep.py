@@ -1,0 +1,78 @@
+"""The sweep: where the GPU wins, claimed only where the points decide it."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "sweep.intro": ("Swept {parameter} over {values} ({what}). At each point every target ran the job with "
+                    "{trial_steps} updates and then warm trials of it; the one-off costs were measured once per target, "
+                    "so the whole job of the configured {steps} updates can be derived at every point.",
+                    "{parameter} を {values} の範囲で変化させました（{what}）。各点で各対象が {trial_steps} 回の更新でジョブを"
+                    "実行し、続けてウォーム試行を行いました。一度きりのコストは対象ごとに 1 回測定したので、設定どおり "
+                    "{steps} 回更新するジョブ全体の時間も各点で求められます。"),
+    "parameter.n": ("samples, train and test", "サンプル数（学習 + テスト）"),
+    "parameter.width": ("a multiplier on every hidden width of the built-in MLP", "組み込み MLP の隠れ層の幅の倍率"),
+    "parameter.steps": ("optimizer updates", "更新回数"),
+    "parameter.batch": ("rows per update", "1 回の更新の行数"),
+    "parameter.nproc": ("data-parallel ranks", "データ並列のランク数"),
+    "kind.steady": ("per step, once warm", "ウォーム後の 1 ステップ"),
+    "kind.end_to_end": ("whole job, start-up included", "起動を含むジョブ全体"),
+    "sweep.context": (" (at {context})", "（{context} のとき）"),
+    "sweep.inside.steady": ("Per step, {gpu} overtakes {cpu} between the measured points {parameter} = {a} and {b}, "
+                            "near {value} by log-log interpolation{context}.",
+                            "1 ステップあたりでは、{gpu} は測定点 {parameter} = {a} と {b} の間で {cpu} を上回ります"
+                            "（両対数の補間で約 {value}）{context}。"),
+    "sweep.inside.steady.behind": ("Per step, {gpu} is faster than {cpu} only below a point between {parameter} = {a} "
+                                   "and {b} (near {value}){context}, and slower above it.",
+                                   "1 ステップあたりで {gpu} が {cpu} より速いのは {parameter} = {a} と {b} の間の点（約 "
+                                   "{value}）より下だけで{context}、それより上では遅くなります。"),
+    "sweep.inside.end_to_end": ("For the whole job, start-up included, {gpu} finishes first from between {parameter} = "
+                                "{a} and {b} on (near {value}){context}.",
+                                "起動を含むジョブ全体では、{parameter} = {a} と {b} の間（約 {value}）から {gpu} が先に終わり"
+                                "ます{context}。"),
+    "sweep.inside.end_to_end.behind": ("For the whole job, start-up included, {gpu} finishes first only below a point "
+                                       "between {parameter} = {a} and {b} (near {value}){context}.",
+                                       "起動を含むジョブ全体で {gpu} が先に終わるのは、{parameter} = {a} と {b} の間の点（約 "
+                                       "{value}）より下だけです{context}。"),
+    "sweep.between": ("{kind}: the crossover of {gpu} and {cpu} lies between {parameter} = {a} and {b}, not yet "
+                      "resolved: the points between them do not decide{context}; more trials there would.",
+                      "{kind}：{gpu} と {cpu} の交差点は {parameter} = {a} と {b} の間にありますが、まだ確定していません。その間の"
+                      "点では差が判定できないためです{context}。そこで試行を増やせば確定します。"),
+    "sweep.faster_throughout": ("{kind}: {gpu} is faster than {cpu} at every measured {parameter} ({low}–{high}"
+                                "{context}), so the crossover lies below the range.",
+                                "{kind}：測定したすべての {parameter}（{low}–{high}{context}）で {gpu} は {cpu} より速く、"
+                                "交差点は範囲より下にあります。"),
+    "sweep.slower_throughout": ("{kind}: {gpu} is slower than {cpu} at every measured {parameter} ({low}–{high}"
+                                "{context}): no crossover inside the range.",
+                                "{kind}：測定したすべての {parameter}（{low}–{high}{context}）で {gpu} は {cpu} より遅く、"
+                                "範囲内に交差点はありません。"),
+    "sweep.undecided": ("{kind}: the measured points do not locate where {gpu} and {cpu} cross{context}: {decided}; "
+                        "elsewhere the trials do not decide. More trials per point (--warm-runs) or more points would.",
+                        "{kind}：測定点からは {gpu} と {cpu} の交差点は定まりません{context}。{decided}。それ以外の点では"
+                        "判定できません。点あたりの試行（--warm-runs）か測定点を増やせば定まります。"),
+    "sweep.decided_faster": ("{gpu} is decidedly faster at {parameter} = {values}", "{gpu} が明らかに速いのは {parameter} = {values}"),
+    "sweep.decided_slower": ("{gpu} is decidedly slower at {parameter} = {values}", "{gpu} が明らかに遅いのは {parameter} = {values}"),
+    "sweep.decided_none": ("no point decides", "判定できた点はありません"),
+    "sweep.model_poor": ("The cost models fit the points poorly ({fits}), so where they cross is not quoted.",
+                         "コストモデルの当てはまりが悪い（{fits}）ため、その交差点は示しません。"),
+    "sweep.predicted": ("The fitted cost models cross at {parameter} ≈ {value} (per step).",
+                        "当てはめたコストモデルは {parameter} ≈ {value} で交差します（1 ステップあたり）。"),
+    "sweep.predicted_none": ("The fitted cost models do not cross near the swept range.",
+                             "当てはめたコストモデルは、範囲の近くでは交差しません。"),
+    "sweep.repay": ("At {parameter} = {value}{context}, {gpu} repays its extra one-off costs after about {steps} steps.",
+                    "{parameter} = {value}{context} では、{gpu} は約 {steps} ステップで余分な一度きりのコストを回収します。"),
+    "sweep.repay_at_once": ("At {parameter} = {value}{context}, {gpu} is ahead from the first step.",
+                            "{parameter} = {value}{context} では、{gpu} は最初のステップから先行します。"),
+    "sweep.repay_never": ("At {parameter} = {value}{context}, the steps of {gpu} are slower, so no run length repays "
+                          "its start-up.",
+                          "{parameter} = {value}{context} では {gpu} の 1 ステップのほうが遅いため、どれだけ長く学習しても"
+                          "起動コストは回収できません。"),
+    "sweep.no_gpu": ("No GPU was measured in this sweep, so it cannot show where a GPU wins.",
+                     "このスイープでは GPU を測定していないため、GPU がどこで勝つかは示せません。"),
+    "sweep.no_baseline": ("No CPU was measured in this sweep, so there is no baseline to cross.",
+                          "このスイープでは CPU を測定していないため、比較の基準がありません。"),
+    "sweep.failed": ("Points that did not finish:", "完了しなかった点："),
+    "sweep.skipped": ("Skipped when --time-limit ran out: {items}.", "--time-limit に達したため省略：{items}。"),
+    "sweep.table": ("Time per step at each point (warm median [interval])", "各点の 1 ステップの時間（ウォームの中央値［区間］）"),
+    "sweep.models": ("Cost model per target: time per step ≈ overhead + FLOPs / throughput (least squares)",
+                     "対象ごとのコストモデル：1 ステップの時間 ≈ オーバーヘッド + 演算量 / スループット（最小二乗法）"),
+    "sweep.models.caption": ("a model is quoted only where it fits: R² at least 0.9 and no point off by more than 25 %",
+                             "R² が 0.9 以上で、どの点も 25 % 以上外れない場合にだけモデルを引用します"),
+}

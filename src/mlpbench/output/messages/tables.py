@@ -1,0 +1,121 @@
+"""Table titles, column headers, captions, and the words inside cells."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "table.cold": ("Cold trials: the whole job in a fresh process (median [interval])",
+                   "コールド試行：新しいプロセスでのジョブ全体（中央値［区間］）"),
+    "table.cold.caption": ("process: fork/exec to exit, timed from outside; inside: interpreter start to the end of "
+                           "evaluation; own figure: what the run printed about itself (the seed's time.time())",
+                           "プロセス：起動から終了まで外部で計測。内部：インタプリタ起動から評価の終わりまで。自身の時間："
+                           "実行が自分で出力した時間（元のスクリプトの time.time()）"),
+    "table.phases": ("Where the time goes, phase by phase (cold, median, share of the total inside)",
+                     "フェーズ別の時間（コールド、中央値、内部計測の合計に占める割合）"),
+    "table.warm": ("Warm trials: the training loop alone, after warm-up (median [interval])",
+                   "ウォーム試行：ウォームアップ後の学習ループのみ（中央値［区間］）"),
+    "table.comparison": ("Against the baseline ({baseline})", "基準との比較（{baseline}）"),
+    "table.comparison.caption": ("time ratio = candidate median / baseline median, with its 95 % bootstrap interval; "
+                                 "a verdict needs both the Mann-Whitney U test (two-sided, p < 0.05) and an interval "
+                                 "that excludes 1",
+                                 "時間比 = 対象の中央値 / 基準の中央値（95 % ブートストラップ区間つき）。判定には Mann-Whitney "
+                                 "の U 検定（両側、p < 0.05）と、1 を含まない区間の両方が必要"),
+    "table.scaling": ("Data-parallel scaling: the training loop on N ranks against the fewest",
+                      "データ並列のスケーリング：N ランクと最少ランクの学習ループの比較"),
+    "table.scaling.caption": ("efficiency = speed-up / (ranks / fewest ranks); the all-reduce share is measured "
+                              "against no_sync() steps",
+                              "並列効率 = 速度向上 / （ランク数 / 最少ランク数）。all-reduce の割合は no_sync() のステップとの"
+                              "差で測定"),
+    "table.memory": ("Peak memory of the first complete run", "最初に完了した実行のピークメモリ"),
+    "table.memory.caption": ("host: the process's peak resident set (getrusage); device: torch's caching allocator "
+                             "(max_memory_allocated / max_memory_reserved)",
+                             "ホスト：プロセスの最大常駐メモリ（getrusage）。デバイス：torch のキャッシュアロケータ"
+                             "（max_memory_allocated / max_memory_reserved）"),
+    "table.checks": ("Losses of every measured run against the CPU's eager loop", "測定した全実行の損失と CPU の eager ループとの比較"),
+    "table.checks.caption": ("relative differences of the logged train losses (the first half strictly, all loosely) "
+                             "and of the test loss; a run outside the tolerance is left out of every figure",
+                             "記録した学習損失（前半は厳しく、全体は緩く）とテスト損失の相対差。許容範囲を外れた実行はすべての"
+                             "数値から除外"),
+    "table.compare": ("{b} against {a}", "{a} に対する {b}"),
+    "table.compare.caption": ("A = {a}, B = {b}; a verdict needs the Mann-Whitney U test (two-sided, p < 0.05) and a "
+                              "ratio interval that excludes 1",
+                              "A = {a}、B = {b}。判定には Mann-Whitney の U 検定（両側、p < 0.05）と、1 を含まない時間比の区間の"
+                              "両方が必要"),
+    "table.profile": ("Inside one step: a few steps under torch.profiler, after the timed trials",
+                      "1 ステップの内側：計測の後に torch.profiler で数ステップを記録"),
+    "table.profile.caption": ("device busy: the union of its kernels' times (the device's clock) per step; share: of the "
+                              "warm step time; matmul share: of the host's time under the profiler (which slows every "
+                              "operation)",
+                              "デバイスの稼働：1 ステップあたりのカーネル時間の和集合（デバイスの時計）。割合：ウォームの 1 ステップ"
+                              "の時間に対する割合。行列積の割合：プロファイラ下のホスト時間に対する割合（プロファイラはどの演算も"
+                              "遅くします）"),
+    "table.energy": ("Energy per training run (warm trials)", "学習 1 回あたりのエネルギー（ウォーム試行）"),
+    "table.energy.caption": ("GPU: NVML's total-energy counter; CPU: the RAPL package counter (powercap); over the warm "
+                             "trials and their warm-ups, per run",
+                             "GPU：NVML の累積エネルギー計数器。CPU：RAPL のパッケージ計数器（powercap）。ウォーム試行と"
+                             "ウォームアップ全体を実行回数で割った値"),
+    "energy.unavailable": ("{what}: {reason}", "{what}：「{reason}」"),
+    "col.ops": ("operators / step", "演算 / ステップ"),
+    "col.kernels": ("kernels / step", "カーネル / ステップ"),
+    "col.busy": ("device busy / step", "デバイス稼働 / ステップ"),
+    "col.busy_share": ("busy share", "稼働率"),
+    "col.gap": ("mean gap", "平均の空き"),
+    "col.matmul_share": ("matmul share (host)", "行列積の割合（ホスト）"),
+    "col.gpu_energy": ("GPU", "GPU"),
+    "col.cpu_energy": ("CPU package", "CPU パッケージ"),
+    "col.energy_note": ("not measured", "測定できなかったもの"),
+    "col.target": ("target", "対象"),
+    "col.process": ("process, outside", "プロセス（外部計測）"),
+    "col.coverage": ("coverage", "信頼度"),
+    "col.inside": ("total, inside", "合計（内部計測）"),
+    "col.own_figure": ("own figure", "自身の時間"),
+    "col.train": ("training", "学習"),
+    "col.failed": ("failed", "失敗"),
+    "col.phase": ("phase", "フェーズ"),
+    "col.loop": ("training loop", "学習ループ"),
+    "col.per_step": ("per step", "1 ステップ"),
+    "col.achieved": ("achieved", "達成性能"),
+    "col.stopped_by": ("stopped by", "停止理由"),
+    "col.figure": ("figure", "指標"),
+    "col.ratio": ("time ratio", "時間比"),
+    "col.ratio_interval": ("95 % interval", "95 % 区間"),
+    "col.speedup": ("speed-up", "速度向上"),
+    "col.verdict": ("verdict", "判定"),
+    "col.device": ("device", "デバイス"),
+    "col.ranks": ("ranks", "ランク数"),
+    "col.efficiency": ("efficiency", "並列効率"),
+    "col.allreduce": ("all-reduce share", "all-reduce の割合"),
+    "col.rss": ("host peak", "ホストのピーク"),
+    "col.allocated": ("device, allocated", "デバイス（割り当て）"),
+    "col.reserved": ("device, reserved", "デバイス（予約）"),
+    "col.runs": ("runs", "実行数"),
+    "col.worst_early": ("worst, first half", "最大差（前半）"),
+    "col.worst": ("worst, all", "最大差（全体）"),
+    "col.tolerance": ("tolerance", "許容範囲"),
+    "col.result": ("result", "結果"),
+    "col.a_median": ("A median", "A の中央値"),
+    "col.b_median": ("B median", "B の中央値"),
+    "col.point": ("point", "点"),
+    "col.whole_job": ("whole job", "ジョブ全体"),
+    "col.status": ("status", "状態"),
+    "col.overhead": ("overhead per step", "1 ステップのオーバーヘッド"),
+    "col.throughput": ("throughput", "スループット"),
+    "col.max_error": ("max error", "最大誤差"),
+    "col.points": ("points", "点数"),
+    "col.fit": ("fit", "当てはまり"),
+    "check.passed": ("all within", "すべて範囲内"),
+    "check.failed": ("{n} outside", "{n} 件が範囲外"),
+    "model.fits": ("good", "良好"),
+    "model.poor": ("poor: not quoted", "不十分（引用しない）"),
+    "figure.cold.wall": ("whole process (cold)", "プロセス全体（コールド）"),
+    "figure.cold.total": ("total inside (cold)", "内部計測の合計（コールド）"),
+    "figure.cold.seed_time": ("own figure (cold)", "自身の時間（コールド）"),
+    "figure.warm.train": ("training loop (warm)", "学習ループ（ウォーム）"),
+    "status.ok": ("ok", "完了"),
+    "status.failed": ("failed", "失敗"),
+    "status.timeout": ("timed out", "タイムアウト"),
+    "status.diverged": ("diverged", "発散"),
+    "status.oom": ("out of memory", "メモリ不足"),
+    "status.unsupported": ("not supported", "非対応"),
+    "status.mismatch": ("wrong losses", "損失が不一致"),
+    "stopped.converged": ("stable", "安定"),
+    "stopped.time": ("time limit", "時間上限"),
+    "stopped.max_runs": ("run limit", "回数上限"),
+}

@@ -1,0 +1,182 @@
+"""The conclusions: sentences drawn from measured quantities, never from fixed text.
+
+Each sentence names the measurement it rests on (a phase's median, a share of the measured matmul
+rate, a loss check, an all-reduce share). Where a sentence interprets a number rather than
+measuring a cause, it is worded as a reading of that number.
+"""
+
+from __future__ import annotations
+
+from mlpbench.output.i18n import Texts
+from mlpbench.output.units import format_flops, format_number, format_percent, format_ratio, format_seconds
+from mlpbench.output.words import Namer
+from mlpbench.results.analysis import ONE_OFF_PHASES, Analysis
+from mlpbench.results.model import Results, Target
+
+OVERHEAD_BOUND = 0.10  # below this share of the matmul rate, arithmetic cannot be what takes the time
+COMPUTE_BOUND = 0.50  # above it, arithmetic is most of it
+
+
+def dominant_phases(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None:
+    total = a.find(t, "cold", "total")
+    if total is None or total.median <= 0:
+        return None
+    parts = sorted(((a.find(t, "cold", p).median, p) for p in a.phases_of(t)  # type: ignore[union-attr]
+                    if p not in ("total", "seed_time", "wall")), reverse=True)
+    top = [f"{T.phase(p)} {format_seconds(v)} ({format_percent(v / total.median)})" for v, p in parts[:3] if v > 0]
+    one_off = sum(v for v, p in parts if p in ONE_OFF_PHASES)
+    train = a.find(t, "cold", "train")
+    text = T("concl.dominant", target=name(t), total=format_seconds(total.median), top=T.join(top),
+             one_off=format_seconds(one_off), one_off_pct=format_percent(one_off / total.median),
+             train_pct=format_percent(train.median / total.median if train else 0.0))
+    first = a.find(t, "cold", "first_optimizer")
+    if first is not None and first.median > 0.05 * total.median:
+        run = a.first_run(t)
+        loaded = run.facts.get("first_optimizer_loaded", []) if run is not None else []
+        key = "concl.first_optimizer_dynamo" if "torch._dynamo" in loaded else "concl.first_optimizer"
+        text = T.sentences(text, T(key, time=format_seconds(first.median), share=format_percent(first.median / total.median)))
+    return text
+
+
+def arithmetic(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None:
+    step = a.per_step(t)
+    run = a.first_run(t)
+    if step is None or run is None or not run.flops_per_step or step[0] <= 0:
+        return None
+    achieved = run.flops_per_step / step[0]
+    text = T("concl.arithmetic", target=name(t), step=format_seconds(step[0]), mode=T(f"mode.{step[1]}"),
+             mflop=f"{run.flops_per_step / 1e6:.3g}", achieved=format_flops(achieved),
+             how=T(f"flops.{run.flops_source or 'analytic'}"))
+    warm = a.warm_set(t)
+    rate = warm.record.matmul_flops_per_s if warm is not None and warm.record is not None else None
+    if rate:
+        share = achieved / rate
+        reading = ("concl.reading_overhead" if share < OVERHEAD_BOUND else
+                   "concl.reading_mixed" if share < COMPUTE_BOUND else "concl.reading_compute")
+        text = T.sentences(text, T("concl.share", rate=format_flops(rate), share=format_percent(share, 1),
+                                   floor=format_seconds(run.flops_per_step / rate)), T(reading))
+    return text
+
+
+def inside_step(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None:
+    """What the profile measured inside a step: the device's busy share (a GPU), or where the host's
+    time went (the CPU)."""
+    warm = a.warm_set(t)
+    profile = warm.record.profile if warm is not None and warm.record is not None else None
+    step = a.per_step(t, "warm")
+    if profile is None:
+        return None
+    if profile.device_busy_s is not None and step is not None:
+        return T("concl.inside_gpu", target=name(t), busy=format_seconds(profile.device_busy_s),
+                 step=format_seconds(step[0]), share=format_percent(profile.device_busy_s / step[0]),
+                 kernels=f"{profile.kernels_per_step:.0f}", ops=f"{profile.ops_per_step:.0f}",
+                 gap=format_seconds(profile.mean_kernel_gap_s))
+    if profile.host_self_s > 0:
+        return T("concl.inside_cpu", target=name(t), ops=f"{profile.ops_per_step:.0f}",
+                 matmul=format_percent(profile.matmul_s / profile.host_self_s),
+                 optimizer=format_percent((profile.optimizer_s or 0.0) / profile.host_self_s))
+    return None
+
+
+def break_even(a: Analysis, name: Namer, base: Target, gpus: list[Target], T: Texts) -> list[str]:
+    """Cold figures only: per step (the train phase) and fixed costs, with the rule for "cheaper"."""
+    out = []
+    for gpu in gpus:
+        c = a.comparison(gpu, "cold", "train", base)
+        pg, pc = a.per_step(gpu, "cold"), a.per_step(base, "cold")
+        if c is None or pg is None or pc is None:
+            continue
+        args = dict(gpu=name(gpu), cpu=name(base), gpu_step=format_seconds(pg[0]), cpu_step=format_seconds(pc[0]))
+        if c.verdict == "faster":
+            steps = a.break_even(gpu, base)
+            fg, fc = a.fixed_cost(gpu), a.fixed_cost(base)
+            if steps is None or fg is None or fc is None:
+                continue
+            have = a.steps(base) or 0
+            out.append(T("concl.gpu_cheaper_everywhere", **args) if steps == 0 else
+                       T("concl.break_even", factor=format_ratio(pc[0] / pg[0]), extra=format_seconds(fg - fc),
+                         saving=format_seconds(pc[0] - pg[0]), steps=format_number(steps), have=format_number(have), **args))
+        elif c.verdict == "slower":
+            out.append(T("concl.gpu_loop_slower", **args))
+        else:
+            out.append(T("concl.loop_undecided", **args))
+    return out
+
+
+def better_backend(a: Analysis, name: Namer, T: Texts) -> list[str]:
+    """Per device, the fastest backend against the seed's loop, warm against warm (or cold against
+    cold where a device has no warm trials), with the rule."""
+    out = []
+    for kind in dict.fromkeys(t.kind for t in a.targets if not t.is_script):
+        group = [t for t in a.targets if t.kind == kind and t.ranks is None and not t.is_script]
+        eager = next((t for t in group if t.backend == "eager"), None)
+        if eager is None or len(group) < 2:
+            continue
+        mode = "warm" if all(a.find(t, "warm", "train") for t in group) else "cold"
+        timed = [t for t in group if a.per_step(t, mode)]
+        if not timed:
+            continue
+        best = min(timed, key=lambda t: a.per_step(t, mode)[0])  # type: ignore[index]
+        c = a.comparison(best, mode, "train", eager)
+        if best is eager or c is None or c.verdict != "faster":
+            continue
+        out.append(T("change.backend", best=name(best), eager=name(eager), mode=T(f"mode.{mode}"),
+                     step=format_seconds(a.per_step(best, mode)[0]), factor=format_ratio(c.speedup)))  # type: ignore[index]
+    return out
+
+
+def agreement(a: Analysis, name: Namer, T: Texts) -> str | None:
+    checks = [c for cs in a.checks.values() for c in cs]
+    if not checks:
+        return None
+    failed = [c for c in checks if not c.passed]
+    early, late = checks[0].tolerance
+    if not failed:
+        return T("concl.agreement", n=len(checks), early=f"{max(c.worst_early for c in checks):.1e}",
+                 all=f"{max(c.worst for c in checks):.1e}", tol_early=f"{early:g}", tol_late=f"{late:g}")
+    worst = max(failed, key=lambda c: c.worst)
+    return T("concl.disagreement", n=len(failed), total=len(checks), target=name(worst.target),
+             run=T(f"run.{worst.run}", index=worst.index, point=worst.point),
+             worst=f"{worst.worst:.1e}", tol_late=f"{late:g}")
+
+
+def scaling(a: Analysis, T: Texts) -> list[str]:
+    out = []
+    for r in a.scaling():
+        if r.ranks <= 1:
+            continue
+        text = T("concl.scaling", device=r.device, n=r.ranks, pg=r.process_group or "?", time=format_seconds(r.train_s),
+                 speedup=format_ratio(r.speedup), efficiency=format_percent(r.efficiency),
+                 share=format_percent(r.allreduce_share))
+        if r.efficiency >= 0.5:
+            reading = T("concl.scaling_pays")
+        elif r.allreduce_share is not None and r.allreduce_share >= 0.3:
+            reading = T("concl.scaling_comm", share=format_percent(r.allreduce_share))
+        elif r.allreduce_share is not None:
+            reading = T("concl.scaling_fixed", share=format_percent(r.allreduce_share))
+        else:
+            reading = ""
+        out.append(T.sentences(text, reading))
+    return out
+
+
+def conclusions(results: Results, a: Analysis, T: Texts) -> list[str]:
+    name = Namer(results, T)
+    out = [s for t in a.targets for s in [dominant_phases(a, name, t, T)] if s]
+    out += [s for t in a.targets for s in [arithmetic(a, name, t, T)] if s]
+    out += [s for t in a.targets for s in [inside_step(a, name, t, T)] if s]
+    base = a.baseline
+    gpus = [t for t in a.targets if t.is_gpu and t.ranks is None]
+    if base is not None and base.kind == "cpu" and gpus:
+        out += break_even(a, name, base, gpus, T)
+    elif not gpus and results.kind == "bench":
+        out.append(T("change.need_gpu"))
+    out += better_backend(a, name, T)
+    if len({t.backend for t in a.targets if not t.is_script}) <= 1 and results.kind == "bench":
+        out.append(T("change.backends_hint"))
+    out.append(T("change.see_sweep") if results.kind == "sweep" else T("change.sizes"))
+    text = agreement(a, name, T)
+    if text:
+        out.append(text)
+    out += scaling(a, T)
+    return [T.cap(s) for s in out]

@@ -1,0 +1,178 @@
+"""What the report says, in order: the answer first (verdict, why, when, what was not done, one
+chart), the user's requests, the configuration and the code that ran (the copy kept in the results
+file), logs, environment, measurements, sweep, plots, conclusions, warnings. Format-neutral: see
+``markdown`` and ``html``."""
+
+from __future__ import annotations
+
+from mlpbench.output import tables
+from mlpbench.output.i18n import Texts
+from mlpbench.output.report import conclusions, plots
+from mlpbench.output.report.model import Bullets, Code, Figure, Links, Paragraph, Report, Section, TableBlock
+from mlpbench.output.report.verdict import first_screen
+from mlpbench.output.tables import Table
+from mlpbench.output.units import format_bytes, format_number, format_seconds
+from mlpbench.output.words import Namer, gpu_name
+from mlpbench.results.analysis import Analysis
+from mlpbench.results.model import Results
+
+REQUEST_ANSWERS = (("req.1", "code", "req.where.code"), ("req.2", "code", "req.where.code"),
+                   ("req.3", "logs", "req.where.logs"), ("req.4", "results", "req.where.results"),
+                   ("req.5", "conclusions", "req.where.conclusions"), ("req.6", "summary", "req.where.file"))
+CODE_ORDER = ("script", "user script", "workload", "loop")
+
+
+def build(results: Results, lang: str = "en") -> Report:
+    T = Texts(lang)
+    a = Analysis(results)
+    env = results.env
+    hardware = T.join(x for x in (env.cpu, gpu_name(env)) if x) or T("env.unknown")
+    subtitle = T("subtitle", host=env.hostname or T("env.unknown"), hardware=hardware, date=env.date or T("env.unknown"),
+                 version=env.mlpbench or "?", commit=env.git_commit or T("env.no_commit"))
+    sections = [summary_section(results, a, T)]
+    if results.config.is_builtin:
+        sections.append(Section(T("sec.requests"), "requests",
+                                [Links([(T(req), anchor, T(where)) for req, anchor, where in REQUEST_ANSWERS])]))
+    sections += [config_section(results, a, T), logs_section(results, a, T), env_section(results, T)]
+    if results.kind == "bench":
+        sections.append(results_section(results, a, T))
+    else:
+        from mlpbench.output.report.sweep import sections as sweep_sections
+
+        sections += sweep_sections(results, a, T)
+    sections += [plots_section(results, a, T),
+                 Section(T("sec.conclusions"), "conclusions", [Paragraph(s) for s in conclusions.conclusions(results, a, T)]),
+                 warnings_section(results, a, T)]
+    return Report(T("title"), lang, subtitle, sections)
+
+
+def summary_section(results: Results, a: Analysis, T: Texts) -> Section:
+    screen = first_screen(results, a, T)
+    blocks: list = [Paragraph(screen.verdict, emphasis=True)]
+    blocks += [Paragraph(s, role="why") for s in screen.why]
+    if screen.scripts:
+        blocks.append(Paragraph(screen.scripts, role="why"))
+    if screen.steady:
+        blocks.append(Paragraph(screen.steady, role="why"))
+    blocks += [Paragraph(s, role="when") for s in screen.when]
+    if screen.not_done:
+        blocks.append(Bullets(screen.not_done, role="not-done"))
+    svg = plots.phases(results, a, T, compact=True)
+    if svg:
+        blocks.append(Figure("phases", svg, T("plot.phases")))
+    return Section(T("sec.summary"), "summary", blocks)
+
+
+def config_rows(results: Results, a: Analysis, T: Texts) -> list[list[str]]:
+    c = results.config
+    run = next((a.first_run(t) for t in a.targets if a.first_run(t) and a.first_run(t).config), None)  # type: ignore[union-attr]
+    batch = T("config.full_batch", rows=c.n_train) if c.batch_size is None else T("config.batch", size=c.batch_size)
+    rows = [[T("config.workload"), T("config.builtin") if c.is_builtin else str(c.workload)],
+            [T("config.rows"), T("config.rows_value", n=c.n, train=c.n_train, test=c.n_test)]]
+    if c.is_builtin:
+        rows.append([T("config.layers"), "→".join(map(str, c.layer_sizes))])
+    rows += [[T("config.steps"), format_number(c.steps)], [T("config.batch_size"), batch],
+             [T("config.optimizer"), T("config.adam", lr=f"{c.lr:g}")], [T("config.seed"), str(c.seed)],
+             [T("config.precision"), c.precision], [T("config.log_every"), str(c.log_every)]]
+    if run is not None and run.parameters:
+        rows.append([T("config.params"), format_number(run.parameters)])
+    if run is not None and run.flops_per_step:
+        rows.append([T("config.flops"), f"{run.flops_per_step / 1e6:.4g} MFLOP ({T(f'flops.{run.flops_source}')})"])
+    return rows
+
+
+def config_section(results: Results, a: Analysis, T: Texts) -> Section:
+    blocks: list = [Paragraph(T("config.intro")),
+                    TableBlock(Table("", [T("config.field"), T("config.value")], config_rows(results, a, T),
+                                     text_columns=True))]
+    if results.code:
+        blocks.append(Paragraph(T("code.intro")))
+    for code in sorted(results.code, key=lambda c: CODE_ORDER.index(c.role)):
+        title = T(f"code.{code.role.replace(' ', '_')}", name=code.name, path=code.path, sha=code.sha256[:12])
+        blocks.append(Code(code.source, "c" if code.path.endswith(".c") else "python", title))
+    return Section(T("sec.config"), "code", blocks)
+
+
+def logs_section(results: Results, a: Analysis, T: Texts) -> Section:
+    name = Namer(results, T)
+    blocks: list = []
+    for target in a.targets:
+        run = a.first_run(target)
+        if run is not None and run.log:
+            blocks.append(Code("\n".join(run.log), "text", name.label(target)))
+    if not blocks:
+        return Section(T("sec.logs"), "logs", [Paragraph(T("logs.none"))])
+    return Section(T("sec.logs"), "logs", [Paragraph(T("logs.intro")), *blocks])
+
+
+def env_section(results: Results, T: Texts) -> Section:
+    env = results.env
+    gpus = "; ".join(f"{g.name} ({format_bytes(g.memory_bytes)}, sm {g.capability}, {g.multiprocessors} SMs)"
+                     for g in env.gpus) or T("env.none")
+    resolution = format_seconds(env.timer_resolution_s) if env.timer_resolution_s is not None else "?"
+    rows = [
+        ("env.date", env.date), ("env.host", env.hostname), ("env.os", env.os), ("env.python", env.python),
+        ("env.cpu", env.cpu), ("env.cores", f"{env.cpu_count} ({env.cpu_usable})"), ("env.threads", env.torch_threads),
+        ("env.memory", format_bytes(env.memory_bytes)), ("env.torch", env.torch),
+        ("env.cuda", env.torch_cuda or T("env.none")), ("env.cudnn", env.cudnn or T("env.none")), ("env.blas", env.blas),
+        ("env.capability", env.cpu_capability), ("env.gpu", gpus), ("env.driver", env.cuda_driver or T("env.none")),
+        ("env.timer", f"{env.timer} ({resolution})"), ("env.commit", env.git_commit or T("env.no_commit")),
+        ("env.argv", " ".join(env.argv)),
+    ]
+    table = Table("", [T("env.key"), T("env.value")],
+                  [[T(k), str(v) if v is not None else T("env.unknown")] for k, v in rows], text_columns=True)
+    return Section(T("sec.env"), "env", [TableBlock(table)])
+
+
+def results_section(results: Results, a: Analysis, T: Texts) -> Section:
+    name = Namer(results, T)
+    blocks: list = [Paragraph(T("results.intro"))]
+    if results.interrupted:
+        blocks.append(Paragraph(T("results.incomplete", how=results.interrupted)))
+    unavailable = [T("results.unavailable_item", target=name.label(t.target), reason=t.reason)
+                   for t in results.targets if t.status != "ok"]
+    if unavailable:
+        blocks += [Paragraph(T("results.unavailable")), Bullets(unavailable)]
+    failed = [t for t in [*results.cold, *results.warm] if t.status != "ok"]
+    if failed:
+        blocks.append(Paragraph(T("results.failed", n=len(failed))))
+    for make in (tables.cold_table, tables.phase_table, tables.warm_table, tables.comparison_table,
+                 tables.scaling_table, tables.profile_table, tables.memory_table, tables.energy_table,
+                 tables.checks_table):
+        table = make(results, a, T)
+        if table.rows:
+            blocks.append(TableBlock(table))
+    return Section(T("sec.results"), "results", blocks)
+
+
+def plots_section(results: Results, a: Analysis, T: Texts) -> Section:
+    blocks: list = []
+    svg = plots.phases(results, a, T)
+    if svg:
+        blocks.append(Figure("phases-full", svg, T("plot.phases")))
+    drawn = plots.trials(results, a, T)
+    if drawn:
+        blocks.append(Figure("trials", drawn[0], T(drawn[1])))
+    for figure_name, make, caption in (("inside-step", plots.inside_step, "plot.inside_step"),
+                                       ("loss", plots.losses, "plot.loss"), ("scaling", plots.scaling, "plot.scaling")):
+        svg = make(results, a, T)
+        if svg:
+            blocks.append(Figure(figure_name, svg, T(caption)))
+    if not blocks:
+        blocks.append(Paragraph(T("plot.none")))
+    return Section(T("sec.plots"), "plots", blocks)
+
+
+def warnings_section(results: Results, a: Analysis, T: Texts) -> Section:
+    name = Namer(results, T)
+    items = []
+    for notice in a.notices():
+        where = name.label(notice.target) if notice.target else T("warn.whole_run")
+        if notice.mode:
+            where += f" ({T(f'mode.{notice.mode}')}" + (f": {T.join(T.phase(p) for p in notice.phases)}" if notice.phases else "") + ")"
+        if notice.code == "loss_mismatch":
+            v = notice.values
+            where += " — " + T(f"run.{v['run']}", index=v["index"], point=v["point"])
+        items.append(T("warn.line", where=T.cap(where), message=T(f"caveat.{notice.code}", **notice.values),
+                       advice=T(f"advice.{notice.code}", **notice.values)))
+    return Section(T("sec.warnings"), "warnings", [Bullets(items, role="warnings")] if items else [Paragraph(T("warn.none"))])

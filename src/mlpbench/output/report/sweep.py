@@ -1,0 +1,132 @@
+"""The sweep's part of the report: where the GPU wins in words (claimed only where the points decide
+it), the per-point table, the cost models, and the plots."""
+
+from __future__ import annotations
+
+import math
+
+from mlpbench.output.i18n import Texts
+from mlpbench.output.report import plots
+from mlpbench.output.report.model import Bullets, Figure, Paragraph, Section, TableBlock
+from mlpbench.output.tables import Table, coverage
+from mlpbench.output.units import format_flops, format_number, format_percent, format_seconds
+from mlpbench.output.words import Namer
+from mlpbench.results.analysis import Analysis
+from mlpbench.results.model import Results, point_label
+from mlpbench.results.sweep import Finding, SweepAnalysis
+
+
+def _context(finding: Finding, T: Texts) -> str:
+    return T("sweep.context", context=point_label(finding.context)) if finding.context else ""
+
+
+def _values(values: tuple[float, ...]) -> str:
+    return ", ".join(format_number(v) for v in values) or "–"
+
+
+def finding_sentence(f: Finding, parameter: str, name: Namer, T: Texts) -> str:
+    return T.cap(_finding(f, parameter, name, T))
+
+
+def _finding(f: Finding, parameter: str, name: Namer, T: Texts) -> str:
+    c = f.crossover
+    args = dict(gpu=name(f.target), cpu=name(f.baseline), parameter=parameter, context=_context(f, T),
+                low=format_number(c.low), high=format_number(c.high), kind=T(f"kind.{f.kind}"))
+    if c.where == "inside" and c.bracket:
+        key = f"sweep.inside.{f.kind}" + (".behind" if c.direction == "falls_behind" else "")
+        return T(key, value=format_number(c.value), a=format_number(c.bracket[0]), b=format_number(c.bracket[1]), **args)
+    if c.where == "between" and c.bracket:
+        return T("sweep.between", a=format_number(c.bracket[0]), b=format_number(c.bracket[1]), **args)
+    if c.where == "faster_throughout":
+        return T("sweep.faster_throughout", **args)
+    if c.where == "slower_throughout":
+        return T("sweep.slower_throughout", **args)
+    decided = [T(f"sweep.decided_{side}", gpu=name(f.target), parameter=parameter, values=_values(values))
+               for side, values in (("faster", c.decided_faster), ("slower", c.decided_slower)) if values]
+    return T("sweep.undecided", decided=T.join(decided) or T("sweep.decided_none"), **args)
+
+
+def findings(results: Results, a: Analysis, T: Texts, sweep: SweepAnalysis | None = None) -> list[str]:
+    """The crossover sentences: the sweep report's summary and first screen."""
+    sweep = sweep or SweepAnalysis(results, a)
+    name = Namer(results, T)
+    if not any(t.is_gpu for t in sweep.targets):
+        return [T("sweep.no_gpu")]
+    if sweep.baseline is None:
+        return [T("sweep.no_baseline")]
+    out = []
+    for f in sweep.findings:
+        out.append(finding_sentence(f, sweep.parameter, name, T))
+        if f.kind == "steady" and f.target in sweep.models and f.baseline in sweep.models:
+            if not f.models_fit:
+                fits = T.join(f"R² {sweep.models[t].r2:.2f}" for t in (f.baseline, f.target))
+                out.append(T("sweep.model_poor", fits=fits))
+            elif f.predicted is not None:
+                out.append(T("sweep.predicted", parameter=sweep.parameter, value=format_number(f.predicted)))
+            else:
+                out.append(T("sweep.predicted_none"))
+    for r in sweep.repay:
+        finding = next(f for f in sweep.findings if f.target == r.target and f.context == r.context and f.kind == "steady")
+        args = dict(gpu=name(r.target), parameter=sweep.parameter, value=format_number(r.value),
+                    context=T("sweep.context", context=point_label(r.context)) if r.context else "")
+        if r.value in finding.crossover.decided_faster and r.steps is not None:
+            out.append(T("sweep.repay", steps=format_number(math.ceil(r.steps)), **args) if r.steps > 0
+                       else T("sweep.repay_at_once", **args))
+        elif r.value in finding.crossover.decided_slower:
+            out.append(T("sweep.repay_never", **args))
+    return [T.cap(s) for s in out]
+
+
+def point_table(results: Results, sweep: SweepAnalysis, T: Texts) -> Table:
+    name = Namer(results, T)
+    rows = []
+    for r in sweep.rows:
+        if r.per_step is not None:
+            low, high = r.per_step.stats.ci
+            rows.append([point_label(r.point), name.label(r.target),
+                         f"{format_seconds(r.per_step.median)} [{format_seconds(low)}, {format_seconds(high)}]",
+                         coverage(r.per_step), format_flops(r.achieved),
+                         format_seconds(r.end_to_end[0] if r.end_to_end else None), T("status.ok")])
+        else:
+            rows.append([point_label(r.point), name.label(r.target), "–", "–", "–", "–", T(f"status.{r.status}")])
+    return Table(T("sweep.table"), [T("col.point"), T("col.target"), T("col.per_step"), T("col.coverage"),
+                                    T("col.achieved"), T("col.whole_job"), T("col.status")], rows)
+
+
+def sections(results: Results, a: Analysis, T: Texts) -> list[Section]:
+    sweep = SweepAnalysis(results, a)
+    plan = sweep.plan
+    name = Namer(results, T)
+    values = ", ".join(format_number(v) for v in plan.vary.get(sweep.parameter, []))
+    blocks: list = [Paragraph(T("sweep.intro", parameter=sweep.parameter, values=values,
+                                what=T(f"parameter.{sweep.parameter}"), trial_steps=plan.trial_steps,
+                                steps=results.config.steps))]
+    blocks += [Paragraph(s) for s in findings(results, a, T, sweep)]
+    unavailable = [T("results.unavailable_item", target=name.label(t.target), reason=t.reason)
+                   for t in results.targets if t.status != "ok"]
+    if unavailable:
+        blocks += [Paragraph(T("results.unavailable")), Bullets(unavailable)]
+    table = point_table(results, sweep, T)
+    if table.rows:
+        blocks.append(TableBlock(table))
+    if sweep.models:
+        rows = [[name.label(t), format_seconds(m.overhead_s), format_flops(m.flops_per_s), f"{m.r2:.3f}",
+                 format_percent(m.max_rel_error), str(m.points), T("model.fits" if m.fits else "model.poor")]
+                for t, m in sweep.models.items()]
+        blocks.append(TableBlock(Table(T("sweep.models"), [T("col.target"), T("col.overhead"), T("col.throughput"), "R²",
+                                                           T("col.max_error"), T("col.points"), T("col.fit")], rows,
+                                       caption=T("sweep.models.caption"))))
+    failed = [f"{point_label(r.point)} {name.label(r.target)}: {T(f'status.{r.status}')}"
+              + (f" ({r.reason.strip().splitlines()[-1][:160]})" if r.reason and r.reason.strip() else "")
+              for r in sweep.failed()]
+    if failed:
+        blocks += [Paragraph(T("sweep.failed")), Bullets(failed)]
+    if results.skipped:
+        blocks.append(Paragraph(T("sweep.skipped", items="; ".join(results.skipped))))
+    for figure_name, make, caption in (("sweep-time", plots.sweep_time, "plot.sweep_time"),
+                                       ("sweep-speedup", plots.sweep_speedup, "plot.sweep_speedup")):
+        svg = make(results, sweep, T)
+        if svg:
+            baseline = name.label(sweep.baseline) if sweep.baseline else "–"
+            blocks.append(Figure(figure_name, svg, T(caption, parameter=sweep.parameter, baseline=baseline)))
+    return [Section(T("sec.sweep"), "sweep", blocks)]

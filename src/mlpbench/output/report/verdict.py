@@ -1,0 +1,221 @@
+"""The answer first: which device finished the whole job first and by how much, why (measured phase
+shares), the steady state, from what size the GPU wins, and what the run did not do.
+
+Every sentence is drawn from the measurements and claims no more than the one rule for a
+difference allows (``stats.compare``); where the data cannot tell, the sentence says so and what
+would settle it. The same sentences open the report, end ``mlpbench bench`` in the terminal, and
+are ``BenchResults.summary()``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from mlpbench.output.i18n import Texts
+from mlpbench.output.units import format_number, format_p, format_percent, format_ratio, format_seconds
+from mlpbench.output.words import Namer
+from mlpbench.results.analysis import START_UP_PHASES, Analysis
+from mlpbench.results.model import Results, Target
+from mlpbench.stats.compare import Comparison, trials_for_significance
+from mlpbench.stats.summary import CONFIDENCE, trials_for_coverage
+
+
+@dataclass
+class FirstScreen:
+    verdict: str
+    why: list[str] = field(default_factory=list)
+    steady: str | None = None
+    when: list[str] = field(default_factory=list)
+    scripts: str | None = None
+    not_done: list[str] = field(default_factory=list)
+
+    def sentences(self) -> list[str]:
+        return [self.verdict, *self.why, *([self.scripts] if self.scripts else []),
+                *([self.steady] if self.steady else []), *self.when, *self.not_done]
+
+    def terminal(self) -> list[str]:
+        """One or two lines to end ``mlpbench bench`` with, as hyperfine ends with its summary."""
+        return [self.verdict, *self.why[:1]]
+
+
+def _interval(c: Comparison, T: Texts, invert: bool = False, warm: bool = False) -> str:
+    """The ratio's interval and the test, as a parenthesis."""
+    if c.ci is None:
+        return T("verdict.no_test")
+    low, high = (1 / c.ci[1], 1 / c.ci[0]) if invert else c.ci
+    return T("verdict.interval_warm" if warm else "verdict.interval", low=format_ratio(low), high=format_ratio(high),
+             p=format_p(c.p_value), n=min(c.n_candidate, c.n_baseline))
+
+
+def pair(a: Analysis) -> tuple[Target | None, Target | None]:
+    """The user's comparison: the CPU baseline and the GPU running the same loop (else the fastest GPU)."""
+    cpu = a.baseline if a.baseline is not None and a.baseline.kind == "cpu" else None
+    gpus = [t for t in a.targets if t.is_gpu and (a.find(t, "cold", "wall") or a.find(t, "warm", "train"))]
+    if not gpus:
+        return cpu, None
+    same = [t for t in gpus if cpu is not None and t.backend == cpu.backend and t.ranks == cpu.ranks]
+    if same:
+        return cpu, same[0]
+    return cpu, min(gpus, key=lambda t: a.find(t, "cold", "wall").median if a.find(t, "cold", "wall") else math.inf)
+
+
+def whole_job(a: Analysis, name: Namer, cpu: Target, gpu: Target, T: Texts) -> str:
+    c = a.comparison(gpu, "cold", "wall", cpu)
+    mine, theirs = a.find(gpu, "cold", "wall"), a.find(cpu, "cold", "wall")
+    if c is None or mine is None or theirs is None:
+        return T("verdict.no_cold", gpu=name(gpu), cpu=name(cpu))
+    args = dict(gpu=name(gpu), cpu=name(cpu), gpu_time=format_seconds(mine.median), cpu_time=format_seconds(theirs.median))
+    if c.verdict == "faster":
+        return T("verdict.gpu_first", speedup=format_ratio(c.speedup), detail=_interval(c, T, invert=True), **args)
+    if c.verdict == "slower":
+        return T("verdict.cpu_first", ratio=format_ratio(c.ratio), detail=_interval(c, T), **args)
+    faster = name(gpu) if mine.median < theirs.median else name(cpu)
+    if c.too_few_to_tell:
+        need = trials_for_significance()
+        return T("verdict.too_few", faster=faster, n=min(c.n_candidate, c.n_baseline), need=need,
+                 ratio=format_ratio(c.ratio), **args)
+    return T("verdict.not_shown", ratio=format_ratio(c.ratio), detail=_interval(c, T), **args)
+
+
+def why(a: Analysis, name: Namer, targets: list[Target], T: Texts) -> list[str]:
+    """Measured phase shares: start-up against training, per target; and the phases in which the GPU
+    spent decidedly more time than the CPU."""
+    parts = []
+    for target in targets:
+        start, shares = a.start_up_share(target), a.phase_shares(target)
+        if start is None:
+            continue
+        parts.append(T("why.share", target=name(target), start=format_percent(start),
+                       train=format_percent(shares.get("train", 0.0))))
+    out = [T("why.shares", parts=T.join(parts))] if parts else []
+    if len(targets) == 2:
+        cpu, gpu = targets
+        extra = []
+        for phase in a.phases_of(gpu):
+            if phase in ("total", "seed_time", "wall"):
+                continue
+            c = a.comparison(gpu, "cold", phase, cpu)
+            mine, theirs = a.find(gpu, "cold", phase), a.find(cpu, "cold", phase)
+            if c is not None and c.verdict == "slower" and mine and theirs:
+                extra.append((mine.median - theirs.median, phase))
+            elif c is None and mine and theirs is None and phase in START_UP_PHASES and mine.median > 0.01:
+                extra.append((mine.median, phase))
+        extra.sort(reverse=True)
+        if extra:
+            items = [T("why.extra_item", phase=T.phase(p), time=format_seconds(d)) for d, p in extra[:3]]
+            out.append(T("why.extra", gpu=name(gpu), cpu=name(cpu), items=T.join(items)))
+    return out
+
+
+def steady(a: Analysis, name: Namer, cpu: Target, gpu: Target, T: Texts) -> str | None:
+    c = a.comparison(gpu, "warm", "train", cpu)
+    pg, pc = a.per_step(gpu, "warm"), a.per_step(cpu, "warm")
+    if c is None or pg is None or pc is None:
+        return None
+    args = dict(gpu=name(gpu), cpu=name(cpu), gpu_step=format_seconds(pg[0]), cpu_step=format_seconds(pc[0]))
+    if c.verdict == "faster":
+        return T("steady.gpu_faster", factor=format_ratio(c.speedup), detail=_interval(c, T, True, True), **args)
+    if c.verdict == "slower":
+        return T("steady.gpu_slower", factor=format_ratio(c.ratio), detail=_interval(c, T, warm=True), **args)
+    return T("steady.not_shown", detail=_interval(c, T, warm=True), **args)
+
+
+def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Target, T: Texts) -> list[str]:
+    """From this one size: are the GPU's steps cheaper (cold train phase, the rule), and after how many
+    steps would they repay its extra one-off costs; then what a sweep would settle."""
+    c = a.comparison(gpu, "cold", "train", cpu)
+    hint = T("when.sweep_hint", values=",".join(str(v) for v in (500, 2000, 8000, 32000, 128000)))
+    if c is None:
+        return [hint]
+    steps = a.steps(cpu) or results.config.steps
+    if c.verdict == "faster":
+        repay = a.break_even(gpu, cpu)
+        if repay is not None and repay > 0:
+            return [T("when.repays", gpu=name(gpu), steps=format_number(math.ceil(repay)), have=format_number(steps)), hint]
+        return [T("when.ahead", gpu=name(gpu)), hint]
+    if c.verdict == "slower":
+        return [T("when.steps_dearer", gpu=name(gpu), cpu=name(cpu)), hint]
+    return [T("when.steps_undecided", gpu=name(gpu), cpu=name(cpu)), hint]
+
+
+def when_sweep(results: Results, a: Analysis, T: Texts) -> list[str]:
+    from mlpbench.output.report.sweep import findings
+
+    return findings(results, a, T)
+
+
+def scripts_sentence(results: Results, a: Analysis, T: Texts) -> str | None:
+    parts = []
+    for target in a.targets:
+        if not target.is_script:
+            continue
+        own, wall = a.find(target, "cold", "seed_time"), a.find(target, "cold", "wall")
+        script = PurePath(target.script or "").name
+        if own is not None:
+            parts.append(T("scripts.item", script=script, own=format_seconds(own.median),
+                           wall=format_seconds(wall.median if wall else None)))
+        elif wall is not None:
+            parts.append(T("scripts.item_no_figure", script=script, wall=format_seconds(wall.median)))
+    return T("scripts.sentence", items=T.join(parts)) if parts else None
+
+
+def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: Texts) -> list[str]:
+    out = []
+    if results.interrupted:
+        out.append(T("not_done.interrupted", signal=results.interrupted))
+    elif not results.complete:
+        out.append(T("not_done.incomplete"))
+    if results.skipped:
+        out.append(T("not_done.skipped", n=len(results.skipped)))
+    if gpu is None:
+        reasons = dict.fromkeys(t.reason for t in results.targets if t.status != "ok" and t.target.is_gpu and t.reason)
+        out.append(T("not_done.no_gpu", reasons="; ".join(reasons) or T("not_done.no_gpu_asked")))
+    colds = [a.find(t, "cold", "wall") for t in a.targets]
+    few = [m.stats.n for m in colds if m is not None and m.stats.n < trials_for_coverage(CONFIDENCE)]
+    if few:
+        n = min(few)
+        coverage = 1 - 2 * 0.5**n if n > 1 else 0.0
+        out.append(T("not_done.few_trials", n=n, coverage=format_percent(coverage, 1), need=trials_for_coverage()))
+    if results.kind == "bench" and not any(a.find(t, "warm", "train") for t in a.targets):
+        out.append(T("not_done.no_warm"))
+    failed = [t for t in [*results.cold, *results.warm, *results.points] if t.status not in ("ok", "unsupported")]
+    if failed:
+        out.append(T("not_done.failed", n=len(failed)))
+    mismatched = a.failed_checks()
+    if mismatched:
+        out.append(T("not_done.mismatch", n=len(mismatched),
+                     targets=T.join(dict.fromkeys(name(c.target) for c in mismatched))))
+    return out
+
+
+def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
+    name = Namer(results, T)
+    cpu, gpu = pair(a)
+    if not a.targets:
+        return FirstScreen(T("verdict.nothing"), not_done=not_done(results, a, name, gpu, T))
+    if results.kind == "sweep":
+        from mlpbench.results.sweep import SweepAnalysis
+
+        screen = FirstScreen(T("verdict.sweep", parameter=next(iter(results.plan.vary))))  # type: ignore[union-attr]
+        screen.when = when_sweep(results, a, T)
+        gpu = next((t for t in SweepAnalysis(results, a).targets if t.is_gpu), None)
+    elif cpu is not None and gpu is not None:
+        screen = FirstScreen(whole_job(a, name, cpu, gpu, T), why(a, name, [cpu, gpu], T),
+                             steady(a, name, cpu, gpu, T), when_bench(a, results, name, cpu, gpu, T))
+    else:
+        only = [t for t in a.targets if not t.is_script]
+        main = cpu or (only[0] if only else a.targets[0])
+        wall = a.find(main, "cold", "wall")
+        step = a.per_step(main)
+        text = T("verdict.one_device", target=name(main), time=format_seconds(wall.median if wall else None),
+                 n=wall.stats.n if wall else 0) if wall else T("verdict.one_device_warm", target=name(main))
+        if step is not None:
+            text = T.sentences(text, T("verdict.per_step", step=format_seconds(step[0]), mode=T(f"mode.{step[1]}")))
+        screen = FirstScreen(text, why(a, name, [main], T))
+    screen.scripts = scripts_sentence(results, a, T)
+    screen.not_done = not_done(results, a, name, gpu, T)
+    return FirstScreen(T.cap(screen.verdict), [T.cap(s) for s in screen.why],
+                       T.cap(screen.steady) if screen.steady else None, [T.cap(s) for s in screen.when],
+                       screen.scripts, screen.not_done)

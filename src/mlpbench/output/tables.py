@@ -1,0 +1,217 @@
+"""Presentation-neutral tables of a results file, shared by the terminal, ``compare`` and the report.
+
+Each function returns a ``Table`` of strings; ``console`` prints it, the report renders it as
+Markdown or HTML. Every label comes from the catalogue, so the report can be in either language.
+Every interval is shown with its true coverage; every verdict is the one rule's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mlpbench.output.i18n import Texts
+from mlpbench.output.units import format_bytes, format_flops, format_p, format_percent, format_ratio, format_seconds
+from mlpbench.output.words import Namer
+from mlpbench.results.analysis import Analysis, ordered_phases
+from mlpbench.results.model import Measurement, Results
+from mlpbench.stats.compare import Comparison, compare
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+    caption: str | None = None
+    anchor: str = ""
+    text_columns: bool = False  # True: every column holds text and is left-aligned
+    notes: list[str] = field(default_factory=list)
+
+
+def with_interval(m: Measurement | None) -> str:
+    if m is None:
+        return "–"
+    low, high = m.stats.ci
+    return f"{format_seconds(m.median)} [{format_seconds(low)}, {format_seconds(high)}]"
+
+
+def coverage(m: Measurement | None) -> str:
+    if m is None or m.stats.n < 2:
+        return "–"
+    percent = 100 * m.stats.ci_coverage
+    return format_percent(m.stats.ci_coverage, 0 if round(percent, 1).is_integer() else 1)
+
+
+def verdict_word(c: Comparison, T: Texts) -> str:
+    return T(f"verdict.{c.verdict}")
+
+
+def figure_name(mode: str, phase: str, T: Texts) -> str:
+    key = f"figure.{mode}.{phase}"
+    return T(key) if T.has(key) else f"{T(f'mode.{mode}')} · {T.phase(phase)}"
+
+
+def cold_table(results: Results, a: Analysis, T: Texts) -> Table:
+    name = Namer(results, T)
+    rows = []
+    for target in a.targets:
+        wall = a.find(target, "cold", "wall")
+        if wall is None:
+            continue
+        total, own, train = (a.find(target, "cold", p) for p in ("total", "seed_time", "train"))
+        failed = sum(1 for t in results.cold if t.target == target and t.status != "ok")
+        rows.append([name.label(target), with_interval(wall), coverage(wall), with_interval(total),
+                     format_seconds(own.median if own else None), format_seconds(train.median if train else None),
+                     str(wall.stats.n), str(failed)])
+    return Table(T("table.cold"), [T("col.target"), T("col.process"), T("col.coverage"), T("col.inside"),
+                                   T("col.own_figure"), T("col.train"), "n", T("col.failed")],
+                 rows, caption=T("table.cold.caption"), anchor="cold")
+
+
+def phase_table(results: Results, a: Analysis, T: Texts) -> Table:
+    name = Namer(results, T)
+    targets = [t for t in a.targets if a.find(t, "cold", "total")]
+    phases = ordered_phases(p for t in targets for p in a.phases_of(t))
+    rows = []
+    for phase in phases:
+        row = [T.phase(phase)]
+        for target in targets:
+            m, total = a.find(target, "cold", phase), a.find(target, "cold", "total")
+            if m is None:
+                row.append("–")
+            elif phase in ("total", "seed_time", "wall") or total is None or total.median <= 0:
+                row.append(format_seconds(m.median))
+            else:
+                row.append(f"{format_seconds(m.median)} ({format_percent(m.median / total.median)})")
+        rows.append(row)
+    return Table(T("table.phases"), [T("col.phase")] + [name.label(t) for t in targets], rows, anchor="phases")
+
+
+def warm_table(results: Results, a: Analysis, T: Texts) -> Table:
+    name = Namer(results, T)
+    rows = []
+    for warm in results.warm:
+        m = a.find(warm.target, "warm", "train")
+        record = warm.record
+        if m is None or record is None or record.warm is None:
+            rows.append([name.label(warm.target), T(f"status.{warm.status}") if warm.status != "ok" else T("status.mismatch"),
+                         "–", "–", "–", "–", "–"])
+            continue
+        step = a.per_step(warm.target, "warm")
+        rate = record.flops_per_step / step[0] if step and record.flops_per_step else None
+        rows.append([name.label(warm.target), with_interval(m), coverage(m), format_seconds(step[0] if step else None),
+                     format_flops(rate), str(m.stats.n), T(f"stopped.{record.warm.stopped_by}")])
+    return Table(T("table.warm"), [T("col.target"), T("col.loop"), T("col.coverage"), T("col.per_step"),
+                                   T("col.achieved"), "n", T("col.stopped_by")], rows, anchor="warm")
+
+
+def comparison_table(results: Results, a: Analysis, T: Texts, headline_only: bool = True) -> Table:
+    name = Namer(results, T)
+    rows = []
+    for target, mode, phase, c in a.comparisons(headline_only):
+        low, high = c.ci if c.ci else (None, None)
+        rows.append([name.label(target), figure_name(mode, phase, T), format_ratio(c.ratio),
+                     f"[{format_ratio(low)}, {format_ratio(high)}]", format_ratio(c.speedup), format_p(c.p_value),
+                     verdict_word(c, T)])
+    base = name.label(a.baseline) if a.baseline else "–"
+    return Table(T("table.comparison", baseline=base), [T("col.target"), T("col.figure"), T("col.ratio"),
+                                                         T("col.ratio_interval"), T("col.speedup"), "p", T("col.verdict")],
+                 rows, caption=T("table.comparison.caption"), anchor="comparison")
+
+
+def scaling_table(results: Results, a: Analysis, T: Texts) -> Table:
+    rows = [[r.device, str(r.ranks), f"{format_seconds(r.train_s)} ({T(f'mode.{r.mode}')})", format_ratio(r.speedup),
+             format_percent(r.efficiency), format_percent(r.allreduce_share)] for r in a.scaling()]
+    return Table(T("table.scaling"), [T("col.device"), T("col.ranks"), T("col.loop"), T("col.speedup"),
+                                      T("col.efficiency"), T("col.allreduce")], rows,
+                 caption=T("table.scaling.caption"), anchor="scaling")
+
+
+def memory_table(results: Results, a: Analysis, T: Texts) -> Table:
+    """Peak memory of each target's first complete run: host resident set and device allocator."""
+    name = Namer(results, T)
+    rows = []
+    for target in a.targets:
+        record = a.first_run(target)
+        memory = record.memory if record is not None else None
+        if memory is None:
+            continue
+        rows.append([name.label(target), format_bytes(memory.peak_rss_bytes), format_bytes(memory.device_allocated_bytes),
+                     format_bytes(memory.device_reserved_bytes)])
+    return Table(T("table.memory"), [T("col.target"), T("col.rss"), T("col.allocated"), T("col.reserved")], rows,
+                 caption=T("table.memory.caption"), anchor="memory")
+
+
+def profile_table(results: Results, a: Analysis, T: Texts) -> Table:
+    """Inside one step, from each warm set's profile (after its timed trials)."""
+    name = Namer(results, T)
+    rows = []
+    for warm in results.warm:
+        profile = warm.record.profile if warm.record is not None else None
+        if profile is None:
+            continue
+        step = a.per_step(warm.target, "warm")
+        busy = profile.device_busy_s
+        rows.append([name.label(warm.target), f"{profile.ops_per_step:.0f}",
+                     f"{profile.kernels_per_step:.0f}" if profile.kernels_per_step is not None else "–",
+                     format_seconds(busy), format_percent(busy / step[0]) if busy is not None and step else "–",
+                     format_seconds(profile.mean_kernel_gap_s),
+                     format_percent(profile.matmul_s / profile.host_self_s) if profile.host_self_s else "–"])
+    return Table(T("table.profile"), [T("col.target"), T("col.ops"), T("col.kernels"), T("col.busy"), T("col.busy_share"),
+                                      T("col.gap"), T("col.matmul_share")], rows,
+                 caption=T("table.profile.caption"), anchor="profile")
+
+
+def energy_table(results: Results, a: Analysis, T: Texts) -> Table:
+    """Joules per training run of the warm trials, where the machine has a counter; why not, where not."""
+    name = Namer(results, T)
+    rows = []
+    for warm in results.warm:
+        energy = warm.record.warm.energy if warm.record is not None and warm.record.warm is not None else None
+        if energy is None:
+            continue
+        why = T.join(T("energy.unavailable", what=k, reason=v) for k, v in energy.unavailable.items())
+        rows.append([name.label(warm.target), f"{energy.gpu_joules:.3g} J" if energy.gpu_joules is not None else "–",
+                     f"{energy.cpu_joules:.3g} J" if energy.cpu_joules is not None else "–", why or "–"])
+    return Table(T("table.energy"), [T("col.target"), T("col.gpu_energy"), T("col.cpu_energy"), T("col.energy_note")],
+                 rows, caption=T("table.energy.caption"), anchor="energy")
+
+
+def checks_table(results: Results, a: Analysis, T: Texts) -> Table:
+    """Every measured run's losses against the CPU's eager loop: how many, the worst, and the result."""
+    name = Namer(results, T)
+    rows = []
+    for target in a.targets:
+        checks = [c for cs in a.checks.values() for c in cs if c.target == target]
+        if not checks:
+            continue
+        failed = [c for c in checks if not c.passed]
+        early, late = checks[0].tolerance
+        rows.append([name.label(target), str(len(checks)), f"{max(c.worst_early for c in checks):.1e}",
+                     f"{max(c.worst for c in checks):.1e}", f"{early:g} / {late:g}",
+                     T("check.passed") if not failed else T("check.failed", n=len(failed))])
+    return Table(T("table.checks"), [T("col.target"), T("col.runs"), T("col.worst_early"), T("col.worst"),
+                                     T("col.tolerance"), T("col.result")], rows,
+                 caption=T("table.checks.caption"), anchor="checks")
+
+
+def compare_table(a: Results, b: Results, name_a: str, name_b: str, T: Texts | None = None) -> Table:
+    """Every figure present in both files: B against A (``mlpbench compare``)."""
+    T = T or Texts("en")
+    first, second = Analysis(a), Analysis(b)
+    namer = Namer(b, T)
+    rows = []
+    for (target, mode, phase), mb in second.measurements.items():
+        ma = first.find(target, mode, phase)
+        if ma is None or ma.median <= 0:
+            continue
+        c = compare(mb.samples, ma.samples)
+        low, high = c.ci if c.ci else (None, None)
+        rows.append([namer.label(target), figure_name(mode, phase, T), format_seconds(ma.median),
+                     format_seconds(mb.median), format_ratio(c.ratio), f"[{format_ratio(low)}, {format_ratio(high)}]",
+                     format_p(c.p_value), verdict_word(c, T)])
+    return Table(T("table.compare", a=name_a, b=name_b), [T("col.target"), T("col.figure"), T("col.a_median"),
+                                                          T("col.b_median"), "B / A", T("col.ratio_interval"), "p",
+                                                          T("col.verdict")],
+                 rows, caption=T("table.compare.caption", a=name_a, b=name_b))
+

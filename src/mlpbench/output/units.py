@@ -1,0 +1,56 @@
+"""Numbers for people: units are chosen here and nowhere else (seconds are floats everywhere)."""
+
+from __future__ import annotations
+
+import math
+
+
+def format_seconds(seconds: float | None, digits: int = 3) -> str:
+    """Seconds with a unit that keeps the number readable: 1.23 s, 45.6 ms, 7.89 µs."""
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    for scale, unit in ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns")):
+        if abs(seconds) >= scale or unit == "ns":
+            value = seconds / scale
+            return f"{value:.{digits}g} {unit}" if abs(value) < 10**digits else f"{value:.0f} {unit}"
+    raise AssertionError("unreachable")
+
+
+def format_flops(rate: float | None) -> str:
+    if rate is None or not math.isfinite(rate):
+        return "–"
+    for scale, unit in ((1e12, "TFLOP/s"), (1e9, "GFLOP/s"), (1e6, "MFLOP/s")):
+        if rate >= scale:
+            return f"{rate / scale:.3g} {unit}"
+    return f"{rate:.3g} FLOP/s"
+
+
+def format_ratio(ratio: float | None) -> str:
+    return "–" if ratio is None or not math.isfinite(ratio) else f"{ratio:.2f}×"
+
+
+def format_bytes(n: float | None) -> str:
+    if n is None or not math.isfinite(n):
+        return "–"
+    for scale, unit in ((2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB")):
+        if n >= scale:
+            return f"{n / scale:.3g} {unit}"
+    return f"{n:.0f} B"
+
+
+def format_p(p: float | None) -> str:
+    """A p-value as a sentence fragment: "p = 0.008", "p < 0.001", "p n/a"."""
+    if p is None or math.isnan(p):
+        return "p n/a"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"
+
+
+def format_percent(share: float | None, digits: int = 0) -> str:
+    return "–" if share is None or not math.isfinite(share) else f"{100 * share:.{digits}f} %"
+
+
+def format_number(v: float | None) -> str:
+    """A parameter value: 128,000 or 0.5."""
+    if v is None or not math.isfinite(v):
+        return "–"
+    return f"{v:,.0f}" if abs(v) >= 10 or float(v).is_integer() else f"{v:.3g}"

@@ -1,0 +1,80 @@
+"""Plain names for what was measured, in the reader's language: "the CPU", "the GPU (H100 80GB
+HBM3)", "torch.compile", "your script three_layer_nn_pytorch_cuda.py" instead of internal ids."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from mlpbench.output.i18n import Texts
+from mlpbench.results.model import Environment, Results, Target
+
+
+def gpu_name(env: Environment | None) -> str | None:
+    """The first GPU's name without the vendor ("H100 80GB HBM3"), if the environment names one."""
+    if env is None or not env.gpus:
+        return None
+    return re.sub(r"^(NVIDIA|AMD|Apple)\s+", "", env.gpus[0].name).strip() or None
+
+
+def device_name(target: Target, T: Texts, env: Environment | None = None) -> str:
+    """ "the CPU", "the GPU (H100 80GB HBM3)", "the Apple GPU"."""
+    kind = target.kind
+    if kind == "cuda":
+        name = gpu_name(env)
+        return T("name.gpu_named", gpu=name) if name else T("name.gpu")
+    if kind == "mps":
+        return T("name.mps")
+    return T("name.cpu")
+
+
+def backend_name(backend: str, T: Texts) -> str:
+    key = f"backend.{backend}"
+    return T(key) if T.has(key) else backend
+
+
+def target_name(target: Target, T: Texts, env: Environment | None = None, *, backend: bool = True) -> str:
+    """A target in words: the device, and the backend and ranks where they say something."""
+    if target.is_script:
+        return T("name.script", script=PurePath(target.script or "").name)
+    name = device_name(target, T, env)
+    parts = []
+    if backend and target.backend != "eager":
+        parts.append(backend_name(target.backend, T))
+    if target.ranks is not None:
+        parts.append(T("name.ranks", n=target.ranks))
+    return T("name.with", what=name, how=T.join(parts)) if parts else name
+
+
+def target_label(target: Target, T: Texts, env: Environment | None = None) -> str:
+    """A short label for tables and legends: "CPU", "GPU (H100 80GB HBM3) · fused", "script run.py"."""
+    if target.is_script:
+        return T("label.script", script=PurePath(target.script or "").name)
+    kind = target.kind
+    name = gpu_name(env) if kind == "cuda" else None
+    device = T("label.gpu_named", gpu=name) if name else T(f"label.{kind}") if T.has(f"label.{kind}") else kind
+    if target.device and ":" in target.device and target.device != "cuda:0":
+        device += f" {target.device}"
+    parts = [device]
+    if target.backend != "eager":
+        parts.append(target.backend)
+    if target.ranks is not None:
+        parts.append(T("label.ranks", n=target.ranks))
+    return " · ".join(parts)
+
+
+class Namer:
+    """Names for the targets of one results file: ``name`` for sentences, ``label`` for tables."""
+
+    def __init__(self, results: Results, T: Texts) -> None:
+        self.results = results
+        self.T = T
+
+    def __call__(self, target: Target) -> str:
+        return target_name(target, self.T, self.results.env)
+
+    def label(self, target: Target) -> str:
+        return target_label(target, self.T, self.results.env)
+
+    def device(self, target: Target) -> str:
+        return device_name(target, self.T, self.results.env)

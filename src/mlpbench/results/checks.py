@@ -1,0 +1,121 @@
+"""Every measured run's losses, checked against the CPU's eager loop on the same configuration.
+
+A timing is only worth having if the run computed the right thing. For each record (a cold trial,
+every warm sample, a sweep point's runs) the logged train losses are compared with the reference's
+at the same steps, and its test loss with the reference's test loss, within the tolerance of its
+precision (``PARITY``): the first half of the logged steps strictly (float32 sums in a different
+order differ in the last digits), every logged step and the test loss loosely (rounding grows as
+training goes on). Late in training a loss may approach zero, where any difference is large
+relative to it: there, differences are measured against a floor of 1 % of the first logged loss
+(the loss's own scale). A run outside them is marked, reported, and left out of every statistic.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable
+
+import msgspec
+
+from mlpbench.results.model import Results, RunRecord, Target, point_label
+from mlpbench.workload.config import PARITY, WorkloadConfig
+
+REFERENCE = Target("cpu", "eager")
+SCALE_FLOOR = 0.01  # late differences are relative to at least 1 % of the first logged loss
+
+
+class LossCheck(msgspec.Struct, frozen=True):
+    """One run's losses against the reference's."""
+
+    target: Target
+    run: str  # which run: "cold" (trial ``index``), "warm" (the warm set's first run), "sample" (its measured
+    # run ``index``), "point" (a sweep point's first run) or "point_sample"
+    index: int
+    point: str  # the sweep point ("n=8000"), or ""
+    passed: bool
+    worst_early: float  # largest relative difference of the train losses in the first half
+    worst: float  # ... of every logged train loss and the test loss
+    tolerance: tuple[float, float]
+    steps: int  # logged steps compared
+
+
+def _relative(value: float | None, ref: float | None, floor: float = 0.0) -> float:
+    if value is None or ref is None:
+        return math.inf
+    scale = max(abs(ref), floor)
+    if scale == 0:
+        return 0.0 if value == 0 else math.inf
+    return abs(value - ref) / scale
+
+
+def compare_losses(target: Target, run: tuple[str, int, str], losses: dict[int, float | None],
+                   test_loss: float | None, reference: RunRecord, precision: str) -> LossCheck | None:
+    """The check of one run, or None when there is nothing in common to compare."""
+    steps = sorted(set(losses) & set(reference.losses))
+    if not steps:
+        return None
+    early_tol, late_tol = PARITY.get(precision, PARITY["fp32"])
+    half = max(steps) / 2
+    first = reference.losses[steps[0]]
+    floor = SCALE_FLOOR * abs(first) if first is not None else 0.0
+    early = [_relative(losses[s], reference.losses[s]) for s in steps if s <= half]
+    every = [_relative(losses[s], reference.losses[s], floor) for s in steps]
+    if reference.test_loss is not None or test_loss is not None:
+        every.append(_relative(test_loss, reference.test_loss, floor))
+    worst_early, worst = max(early, default=0.0), max(every, default=0.0)
+    return LossCheck(target, *run, worst_early <= early_tol and worst <= late_tol, worst_early, worst,
+                     (early_tol, late_tol), len(steps))
+
+
+def _is_reference(record: RunRecord) -> bool:
+    return record.target == REFERENCE
+
+
+def references(results: Results) -> list[RunRecord]:
+    """Every CPU eager record, wherever it was measured, then the dedicated reference runs."""
+    found = [t.record for t in results.cold if t.record is not None and t.status == "ok" and _is_reference(t.record)]
+    found += [w.record for w in results.warm if w.record is not None and w.status == "ok" and _is_reference(w.record)]
+    found += [p.record for p in results.points if p.record is not None and p.status == "ok"
+              and p.target == REFERENCE]
+    return found + list(results.references)
+
+
+def reference_for(config: WorkloadConfig | None, candidates: Iterable[RunRecord]) -> RunRecord | None:
+    if config is None:
+        return None
+    return next((r for r in candidates if r.config == config), None)
+
+
+def check_record(record: RunRecord, run: tuple[str, int, str], reference: RunRecord | None) -> list[LossCheck]:
+    """The first run of a record and, for a warm record, each of its measured runs (the checks of
+    those come after the first run's, in order; the reference itself has only its runs checked)."""
+    if reference is None or record.config is None:
+        return []
+    precision = record.config.precision
+    found = [] if record is reference else [  # the reference's own warm runs are checked against it, not itself
+        compare_losses(record.target, run, record.losses, record.test_loss, reference, precision)]
+    warm = record.warm
+    if warm is not None:
+        sample = "point_sample" if run[0] == "point" else "sample"
+        for i, (losses, test) in enumerate(zip(warm.sample_losses, warm.sample_test_losses)):
+            found.append(compare_losses(record.target, (sample, i + 1, run[2]), losses, test, reference, precision))
+    return [c for c in found if c is not None]
+
+
+def check_all(results: Results) -> dict[int, list[LossCheck]]:
+    """The checks of every record in the file, keyed by ``id`` of the record they belong to."""
+    refs = references(results)
+    out: dict[int, list[LossCheck]] = {}
+    for trial in results.cold:
+        if trial.record is not None and not trial.target.is_script:
+            out[id(trial.record)] = check_record(trial.record, ("cold", trial.index + 1, ""),
+                                                 reference_for(trial.record.config, refs))
+    for warm in results.warm:
+        if warm.record is not None:
+            out[id(warm.record)] = check_record(warm.record, ("warm", 1, ""), reference_for(warm.record.config, refs))
+    for point in results.points:
+        if point.record is not None:
+            out[id(point.record)] = check_record(point.record, ("point", 1, point_label(point.point)),
+                                                 reference_for(point.record.config, refs))
+    return out
+

@@ -1,0 +1,201 @@
+"""A sweep's analysis: the time per step at every point, where each target overtakes the CPU (per
+step and for the whole job), the steps needed to repay start-up, and a cost model per target.
+
+A crossover is claimed only between points that decide it: per step, the points' samples are
+compared with the one rule of ``stats.compare``; for the whole job (a derived figure without
+samples of its own) only where the two targets' intervals do not overlap. Everything here is
+derived from the sweep's records when a file is read.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import msgspec
+
+from mlpbench.results.analysis import Analysis, split_checks
+from mlpbench.results.model import Measurement, Results, SweepPlan, SweepPoint, Target
+from mlpbench.stats.compare import Verdict, compare
+from mlpbench.stats.crossover import (CostModel, Crossover, break_even_steps, crossover_point, fit_cost_model,
+                                      loglog_interpolator, predicted_crossover)
+
+MIN_POINTS_FOR_MODEL = 3  # two points fit any line exactly: no test of the model
+PROCESS_ONE_OFF = ("import", "device_check", "process_group", "device_init", "setup")
+POINT_ONE_OFF = ("data", "to_device", "compile")
+
+
+class Row(msgspec.Struct, frozen=True):
+    """One target at one point."""
+
+    point: dict[str, float]
+    target: Target
+    status: str
+    per_step: Measurement | None = None  # seconds per update, from the warm samples
+    flops_per_step: float | None = None
+    end_to_end: tuple[float, float, float] | None = None  # the configured job: (median, low, high)
+    reason: str | None = None
+
+    @property
+    def achieved(self) -> float | None:
+        return self.flops_per_step / self.per_step.median if self.per_step and self.flops_per_step else None
+
+
+class Finding(msgspec.Struct, frozen=True):
+    """Where ``target`` crosses the baseline along the swept parameter, at fixed other parameters."""
+
+    target: Target
+    baseline: Target
+    kind: str  # "steady" (per step) or "end_to_end" (the whole configured job, start-up included)
+    context: dict[str, float]
+    crossover: Crossover
+    predicted: float | None = None  # where the cost models cross (steady only, both models fitted)
+    models_fit: bool = False
+
+
+class Repay(msgspec.Struct, frozen=True):
+    target: Target
+    context: dict[str, float]
+    value: float
+    steps: float | None  # updates needed to repay the extra one-off costs (0: ahead at once; None: never)
+
+
+class SweepAnalysis:
+    def __init__(self, results: Results, analysis: Analysis | None = None) -> None:
+        assert isinstance(results.plan, SweepPlan)
+        self.results = results
+        self.plan = results.plan
+        self.analysis = analysis or Analysis(results)
+        self.parameter = next(iter(self.plan.vary))
+        self.rows = [self._row(p) for p in results.points]
+        ok_targets = list(dict.fromkeys(r.target for r in self.rows if r.per_step is not None))
+        self.targets = ok_targets
+        self.baseline = next((t for t in ok_targets if t == Target("cpu", "eager")),
+                             next((t for t in ok_targets if t.kind == "cpu"), None))
+        self.models = self._models()
+        self.findings, self.repay = self._crossovers()
+
+    # ----- rows --------------------------------------------------------------------------------------
+    def _per_step(self, point: SweepPoint) -> Measurement | None:
+        record = point.record
+        if point.status != "ok" or record is None or record.warm is None:
+            return None
+        first, samples = split_checks(self.analysis.checks.get(id(record), []))
+        if first is not None and not first.passed:
+            return None
+        failed = {c.index - 1 for c in samples if not c.passed}
+        m = record.warm.measurement
+        kept = [s / point.trial_steps for i, s in enumerate(m.samples) if i not in failed]
+        return Measurement(kept, [s / point.trial_steps for s in m.warmup_samples]) if kept else None
+
+    def _row(self, point: SweepPoint) -> Row:
+        per_step = self._per_step(point)
+        record = point.record
+        flops = record.flops_per_step if record is not None else None
+        status = point.status if per_step is not None or point.status != "ok" else "mismatch"
+        end = self._end_to_end(point, per_step) if per_step is not None else None
+        reason = point.error or (point.stderr_tail or "")[-300:] or None
+        return Row(point.point, point.target, status, per_step, flops, end, reason)
+
+    def _end_to_end(self, point: SweepPoint, per_step: Measurement) -> tuple[float, float, float] | None:
+        """One-off costs (process-level from the target's cold run, point-level from the point's run)
+        plus the configured number of steps at the per-step median and at its interval's ends."""
+        one_off = next((c.record for c in self.results.cold
+                        if c.target == point.target and c.status == "ok" and c.record is not None), None)
+        if one_off is None or point.record is None or point.record.warm is None:
+            return None
+        fixed = sum(one_off.phases.get(p, 0.0) for p in PROCESS_ONE_OFF)
+        fixed += sum(point.record.warm.one_off.get(p, 0.0) for p in POINT_ONE_OFF)
+        steps = int(point.point.get("steps", self.results.config.steps))
+        low, high = per_step.stats.ci
+        return fixed + steps * per_step.median, fixed + steps * low, fixed + steps * high
+
+    def failed(self) -> list[Row]:
+        return [r for r in self.rows if r.status != "ok"]
+
+    # ----- models ------------------------------------------------------------------------------------
+    def _models(self) -> dict[Target, CostModel]:
+        if self.parameter == "nproc":
+            return {}
+        models = {}
+        for target in self.targets:
+            rows = [r for r in self.rows if r.target == target and r.per_step is not None and r.flops_per_step]
+            if len(rows) >= MIN_POINTS_FOR_MODEL:
+                models[target] = fit_cost_model([r.flops_per_step for r in rows], [r.per_step.median for r in rows])
+        return models
+
+    # ----- crossovers --------------------------------------------------------------------------------
+    def contexts(self) -> list[dict[str, float]]:
+        others = {k: v for k, v in self.plan.vary.items() if k != self.parameter}
+        return [dict(zip(others, combo)) for combo in itertools.product(*others.values())] or [{}]
+
+    def series(self, target: Target, context: dict[str, float]) -> dict[float, Row]:
+        return {r.point[self.parameter]: r for r in self.rows if r.target == target and r.per_step is not None
+                and all(r.point.get(k) == v for k, v in context.items())}
+
+    def _crossovers(self) -> tuple[list[Finding], list[Repay]]:
+        findings: list[Finding] = []
+        repay: list[Repay] = []
+        base = self.baseline
+        if base is None or self.parameter == "nproc":
+            return findings, repay
+        for target in self.targets:
+            if target == base or target.kind == "cpu":
+                continue
+            for context in self.contexts():
+                mine, theirs = self.series(target, context), self.series(base, context)
+                xs = sorted(set(mine) & set(theirs))
+                if not xs:
+                    continue
+                steady = [theirs[x].per_step.median / mine[x].per_step.median for x in xs]  # type: ignore[union-attr]
+                verdicts: list[Verdict] = [_steady_verdict(mine[x], theirs[x]) for x in xs]
+                finding = Finding(target, base, "steady", context, crossover_point(xs, steady, verdicts))
+                if target in self.models and base in self.models:
+                    flops_of = loglog_interpolator(xs, [theirs[x].flops_per_step or math.nan for x in xs])
+                    predicted = predicted_crossover(self.models[base], self.models[target], flops_of, xs[0], xs[-1])
+                    fit = self.models[base].fits and self.models[target].fits
+                    finding = msgspec.structs.replace(finding, predicted=predicted, models_fit=fit)
+                findings.append(finding)
+                ends = [x for x in xs if mine[x].end_to_end and theirs[x].end_to_end]
+                if ends:
+                    ratios = [theirs[x].end_to_end[0] / mine[x].end_to_end[0] for x in ends]  # type: ignore[index]
+                    e2e_verdicts = [_interval_verdict(mine[x].end_to_end, theirs[x].end_to_end) for x in ends]
+                    findings.append(Finding(target, base, "end_to_end", context,
+                                            crossover_point(ends, ratios, e2e_verdicts)))
+                for x in ends:
+                    steps = int(mine[x].point.get("steps", self.results.config.steps))
+                    fixed_c = mine[x].end_to_end[0] - steps * mine[x].per_step.median  # type: ignore[index,union-attr]
+                    fixed_b = theirs[x].end_to_end[0] - steps * theirs[x].per_step.median  # type: ignore[index,union-attr]
+                    repay.append(Repay(target, context, x, break_even_steps(
+                        fixed_c, fixed_b, mine[x].per_step.median, theirs[x].per_step.median)))  # type: ignore[union-attr]
+        return findings, repay
+
+    # ----- data-parallel sweeps ------------------------------------------------------------------------
+    def scaling(self) -> list[tuple[Target, int, float, float, float]]:
+        """(target, ranks, per step, speed-up, efficiency) against one rank, for an nproc sweep."""
+        out = []
+        if self.parameter != "nproc":
+            return out
+        for target in self.targets:
+            rows = {int(r.point["nproc"]): r for r in self.rows if r.target == target and r.per_step is not None}
+            if 1 in rows:
+                for n, r in sorted(rows.items()):
+                    speedup = rows[1].per_step.median / r.per_step.median  # type: ignore[union-attr]
+                    out.append((target, n, r.per_step.median, speedup, speedup / n))  # type: ignore[union-attr]
+        return out
+
+
+def _steady_verdict(mine: Row, theirs: Row) -> Verdict:
+    assert mine.per_step is not None and theirs.per_step is not None
+    return compare(mine.per_step.samples, theirs.per_step.samples).verdict
+
+
+def _interval_verdict(mine: tuple[float, float, float] | None, theirs: tuple[float, float, float] | None) -> Verdict:
+    """A derived figure without samples: decided only where the two intervals do not overlap."""
+    if mine is None or theirs is None:
+        return "undecided"
+    if mine[2] < theirs[1]:
+        return "faster"
+    if mine[1] > theirs[2]:
+        return "slower"
+    return "undecided"

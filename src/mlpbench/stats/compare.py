@@ -1,0 +1,107 @@
+"""Comparing two sets of samples, and the one rule for when a difference may be claimed.
+
+Every table, sentence and verdict of mlpbench asks ``Comparison.verdict``: a candidate is called
+faster or slower only when the Mann-Whitney U test rejects "same distribution" at alpha = 0.05
+*and* the bootstrap interval of the ratio of medians excludes 1. Otherwise the difference is not
+shown by the data ("undecided"), which never means "equal".
+"""
+
+from __future__ import annotations
+
+import math
+from math import comb
+from typing import Literal, Sequence
+
+import msgspec
+import numpy as np
+
+ALPHA = 0.05
+BOOTSTRAP_RESAMPLES = 2000
+BOOTSTRAP_MAX_SAMPLES = 2000  # larger groups are thinned evenly (by rank) before resampling: bounded time
+SIGNIFICANCE_TEST = "Mann-Whitney U, two-sided"
+
+Verdict = Literal["faster", "slower", "undecided"]
+
+
+class Comparison(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Candidate against baseline: ratio of medians (below 1: the candidate takes less time)."""
+
+    ratio: float
+    ci: tuple[float, float] | None  # bootstrap percentile interval of the ratio (None: too few samples)
+    p_value: float | None  # Mann-Whitney U, two-sided (None: too few samples)
+    n_candidate: int
+    n_baseline: int
+    separated: bool  # every candidate sample lies on one side of every baseline sample
+
+    @property
+    def speedup(self) -> float:
+        return 1.0 / self.ratio if self.ratio > 0 else math.inf
+
+    @property
+    def verdict(self) -> Verdict:
+        """The one rule: significant by the test and the interval excludes 1."""
+        if self.p_value is None or self.ci is None or self.p_value >= ALPHA:
+            return "undecided"
+        low, high = self.ci
+        if high < 1.0:
+            return "faster"
+        if low > 1.0:
+            return "slower"
+        return "undecided"
+
+    @property
+    def smallest_possible_p(self) -> float:
+        """The smallest p-value these group sizes allow (complete separation, no ties)."""
+        return 2.0 / comb(self.n_candidate + self.n_baseline, self.n_candidate)
+
+    @property
+    def too_few_to_tell(self) -> bool:
+        """Completely separated, yet the group sizes cannot reach significance."""
+        return self.separated and self.smallest_possible_p >= ALPHA
+
+
+def trials_for_significance(alpha: float = ALPHA) -> int:
+    """The fewest trials per group with which a complete separation is significant (4 for 0.05)."""
+    n = 2
+    while 2.0 / comb(2 * n, n) >= alpha:
+        n += 1
+    return n
+
+
+def _thin(x: np.ndarray) -> np.ndarray:
+    """At most BOOTSTRAP_MAX_SAMPLES values spread evenly over the sorted sample (keeps its quantiles)."""
+    if len(x) <= BOOTSTRAP_MAX_SAMPLES:
+        return x
+    s = np.sort(x)
+    return s[np.linspace(0, len(s) - 1, BOOTSTRAP_MAX_SAMPLES).round().astype(int)]
+
+
+def compare(candidate: Sequence[float], baseline: Sequence[float], *, seed: int = 0) -> Comparison:
+    """Ratio of medians with a bootstrap 95 % interval, and a Mann-Whitney U test.
+
+    The bootstrap resamples each group independently (percentile method, fixed seed so reports
+    are reproducible). With few trials the test has little power: "undecided" means "not shown".
+    """
+    from scipy import stats
+
+    a = np.asarray(candidate, dtype=float)
+    b = np.asarray(baseline, dtype=float)
+    ratio = float(np.median(a) / np.median(b))
+    separated = bool(a.max() < b.min() or a.min() > b.max())
+    if len(a) < 2 or len(b) < 2:
+        return Comparison(ratio, None, None, len(a), len(b), separated)
+    if np.ptp(a) == 0 and np.ptp(b) == 0:
+        ci = (ratio, ratio)
+    else:
+        def ratio_of_medians(x, y, axis):
+            return np.median(x, axis=axis) / np.median(y, axis=axis)
+
+        options = dict(n_resamples=BOOTSTRAP_RESAMPLES, method="percentile", vectorized=True)
+        try:
+            result = stats.bootstrap((_thin(a), _thin(b)), ratio_of_medians, **options, rng=np.random.default_rng(seed))
+        except TypeError:  # SciPy < 1.15 names the generator random_state
+            result = stats.bootstrap((_thin(a), _thin(b)), ratio_of_medians, **options,
+                                     random_state=np.random.default_rng(seed))
+        ci = (float(result.confidence_interval.low), float(result.confidence_interval.high))
+    p = float(stats.mannwhitneyu(a, b, alternative="two-sided").pvalue)
+    return Comparison(ratio, ci, p, len(a), len(b), separated)

@@ -1,0 +1,108 @@
+"""``compile``: torch.compile of the training step; its compile time is the ``compile`` phase.
+
+The forward pass and loss are one compiled graph (AOTAutograd compiles its backward too) and the
+optimizer step another; on CUDA both use mode="reduce-overhead", which replays them as CUDA
+graphs. ``compile()`` runs a few warm-up steps so that compiling and graph recording happen
+there, then restores the initial weights and optimizer state in place (the graphs keep their
+addresses), so the timed run does exactly ``steps`` updates from the same start.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import torch
+from torch import optim
+
+from mlpbench.workload.backends import load_params, precision, report_losses
+from mlpbench.workload.backends.eager import EagerTrainer
+from mlpbench.workload.problem import LogCallback, Problem
+
+WARMUP_STEPS = 3  # compile, record the CUDA graphs, replay once
+
+
+def reset_optimizer_state(optimizer: optim.Optimizer) -> None:
+    """Back to a fresh optimizer without replacing any tensor (compiled code holds them)."""
+    for state in optimizer.state.values():
+        for value in state.values():
+            if isinstance(value, torch.Tensor):
+                value.zero_()
+
+
+class CompiledTrainer(EagerTrainer):
+    compiles = True
+
+    def __init__(self, problem: Problem, device: str, optimizer_mode: str | None = None) -> None:
+        super().__init__(problem, device)
+        self.mode = "reduce-overhead" if device.startswith("cuda") else "default"
+        self.optimizer_mode = optimizer_mode or self.mode
+        self._loss = torch.compile(self._forward_loss, mode=self.mode, dynamic=False)
+        self._step = torch.compile(self._optimizer_step, mode=self.optimizer_mode, dynamic=False)
+
+    def _forward_loss(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        with precision.autocast(self.config.precision, self.device):
+            return self.loss_fn(self.model(x), y)
+
+    def _optimizer_step(self) -> None:
+        self.optimizer.step()
+
+    def compile(self) -> None:
+        """Compile and record the graphs (warm-up steps), noting whether CUDA graphs were used: inductor
+        counts every graph it would have captured but skipped, and logs why."""
+        from torch._dynamo.utils import counters
+
+        skips_before = counters["inductor"]["cudagraph_skips"]
+        breaks_before = sum(counters["graph_break"].values())
+        reasons = _Reasons()
+        logger = logging.getLogger("torch._inductor.cudagraph_utils.__cudagraphs")
+        logger.addHandler(reasons)
+        try:
+            self.train(steps=WARMUP_STEPS)
+        finally:
+            logger.removeHandler(reasons)
+        self.cudagraph_skips = counters["inductor"]["cudagraph_skips"] - skips_before
+        self.graph_breaks = sum(counters["graph_break"].values()) - breaks_before
+        self.skip_reasons = reasons.messages
+        self.reset()
+
+    def reset(self) -> None:
+        load_params(self.model, self.problem.initial_params)
+        reset_optimizer_state(self.optimizer)
+        self.optimizer.zero_grad(set_to_none=True)
+
+    def train(self, on_log: LogCallback | None = None, steps: int | None = None) -> dict[int, float]:
+        steps, every = steps or self.config.steps, self.config.log_every
+        graphs = self.mode == "reduce-overhead"
+        kept: list[torch.Tensor] = []
+        with precision.matmul_mode(self.config.precision, self.device):
+            for t in range(steps):
+                if graphs:
+                    torch.compiler.cudagraph_mark_step_begin()
+                x, y = self.batch(t)
+                loss = self._loss(x, y)
+                if t % every == 0:
+                    kept.append(loss.detach().float().clone())  # a copy: graph outputs are overwritten
+                loss.backward()
+                self._step()
+                self.optimizer.zero_grad(set_to_none=True)
+        values = torch.stack(kept).tolist()  # note: the one CPU-GPU sync point of the loop
+        return report_losses(values, steps, every, on_log)
+
+    def describe(self) -> dict[str, object]:
+        facts: dict[str, object] = {"mode": self.mode, "optimizer_mode": self.optimizer_mode, "torch": torch.__version__,
+                                    "graph_breaks": getattr(self, "graph_breaks", None)}
+        if self.mode == "reduce-overhead":
+            facts.update(cudagraph_skips=getattr(self, "cudagraph_skips", None),
+                         cudagraph_skip_reasons=getattr(self, "skip_reasons", [])[:5])
+        return facts
+
+
+class _Reasons(logging.Handler):
+    """Keeps the messages inductor logs when it skips a CUDA graph (where its logger lets them through)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage()[:300])

@@ -1,0 +1,360 @@
+"""``fused`` on CUDA: Triton kernels that do forward, backward and Adam of the MLP.
+
+Two variants of the same arithmetic (``MLPBENCH_FUSED_VARIANT`` chooses; default ``graph``):
+
+- ``graph``: two launches per step. ``_grads`` splits the batch's rows over up to 2 programs per SM;
+  each program runs forward and backward of its row blocks with the weights held on chip and
+  writes its partial gradients; ``_adam`` sums the partials and applies Adam to the flat parameter
+  vector (program 0 also records the step's loss). The whole run, 2 x steps launches, is captured
+  in one CUDA graph during ``compile()`` and replayed as one launch.
+- ``persistent``: one launch for the whole training. A single program loops over steps; each step
+  accumulates the gradients of every row block in registers, applies Adam tile by tile, and waits
+  at a barrier before the next step reads the new weights. No launch at all between steps, but
+  only one SM does the arithmetic.
+
+Shapes: two hidden layers; every feature dimension is padded with zeros to a power of two of at
+least 16 (``tl.dot``'s smallest tile). Supported: d_in <= 64, hidden widths <= 128, d_out <= 16;
+larger shapes are refused with that range. Precision: fp32 uses IEEE fp32 dot products
+(``input_precision="ieee"``), tf32 the tensor cores. Adam mirrors torch.optim.Adam with the bias
+corrections computed on the host in float64, as torch's default Adam does.
+
+With TRITON_INTERPRET=1 the same kernels run on the CPU through Triton's interpreter, which is how
+the test suite checks their arithmetic on machines without a GPU.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+
+import torch
+
+from mlpbench.workload.backends import Trainer, report_losses
+from mlpbench.errors import BackendUnavailable
+from mlpbench.workload.problem import LogCallback, Problem
+
+LIMITS = {"d_in": 64, "hidden": 128, "d_out": 16}
+ADAM_BLOCK = 1024
+
+
+def unavailable_reason(kind: str) -> str | None:
+    if importlib.util.find_spec("triton") is None:
+        return "triton is not installed (pip install 'mlpbench[triton]')"
+    return None
+
+
+def shape_reason(d_in: int, hidden: tuple[int, ...], d_out: int) -> str | None:
+    if len(hidden) != 2:
+        return "the Triton kernels are written for two hidden layers"
+    if d_in > LIMITS["d_in"] or max(hidden) > LIMITS["hidden"] or d_out > LIMITS["d_out"]:
+        return (f"the Triton fused kernels hold every weight on chip and support d_in <= {LIMITS['d_in']}, hidden "
+                f"widths <= {LIMITS['hidden']} and d_out <= {LIMITS['d_out']}; got {d_in}→"
+                f"{'→'.join(map(str, hidden))}→{d_out}")
+    return None
+
+
+def padded(n: int) -> int:
+    return max(16, 1 << (n - 1).bit_length())
+
+
+# ----- the kernels -----------------------------------------------------------------------------------
+import triton  # noqa: E402
+import triton.language as tl  # noqa: E402
+
+
+@triton.jit
+def _load_weights(P, DIN: tl.constexpr, H1: tl.constexpr, H2: tl.constexpr, DOUT: tl.constexpr, VOLATILE: tl.constexpr):
+    """The padded weights, in the flat layout W1 b1 W2 b2 W3 b3 (weights input-major)."""
+    i_in, i_h1, i_h2, i_out = tl.arange(0, DIN), tl.arange(0, H1), tl.arange(0, H2), tl.arange(0, DOUT)
+    o_b1 = DIN * H1
+    o_w2 = o_b1 + H1
+    o_b2 = o_w2 + H1 * H2
+    o_w3 = o_b2 + H2
+    o_b3 = o_w3 + H2 * DOUT
+    w1 = tl.load(P + i_in[:, None] * H1 + i_h1[None, :], volatile=VOLATILE)
+    b1 = tl.load(P + o_b1 + i_h1, volatile=VOLATILE)
+    w2 = tl.load(P + o_w2 + i_h1[:, None] * H2 + i_h2[None, :], volatile=VOLATILE)
+    b2 = tl.load(P + o_b2 + i_h2, volatile=VOLATILE)
+    w3 = tl.load(P + o_w3 + i_h2[:, None] * DOUT + i_out[None, :], volatile=VOLATILE)
+    b3 = tl.load(P + o_b3 + i_out, volatile=VOLATILE)
+    return w1, b1, w2, b2, w3, b3
+
+
+@triton.jit
+def _block_grads(X, Y, row0, rows_left, d_in, d_out, scale, w1, b1, w2, b2, w3, b3,
+                 g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss,
+                 DIN: tl.constexpr, DOUT: tl.constexpr, BM: tl.constexpr, PRECISION: tl.constexpr):
+    """Forward and backward of BM rows starting at row0; adds their gradients and squared error."""
+    r = tl.arange(0, BM)
+    live = r < rows_left
+    i_in, i_out = tl.arange(0, DIN), tl.arange(0, DOUT)
+    x = tl.load(X + (row0 + r)[:, None] * d_in + i_in[None, :], mask=live[:, None] & (i_in[None, :] < d_in), other=0.0)
+    y_mask = live[:, None] & (i_out[None, :] < d_out)
+    y = tl.load(Y + (row0 + r)[:, None] * d_out + i_out[None, :], mask=y_mask, other=0.0)
+    h1 = tl.maximum(tl.dot(x, w1, input_precision=PRECISION) + b1[None, :], 0.0)
+    h2 = tl.maximum(tl.dot(h1, w2, input_precision=PRECISION) + b2[None, :], 0.0)
+    out = tl.dot(h2, w3, input_precision=PRECISION) + b3[None, :]
+    diff = tl.where(y_mask, out - y, 0.0)
+    loss += tl.sum(tl.sum(diff * diff, axis=1), axis=0)
+    d_out_ = diff * scale
+    g_w3 += tl.dot(tl.trans(h2), d_out_, input_precision=PRECISION)
+    g_b3 += tl.sum(d_out_, axis=0)
+    d_h2 = tl.where(h2 > 0, tl.dot(d_out_, tl.trans(w3), input_precision=PRECISION), 0.0)
+    g_w2 += tl.dot(tl.trans(h1), d_h2, input_precision=PRECISION)
+    g_b2 += tl.sum(d_h2, axis=0)
+    d_h1 = tl.where(h1 > 0, tl.dot(d_h2, tl.trans(w2), input_precision=PRECISION), 0.0)
+    g_w1 += tl.dot(tl.trans(x), d_h1, input_precision=PRECISION)
+    g_b1 += tl.sum(d_h1, axis=0)
+    return g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss
+
+
+@triton.jit(do_not_specialize=["batch_start", "batch"])
+def _grads(X, Y, P, PARTIALS, PARTIAL_LOSS, batch_start, batch, d_in, d_out, scale,
+           PLEN: tl.constexpr, DIN: tl.constexpr, H1: tl.constexpr, H2: tl.constexpr, DOUT: tl.constexpr,
+           BM: tl.constexpr, PRECISION: tl.constexpr):
+    pid = tl.program_id(0)
+    programs = tl.num_programs(0)
+    w1, b1, w2, b2, w3, b3 = _load_weights(P, DIN, H1, H2, DOUT, False)
+    g_w1 = tl.zeros((DIN, H1), tl.float32)
+    g_b1 = tl.zeros((H1,), tl.float32)
+    g_w2 = tl.zeros((H1, H2), tl.float32)
+    g_b2 = tl.zeros((H2,), tl.float32)
+    g_w3 = tl.zeros((H2, DOUT), tl.float32)
+    g_b3 = tl.zeros((DOUT,), tl.float32)
+    loss = tl.sum(tl.zeros((16,), tl.float32), axis=0)
+    blocks = tl.cdiv(batch, BM)
+    for blk in range(pid, blocks, programs):
+        g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss = _block_grads(
+            X, Y, batch_start + blk * BM, batch - blk * BM, d_in, d_out, scale, w1, b1, w2, b2, w3, b3,
+            g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss, DIN, DOUT, BM, PRECISION)
+    base = PARTIALS + pid * PLEN
+    i_in, i_h1, i_h2, i_out = tl.arange(0, DIN), tl.arange(0, H1), tl.arange(0, H2), tl.arange(0, DOUT)
+    o_b1 = DIN * H1
+    o_w2 = o_b1 + H1
+    o_b2 = o_w2 + H1 * H2
+    o_w3 = o_b2 + H2
+    o_b3 = o_w3 + H2 * DOUT
+    tl.store(base + i_in[:, None] * H1 + i_h1[None, :], g_w1)
+    tl.store(base + o_b1 + i_h1, g_b1)
+    tl.store(base + o_w2 + i_h1[:, None] * H2 + i_h2[None, :], g_w2)
+    tl.store(base + o_b2 + i_h2, g_b2)
+    tl.store(base + o_w3 + i_h2[:, None] * DOUT + i_out[None, :], g_w3)
+    tl.store(base + o_b3 + i_out, g_b3)
+    tl.store(PARTIAL_LOSS + pid, loss)
+
+
+@triton.jit
+def _adam_update(p, m, v, g, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps):
+    """torch.optim.Adam: m.lerp_(g, 1-b1); v = b2*v + (1-b2)*g*g; denom = sqrt(v)/sqrt(bc2) + eps;
+    p.addcdiv_(m, denom, -step_size). Division and square root are the IEEE-rounded forms, as torch's
+    (Triton's ``/`` and ``tl.sqrt`` are approximate)."""
+    m = m + one_minus_beta1 * (g - m)
+    v = beta2 * v + one_minus_beta2 * g * g
+    denom = tl.div_rn(tl.sqrt_rn(v), bc2_sqrt) + eps
+    p = p - step_size * tl.div_rn(m, denom)
+    return p, m, v
+
+
+@triton.jit(do_not_specialize=["step", "parts"])
+def _adam(P, M, V, PARTIALS, PARTIAL_LOSS, LOSSES, step, parts, step_size, bc2_sqrt, one_minus_beta1, beta2,
+          one_minus_beta2, eps, loss_scale, PLEN: tl.constexpr, BLOCK: tl.constexpr):
+    pid = tl.program_id(0)
+    offs = pid * BLOCK + tl.arange(0, BLOCK)
+    live = offs < PLEN
+    g = tl.load(PARTIALS + offs, mask=live, other=0.0)
+    for q in range(1, parts):
+        g += tl.load(PARTIALS + q * PLEN + offs, mask=live, other=0.0)
+    p = tl.load(P + offs, mask=live, other=0.0)
+    m = tl.load(M + offs, mask=live, other=0.0)
+    v = tl.load(V + offs, mask=live, other=0.0)
+    p, m, v = _adam_update(p, m, v, g, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
+    tl.store(P + offs, p, mask=live)
+    tl.store(M + offs, m, mask=live)
+    tl.store(V + offs, v, mask=live)
+    if pid == 0:
+        total = tl.load(PARTIAL_LOSS)
+        for q in range(1, parts):
+            total += tl.load(PARTIAL_LOSS + q)
+        tl.store(LOSSES + step, total * loss_scale)
+
+
+@triton.jit
+def _adam_tile(P, M, V, offsets, g, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps):
+    p = tl.load(P + offsets, volatile=True)
+    m = tl.load(M + offsets, volatile=True)
+    v = tl.load(V + offsets, volatile=True)
+    p, m, v = _adam_update(p, m, v, g, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
+    tl.store(P + offsets, p)
+    tl.store(M + offsets, m)
+    tl.store(V + offsets, v)
+
+
+@triton.jit(do_not_specialize=["steps", "step0", "batch", "nbatches"])
+def _persistent(X, Y, P, M, V, LOSSES, STEP_SIZE, BC2_SQRT, steps, step0, batch, nbatches, d_in, d_out, scale,
+                one_minus_beta1, beta2, one_minus_beta2, eps,
+                DIN: tl.constexpr, H1: tl.constexpr, H2: tl.constexpr, DOUT: tl.constexpr, BM: tl.constexpr,
+                PRECISION: tl.constexpr):
+    """The whole training in one program: every step's forward, backward and Adam, no launches between."""
+    i_in, i_h1, i_h2, i_out = tl.arange(0, DIN), tl.arange(0, H1), tl.arange(0, H2), tl.arange(0, DOUT)
+    o_b1 = DIN * H1
+    o_w2 = o_b1 + H1
+    o_b2 = o_w2 + H1 * H2
+    o_w3 = o_b2 + H2
+    o_b3 = o_w3 + H2 * DOUT
+    blocks = tl.cdiv(batch, BM)
+    for s in range(0, steps):
+        w1, b1, w2, b2, w3, b3 = _load_weights(P, DIN, H1, H2, DOUT, True)
+        g_w1 = tl.zeros((DIN, H1), tl.float32)
+        g_b1 = tl.zeros((H1,), tl.float32)
+        g_w2 = tl.zeros((H1, H2), tl.float32)
+        g_b2 = tl.zeros((H2,), tl.float32)
+        g_w3 = tl.zeros((H2, DOUT), tl.float32)
+        g_b3 = tl.zeros((DOUT,), tl.float32)
+        loss = tl.sum(tl.zeros((16,), tl.float32), axis=0)
+        batch_start = ((step0 + s) % nbatches) * batch
+        for blk in range(0, blocks):
+            g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss = _block_grads(
+                X, Y, batch_start + blk * BM, batch - blk * BM, d_in, d_out, scale, w1, b1, w2, b2, w3, b3,
+                g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss, DIN, DOUT, BM, PRECISION)
+        tl.store(LOSSES + s, loss * scale * 0.5)
+        step_size = tl.load(STEP_SIZE + s)
+        bc2_sqrt = tl.load(BC2_SQRT + s)
+        tl.debug_barrier()  # every thread has read this step's weights before any is overwritten
+        _adam_tile(P, M, V, i_in[:, None] * H1 + i_h1[None, :], g_w1, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
+        _adam_tile(P, M, V, o_b1 + i_h1, g_b1, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
+        _adam_tile(P, M, V, o_w2 + i_h1[:, None] * H2 + i_h2[None, :], g_w2, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
+        _adam_tile(P, M, V, o_b2 + i_h2, g_b2, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
+        _adam_tile(P, M, V, o_w3 + i_h2[:, None] * DOUT + i_out[None, :], g_w3, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
+        _adam_tile(P, M, V, o_b3 + i_out, g_b3, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
+        tl.debug_barrier()  # the new weights are written before the next step reads them
+
+
+# ----- the trainer -----------------------------------------------------------------------------------
+class TritonFusedTrainer(Trainer):
+    compiles = True
+
+    def __init__(self, problem: Problem, device: str, variant: str | None = None) -> None:
+        super().__init__(problem, device)
+        config = problem.config
+        reason = shape_reason(config.d_in, config.hidden, config.d_out)
+        if reason:
+            raise BackendUnavailable(reason)
+        if not problem.workload.is_mlp:
+            raise BackendUnavailable("the Triton fused kernels are written for the built-in MLP only")
+        if config.precision not in ("fp32", "tf32"):
+            raise BackendUnavailable(f"the Triton fused kernels compute in fp32 or tf32, not {config.precision}")
+        self.variant = variant or os.environ.get("MLPBENCH_FUSED_VARIANT", "graph")
+        if self.variant not in ("graph", "persistent"):
+            raise BackendUnavailable(f"MLPBENCH_FUSED_VARIANT must be graph or persistent, not {self.variant!r}")
+        self.dims = (padded(config.d_in), padded(config.hidden[0]), padded(config.hidden[1]), padded(config.d_out))
+        DIN, H1, H2, DOUT = self.dims
+        self.plen = DIN * H1 + H1 + H1 * H2 + H2 + H2 * DOUT + DOUT
+        self.precision = "ieee" if config.precision == "fp32" else "tf32"
+        self.x = problem.data.x_train.contiguous()
+        self.y = problem.data.y_train.contiguous()
+        self.batch = config.batch_rows
+        self.nbatches = config.n_train // self.batch
+        # Tuning knobs (rows per block, warps per program): measured on an H100, see benchmarks/fused_variants.py
+        self.bm = int(os.environ.get("MLPBENCH_FUSED_BM", 16 if self.batch <= 4096 else 64))
+        blocks = -(-self.batch // self.bm)
+        sms = torch.cuda.get_device_properties(device).multi_processor_count if device.startswith("cuda") else 4
+        self.programs = max(1, min(blocks, 2 * sms))
+        self.warps = int(os.environ.get("MLPBENCH_FUSED_WARPS", 8))
+        zeros = lambda n: torch.zeros(n, dtype=torch.float32, device=device)  # noqa: E731
+        self.params, self.exp_avg, self.exp_avg_sq = zeros(self.plen), zeros(self.plen), zeros(self.plen)
+        self.partials, self.partial_loss = zeros(self.programs * self.plen), zeros(self.programs)
+        self.losses = zeros(config.steps)
+        self.initial = self._pack(problem.initial_params)
+        self.graph = None
+        self.done = 0
+        self.reset()
+
+    def _pack(self, params: list[torch.Tensor]) -> torch.Tensor:
+        DIN, H1, H2, DOUT = self.dims
+        flat = torch.zeros(self.plen, dtype=torch.float32, device=self.device)
+        offset = 0
+        for (rows, cols), (w, b) in zip(((DIN, H1), (H1, H2), (H2, DOUT)), zip(params[0::2], params[1::2])):
+            block = flat[offset:offset + rows * cols].view(rows, cols)
+            block[:w.shape[1], :w.shape[0]] = w.detach().T
+            offset += rows * cols
+            flat[offset:offset + b.numel()] = b.detach()
+            offset += cols
+        return flat
+
+    def parameters(self) -> list[torch.Tensor]:
+        DIN, H1, H2, DOUT = self.dims
+        out, offset = [], 0
+        for (rows, cols), w, b in zip(((DIN, H1), (H1, H2), (H2, DOUT)), self.problem.initial_params[0::2],
+                                      self.problem.initial_params[1::2]):
+            block = self.params[offset:offset + rows * cols].view(rows, cols)
+            out.append(block[:w.shape[1], :w.shape[0]].T.contiguous())
+            offset += rows * cols
+            out.append(self.params[offset:offset + b.numel()].clone())
+            offset += cols
+        return out
+
+    def reset(self) -> None:
+        self.params.copy_(self.initial)  # in place: a captured graph keeps the addresses
+        self.exp_avg.zero_()
+        self.exp_avg_sq.zero_()
+        self.done = 0
+
+    def _bias_corrections(self, steps: int) -> tuple[list[float], list[float]]:
+        lr, b1, b2 = self.config.lr, 0.9, 0.999
+        counts = range(self.done + 1, self.done + steps + 1)
+        return [lr / (1 - b1**c) for c in counts], [math.sqrt(1 - b2**c) for c in counts]
+
+    def _launch(self, steps: int, losses: torch.Tensor) -> None:
+        """Enqueue ``steps`` updates (no synchronisation)."""
+        config = self.config
+        DIN, H1, H2, DOUT = self.dims
+        scale = 2.0 / (self.batch * config.d_out)
+        step_sizes, roots = self._bias_corrections(steps)
+        if self.variant == "persistent":
+            table = torch.tensor([step_sizes, roots], dtype=torch.float32, device=self.device)
+            _persistent[(1,)](self.x, self.y, self.params, self.exp_avg, self.exp_avg_sq, losses, table[0], table[1],
+                              steps, self.done, self.batch, self.nbatches, config.d_in, config.d_out, scale,
+                              0.1, 0.999, 1 - 0.999, 1e-8, DIN=DIN, H1=H1, H2=H2, DOUT=DOUT, BM=self.bm,
+                              PRECISION=self.precision, num_warps=8)
+            self.done += steps
+            return
+        adam_grid = (triton.cdiv(self.plen, ADAM_BLOCK),)
+        for s in range(steps):
+            start = ((self.done + s) % self.nbatches) * self.batch
+            _grads[(self.programs,)](self.x, self.y, self.params, self.partials, self.partial_loss, start, self.batch,
+                                     config.d_in, config.d_out, scale, PLEN=self.plen, DIN=DIN, H1=H1, H2=H2, DOUT=DOUT,
+                                     BM=self.bm, PRECISION=self.precision, num_warps=self.warps)
+            _adam[adam_grid](self.params, self.exp_avg, self.exp_avg_sq, self.partials, self.partial_loss, losses, s,
+                             self.programs, step_sizes[s], roots[s], 0.1, 0.999, 1 - 0.999, 1e-8,
+                             1.0 / (self.batch * config.d_out), PLEN=self.plen, BLOCK=ADAM_BLOCK, num_warps=4)
+        self.done += steps
+
+    def compile(self) -> None:
+        """JIT-compile the kernels (one warm-up step), then capture the whole run in a CUDA graph."""
+        self._launch(1, self.losses)
+        self.reset()
+        if self.variant == "graph" and self.device.startswith("cuda"):
+            torch.cuda.synchronize(self.device)
+            graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(graph):
+                self._launch(self.config.steps, self.losses)
+            self.graph = graph
+            self.reset()
+
+    def train(self, on_log: LogCallback | None = None, steps: int | None = None) -> dict[int, float]:
+        steps = steps or self.config.steps
+        if self.graph is not None and self.done == 0 and steps == self.config.steps:
+            self.graph.replay()
+            self.done = steps
+            losses = self.losses
+        else:
+            losses = self.losses if steps <= self.losses.numel() else torch.zeros(steps, device=self.device)
+            self._launch(steps, losses)
+        values = losses[:steps].tolist()  # note: the one CPU-GPU sync point of the run
+        return report_losses(values, steps, self.config.log_every, on_log, every_step=True)
+
+    def describe(self) -> dict[str, object]:
+        return {"variant": self.variant, "rows_per_block": self.bm, "programs": self.programs,
+                "padded_dims": list(self.dims), "input_precision": self.precision, "triton": triton.__version__,
+                "launches_per_step": 2 if self.variant == "graph" else 0, "cuda_graph": self.graph is not None}

@@ -1,0 +1,217 @@
+"""A workload made concrete: data, the initial model, batches, the seed's evaluation and log lines.
+
+Everything random is drawn on the CPU exactly as the seed does it (``torch.manual_seed``, the data,
+then the model's default initialisation from the same stream), so that every device and every
+backend starts from the same numbers and the seed's printed values reproduce.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+from torch import nn
+
+from mlpbench.errors import UsageError
+from mlpbench.workload.config import WorkloadConfig
+from mlpbench.workload.contract import Workload, call, load_file
+
+LogCallback = Callable[[int, float], None]
+SHOWN_PREDICTIONS = 5
+
+
+@dataclass
+class Dataset:
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+
+    def to(self, device: torch.device | str) -> "Dataset":
+        return Dataset(*(t.to(device) for t in (self.x_train, self.y_train, self.x_test, self.y_test)))
+
+
+@dataclass
+class Problem:
+    """The data and the initial model that every backend starts from."""
+
+    config: WorkloadConfig
+    workload: Workload
+    data: Dataset
+    model: nn.Module  # the initial model, on the CPU: a template every trainer copies
+
+    def to(self, device: torch.device | str) -> "Problem":
+        """The data copied to ``device`` (the model template stays on the CPU)."""
+        return Problem(self.config, self.workload, self.data.to(device), self.model)
+
+    def new_model(self, device: str) -> nn.Module:
+        """A fresh copy of the initial model on ``device``."""
+        return copy.deepcopy(self.model).to(device)
+
+    @property
+    def initial_params(self) -> list[torch.Tensor]:
+        """The initial weights in the model's parameter order (for backends that keep their own)."""
+        return [p.detach() for p in self.model.parameters()]
+
+    @property
+    def classifies(self) -> bool:
+        """Integer targets: class labels (predictions are shown as the arg-max class)."""
+        return not torch.is_floating_point(self.data.y_train)
+
+
+def load_workload(config: WorkloadConfig, expected_sha256: str | None = None) -> Workload:
+    """The workload a configuration names: the built-in MLP, or its workload file."""
+    if config.workload is None:
+        from mlpbench.workload import mlp
+
+        return mlp.workload(config)
+    return load_file(config.workload, expected_sha256)
+
+
+def make_problem(workload: Workload, config: WorkloadConfig) -> Problem:
+    """Seed the generator, draw the data, then the model (same stream, as in the seed)."""
+    torch.manual_seed(config.seed)
+    x, y = call(workload, f"make_data({config.n}, {config.seed})", workload.make_data, config.n, config.seed)
+    _check_data(workload, x, y, config.n)
+    model = call(workload, "build_model()", workload.build_model)
+    if not isinstance(model, nn.Module):
+        raise UsageError(f"workload {_where(workload)}: build_model() must return a torch.nn.Module, "
+                         f"got {type(model).__name__}")
+    split = config.n_train
+    return Problem(config, workload, Dataset(x[:split], y[:split], x[split:], y[split:]), model)
+
+
+def _where(workload: Workload) -> str:
+    return workload.source.path if workload.source else workload.name
+
+
+def _check_data(workload: Workload, x: object, y: object, n: int) -> None:
+    where = _where(workload)
+    if not (isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor)):
+        raise UsageError(f"workload {where}: make_data(n, seed) must return (x, y) torch tensors, got "
+                         f"({type(x).__name__}, {type(y).__name__})")
+    if x.dim() == 0 or y.dim() == 0 or x.shape[0] != n or y.shape[0] != n:
+        raise UsageError(f"workload {where}: make_data({n}, seed) must return {n} rows of x and of y, got "
+                         f"x {tuple(x.shape)} and y {tuple(y.shape)}")
+    if x.device.type != "cpu" or y.device.type != "cpu":
+        raise UsageError(f"workload {where}: make_data must return CPU tensors (mlpbench moves them), got {x.device}")
+    if not torch.is_floating_point(x):
+        raise UsageError(f"workload {where}: x must be a floating-point tensor, got {x.dtype}")
+
+
+def check(problem: Problem) -> None:
+    """The model accepts the data and the loss accepts the model's output: one forward pass on two
+    rows and the loss, so that a mismatch is one clear line before any measurement starts."""
+    workload, data = problem.workload, problem.data
+    rows = min(2, data.x_train.shape[0])
+    model = problem.new_model("cpu")
+    with torch.no_grad():
+        out = call(workload, "the model on the data (build_model()(x))", model, data.x_train[:rows])
+        if not isinstance(out, torch.Tensor):
+            raise UsageError(f"workload {_where(workload)}: the model must return a tensor, got {type(out).__name__}")
+        loss = call(workload, "the loss on the model's output and y (loss_fn(prediction, y))", workload.loss(), out,
+                    data.y_train[:rows])
+    if not (isinstance(loss, torch.Tensor) and loss.numel() == 1):
+        raise UsageError(f"workload {_where(workload)}: loss_fn(prediction, y) must return one number (a scalar "
+                         f"tensor), got {tuple(getattr(loss, 'shape', ())) or type(loss).__name__}")
+
+
+def parameter_count(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def batches(config: WorkloadConfig, x: torch.Tensor, y: torch.Tensor) -> Callable[[int], tuple[torch.Tensor, torch.Tensor]]:
+    """The batch of update t. Full batch by default; mini-batches are contiguous slices of the
+    training set taken in order, dropping the last partial one, so every backend sees the same
+    batches without needing a random generator."""
+    if config.batch_size is None or config.batch_size >= x.shape[0]:
+        return lambda t: (x, y)
+    size = config.batch_size
+    count = x.shape[0] // size
+    xs = [x[i * size:(i + 1) * size] for i in range(count)]
+    ys = [y[i * size:(i + 1) * size] for i in range(count)]
+    return lambda t: (xs[t % count], ys[t % count])
+
+
+def batch_offsets(config: WorkloadConfig) -> list[int]:
+    """First row of each mini-batch, in the order ``batches`` uses them (for kernels that index)."""
+    size = config.batch_rows
+    return [i * size for i in range(config.n_train // size)]
+
+
+@dataclass
+class Evaluation:
+    test_loss: float
+    predictions: list[tuple[float, float]]  # (prediction, truth) for the first test rows
+    classes: bool = False  # predictions are class indices
+
+
+def evaluate(model: nn.Module, problem: Problem, loss_fn: Callable[..., torch.Tensor] | None = None,
+             shown: int = SHOWN_PREDICTIONS) -> Evaluation:
+    """The seed's evaluation: eval mode, no_grad forward on the test set, the loss, and the first
+    predictions next to the truth (the arg-max class for a classifier).
+
+    Results are copied back to the host here, so an asynchronous device is finished afterwards.
+    """
+    data = problem.data
+    loss_fn = loss_fn or problem.workload.loss()
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            y_pred = model(data.x_test)
+            test_loss = loss_fn(y_pred, data.y_test)
+            k = min(shown, data.x_test.shape[0])
+            if problem.classifies:
+                pred, truth = y_pred[:k].argmax(dim=1), data.y_test[:k]
+            else:
+                pred, truth = y_pred[:k].reshape(k, -1)[:, 0], data.y_test[:k].reshape(k, -1)[:, 0]
+            pairs = torch.stack([pred.float(), truth.float()], dim=1).cpu()  # note: a sync point
+            loss_value = float(test_loss)  # note: a sync point
+    finally:
+        model.train(was_training)
+    return Evaluation(loss_value, [(float(p), float(t)) for p, t in pairs.tolist()], problem.classifies)
+
+
+def finite(values: list[float]) -> bool:
+    return all(math.isfinite(v) for v in values)
+
+
+# ----- the seed's log lines ------------------------------------------------------------------------
+def data_shapes_line(data: Dataset) -> str:
+    return (
+        f"Data Shapes: Train x={data.x_train.shape}, y={data.y_train.shape} | "
+        f"Test x={data.x_test.shape}, y={data.y_test.shape}"
+    )
+
+
+def training_banner(problem: Problem) -> str:
+    # The seed says "1000 steps" for ``range(1001)``: step 0 plus 1000 more, 1001 updates in all.
+    config = problem.config
+    if problem.workload.is_mlp:
+        return f"Training PyTorch {len(config.hidden) + 1}-Layer NN for {config.steps - 1} steps..."
+    return f"Training {problem.workload.name} ({type(problem.model).__name__}) for {config.steps - 1} steps..."
+
+
+def step_line(step: int, loss: float) -> str:
+    return f"Step {step}: Train Loss = {loss:.4f}"
+
+
+TRAINING_COMPLETE = "Training Complete."
+
+
+def evaluation_lines(evaluation: Evaluation) -> list[str]:
+    lines = ["", "--- Model Evaluation ---", f"Test Loss: {evaluation.test_loss:.4f}", ""]
+    lines.append(f"First {len(evaluation.predictions)} Predictions vs Ground Truth:")
+    if evaluation.classes:
+        lines += [f"Pred: {int(p)} | True: {int(t)}" for p, t in evaluation.predictions]
+    else:
+        lines += [f"Pred: {p:.4f} | True: {t:.4f}" for p, t in evaluation.predictions]
+    return lines
+
+
+def total_time_line(seconds: float) -> str:
+    return f"\nTotal Execution Time: {seconds:.4f} seconds"

@@ -1,0 +1,105 @@
+"""What is derived from a results file: loss checks, the baseline, comparisons, per-step times,
+notices and scaling; each rule on data built to tempt it."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+
+import builders
+from builders import CPU, GPU
+from mlpbench.results.analysis import Analysis, choose_baseline
+from mlpbench.results.checks import compare_losses
+from mlpbench.results.model import PlannedTarget, Target
+
+
+def test_every_run_of_the_right_computation_passes_its_check():
+    a = Analysis(builders.bench())
+    checks = [c for cs in a.checks.values() for c in cs]
+    gpu = [c for c in checks if c.target == GPU]
+    assert len(gpu) == 6 + 1 + 10  # six cold trials, the warm set's first run and each of its ten samples
+    assert all(c.passed for c in checks) and not a.failed_checks()
+
+
+def test_a_backend_one_percent_off_is_caught_and_left_out():
+    a = Analysis(builders.bench(gpu_scale=1.01))
+    failed = a.failed_checks()
+    assert failed and {c.target for c in failed} == {GPU}
+    assert a.find(GPU, "cold", "wall") is None and a.find(GPU, "warm", "train") is None  # never averaged in
+    assert a.find(CPU, "cold", "wall") is not None
+    assert "loss_mismatch" in [n.code for n in a.notices()]
+
+
+def test_one_bad_warm_sample_is_dropped_and_the_rest_kept():
+    results = builders.bench()
+    warm = results.warm[1].record.warm
+    bad = dict(warm.sample_losses[3])
+    bad[0] = bad[0] * 1.5
+    warm.sample_losses[3] = bad
+    a = Analysis(results)
+    assert [c.index for c in a.failed_checks()] == [4]
+    assert a.find(GPU, "warm", "train").stats.n == 9
+
+
+def test_the_check_is_strict_early_and_loose_late():
+    ref = builders.record(CPU, {"train": 1.0, "total": 2.0, "import": 0.5})
+    early = {s: v * (1.002 if s == 100 else 1.0) for s, v in builders.losses().items()}
+    late = {s: v * (1.03 if s == 1000 else 1.0) for s, v in builders.losses().items()}
+    assert not compare_losses(GPU, ("cold", 1, ""), early, 2.1869, ref, "fp32").passed  # 2e-3 > 1e-3 in the first half
+    assert compare_losses(GPU, ("cold", 1, ""), late, 2.1869, ref, "fp32").passed  # 3 % at the end: within 5 %
+    assert not compare_losses(GPU, ("cold", 1, ""), builders.losses(), 2.1869 * 1.06, ref, "fp32").passed
+    assert compare_losses(GPU, ("cold", 1, ""), early, 2.1869, ref, "tf32").passed  # tf32's own tolerance
+    assert not compare_losses(GPU, ("cold", 1, ""), {0: None}, 2.1, ref, "fp32").passed  # a non-finite loss
+
+
+def test_the_baseline_is_the_cpus_eager_loop_and_never_compared_with_itself():
+    a = Analysis(builders.bench())
+    assert a.baseline == CPU
+    assert a.comparison(CPU, "cold", "wall") is None
+    assert {t for t, _, _, _ in a.comparisons()} == {GPU}
+    assert choose_baseline([Target("cuda", "eager", ranks=1)]) == Target("cuda", "eager", ranks=1)
+    assert choose_baseline([Target("cpu", "eager", ranks=2), Target("cpu", "eager", ranks=1)]) == \
+        Target("cpu", "eager", ranks=1)
+
+
+def test_a_ddp_only_run_compares_ranks_with_the_fewest_and_one_target_with_nothing():
+    results = builders.bench(gpu=False, warm_cpu=None)
+    one, two = Target("cpu", "eager", ranks=1), Target("cpu", "eager", ranks=2)
+    results.cold = [msgspec.structs.replace(t, target=one if t.index % 2 == 0 else two) for t in results.cold]
+    results.targets = [PlannedTarget(one), PlannedTarget(two)]
+    a = Analysis(results)
+    assert a.baseline == one and [t for t, _, _, _ in a.comparisons()] == [two] * 3
+    results.cold = [t for t in results.cold if t.target == one]
+    assert Analysis(results).comparisons() == []
+
+
+def test_per_step_never_mixes_cold_and_warm_unasked():
+    a = Analysis(builders.bench())
+    assert a.per_step(GPU) == (pytest.approx(0.21 / 1001, rel=0.02), "warm")
+    assert a.per_step(GPU, "cold")[1] == "cold"
+    no_warm = Analysis(builders.bench(warm_cpu=None, warm_gpu=None))
+    assert no_warm.per_step(GPU)[1] == "cold" and no_warm.per_step(GPU, "warm") is None
+
+
+def test_break_even_uses_cold_figures_only():
+    a = Analysis(builders.bench())
+    steps = a.break_even(GPU, CPU)
+    fixed_gpu, fixed_cpu = a.fixed_cost(GPU), a.fixed_cost(CPU)
+    per_gpu, per_cpu = a.per_step(GPU, "cold")[0], a.per_step(CPU, "cold")[0]
+    assert steps == pytest.approx((fixed_gpu - fixed_cpu) / (per_cpu - per_gpu))
+
+
+def test_notices_say_what_happened():
+    a = Analysis(builders.bench(runs=3, interrupted="SIGTERM", warm_cpu=None, warm_gpu=None))
+    codes = [n.code for n in a.notices()]
+    assert codes[0] == "interrupted" and "small_sample" in codes
+    quiet = Analysis(builders.bench())
+    assert [n.code for n in quiet.notices()] == []  # six stable trials and a stable warm set: nothing to say
+
+
+def test_phase_shares_and_start_up():
+    a = Analysis(builders.bench())
+    shares = a.phase_shares(GPU)
+    assert sum(shares.values()) == pytest.approx(1.0, abs=0.01)
+    assert a.start_up_share(GPU) == pytest.approx(
+        sum(shares[p] for p in ("import", "device_init", "setup", "first_optimizer")), rel=1e-9)

@@ -1,0 +1,41 @@
+"""What a user installs: a report is drawn without importing torch, and a wheel (not an editable
+install) carries the user's two scripts, so its results record and its reports show them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import DATA, ROOT, cli_env
+
+
+def test_drawing_a_report_does_not_import_torch(tmp_path):
+    code = ("import sys; from mlpbench.cli import main; "
+            f"code = main(['report', {str(DATA / 'results-cpu.json')!r}, '-o', {str(tmp_path / 'r.html')!r}]); "
+            "print(code, 'torch' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(), timeout=300)
+    assert proc.stdout.split()[-2:] == ["0", "False"], proc.stderr
+
+
+def test_a_wheel_carries_the_users_scripts(tmp_path):
+    wheel = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+                            str(tmp_path / "dist"), str(ROOT)], capture_output=True, text=True, timeout=300)
+    assert wheel.returncode == 0, wheel.stderr
+    target = tmp_path / "site"
+    install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
+                              *map(str, (tmp_path / "dist").glob("mlpbench-*.whl"))], capture_output=True, text=True,
+                             timeout=300)
+    assert install.returncode == 0, install.stderr
+    code = ("import mlpbench.measure.sources as s; print(s.__file__); "
+            "print(sorted(c.name for c in s.user_scripts([]))); "
+            "from mlpbench.api import load; "
+            f"paths = load({str(DATA / 'results-cpu.json')!r}).report({str(tmp_path / 'r.md')!r}, lang='ja'); "
+            "print(len(paths))")
+    env = cli_env()
+    env["PYTHONPATH"] = str(target)  # the installed wheel, not the checkout
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    where, names, reports = proc.stdout.strip().splitlines()
+    assert where.startswith(str(target))
+    assert names == "['three_layer_nn_pytorch.py', 'three_layer_nn_pytorch_cuda.py']"
+    assert int(reports) >= 4 and "three_layer_nn_pytorch_cuda.py" in (tmp_path / "r.md").read_text()

@@ -1,0 +1,192 @@
+"""Your own workload: workload files, scripts run as they are, and the notebook API; every bad
+input is one line naming the file and the problem."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import types
+
+import pytest
+
+from conftest import ROOT, assert_usage_error, run_cli
+from mlpbench.errors import UsageError
+from mlpbench.results.files import load_results, load_run
+
+# A workload nobody here wrote: not an MLP, not MSE, not Adam.
+FOREIGN = """
+import torch
+from torch import nn
+
+
+def make_data(n, seed):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 3, 8, generator=g)
+    return x, x.sum(dim=(1, 2)).unsqueeze(1).tanh()
+
+
+def build_model():
+    return nn.Sequential(nn.Conv1d(3, 4, 3, padding=1), nn.Tanh(), nn.Flatten(), nn.Linear(32, 1))
+
+
+loss_fn = nn.L1Loss()
+
+
+def make_optimizer(params):
+    return torch.optim.SGD(params, lr=0.05)
+"""
+
+
+@pytest.fixture
+def foreign(tmp_path):
+    path = tmp_path / "foreign_workload.py"
+    path.write_text(FOREIGN)
+    return path
+
+
+def test_a_foreign_workload_runs_with_its_own_loss_and_optimizer(foreign, tmp_path):
+    proc = run_cli("run", "--workload", str(foreign), "--device", "cpu", "--steps", "41", "--json", str(tmp_path / "r.json"))
+    assert proc.returncode == 0, proc.stderr
+    assert "Training foreign_workload (Sequential) for 40 steps..." in proc.stdout
+    record = load_run(tmp_path / "r.json")
+    assert record.flops_source == "counted" and record.flops_per_step > 0
+    assert record.parameters == 3 * 4 * 3 + 4 + 32 + 1
+    assert record.losses[0] > 0 and record.status == "ok"
+
+
+def test_a_foreign_workload_benches_and_sweeps_with_checked_losses(foreign, tmp_path):
+    proc = run_cli("bench", "--workload", str(foreign), "--devices", "cpu", "--backends", "eager,tuned,fused",
+                   "--runs", "1", "--warm-runs", "0", "--steps", "21", "--out", str(tmp_path / "b"))
+    assert proc.returncode == 0, proc.stderr
+    results = load_results(tmp_path / "b" / "results.json")
+    assert {(t.target.backend, t.status) for t in results.targets} == {("eager", "ok"), ("tuned", "ok"),
+                                                                      ("fused", "unavailable")}
+    assert "written for the built-in MLP" in next(t.reason for t in results.targets if t.status != "ok")
+    code = {c.role: c for c in results.code}
+    assert code["workload"].source == FOREIGN and code["workload"].path == str(tmp_path / "foreign_workload.py")
+    from mlpbench.results.analysis import Analysis
+
+    a = Analysis(results)
+    checks = [c for cs in a.checks.values() for c in cs]
+    assert [c.target.backend for c in checks] == ["tuned"] and checks[0].passed  # against eager, this workload's loss
+    report = (tmp_path / "b" / "report.md").read_text()
+    assert "foreign_workload" in report and "nn.L1Loss()" in report
+    sweep = run_cli("sweep", "--workload", str(foreign), "--devices", "cpu", "--vary", "batch=40", "--steps", "20",
+                    "--trial-steps", "10", "--warm-runs", "2", "--warm-time", "2", "--out", str(tmp_path / "s"), "--no-report")
+    assert sweep.returncode == 0, sweep.stderr
+    points = load_results(tmp_path / "s" / "results.json").points
+    assert [(p.point, p.config.batch_size, p.status) for p in points] == [({"batch": 40.0}, 40, "ok")]
+
+
+BAD = {
+    "missing build_model": ("def make_data(n, seed):\n    return None, None\n", "defines no build_model()"),
+    "fails on import": ("import torch\nraise ValueError('no GPU here')\n", "importing it failed at line 2: ValueError: no GPU here"),
+    "a syntax error": ("def build_model(:\n", "a syntax error at line 1"),
+    "data not tensors": ("import torch\ndef build_model():\n    return torch.nn.Linear(2, 1)\n"
+                         "def make_data(n, seed):\n    return [1, 2], [3]\n", "must return (x, y) torch tensors, got (list, list)"),
+    "data of the wrong size": ("import torch\ndef build_model():\n    return torch.nn.Linear(2, 1)\n"
+                               "def make_data(n, seed):\n    return torch.randn(7, 2), torch.randn(7, 1)\n",
+                               "must return 500 rows of x and of y, got x (7, 2)"),
+    "a model that does not take the data": ("import torch\ndef build_model():\n    return torch.nn.Linear(3, 1)\n"
+                                            "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 1)\n",
+                                            "the model on the data (build_model()(x)) failed: RuntimeError: mat1 and mat2"),
+    "not a module": ("import torch\ndef build_model():\n    return 'a model'\n"
+                     "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 1)\n",
+                     "build_model() must return a torch.nn.Module, got str"),
+    "a loss that does not fit": ("import torch\ndef build_model():\n    return torch.nn.Linear(2, 3)\n"
+                                 "loss_fn = torch.nn.MSELoss()\n"
+                                 "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 1, 5)\n",
+                                 "the loss on the model's output and y (loss_fn(prediction, y)) failed"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_workload_file_is_one_line_naming_it(case, tmp_path):
+    text, fragment = BAD[case]
+    path = tmp_path / "bad_workload.py"
+    path.write_text(text)
+    from mlpbench.api import prepare, resolve_workload
+
+    with pytest.raises(UsageError) as err:
+        prepare(resolve_workload(str(path), {})[0])
+    assert str(err.value).startswith(f"workload {path}: ") and fragment in str(err.value), str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_bad_workloads_through_the_cli(tmp_path):
+    path = tmp_path / "w.py"
+    path.write_text(BAD["fails on import"][0])
+    assert_usage_error(run_cli("bench", "--workload", str(path), "--devices", "cpu"), "importing it failed")
+    assert_usage_error(run_cli("run", "--workload", str(tmp_path)), "is a directory")
+    assert_usage_error(run_cli("sweep", "--workload", "examples/workloads/cnn.py", "--vary", "width=1,2"),
+                       "--vary width changes the built-in MLP's widths")
+
+
+def test_scripts_benched_as_they_are_beside_the_job(tmp_path):
+    failing = tmp_path / "fails_sometimes.py"
+    failing.write_text("import sys\nprint('Total Execution Time: 0.5000 seconds')\n"
+                       "sys.stderr.write('out of patience\\n')\nsys.exit(3)\n")
+    proc = run_cli("bench", "--devices", "cpu", "--script", "examples/three_layer_nn_pytorch.py", "--script", str(failing),
+                   "--runs", "2", "--warm-runs", "0", "--steps", "21", "--out", str(tmp_path / "b"), "--no-report")
+    assert proc.returncode == 1
+    assert "script:" in proc.stderr and "out of patience" in proc.stderr
+    results = load_results(tmp_path / "b" / "results.json")
+    by_target = {}
+    for trial in results.cold:
+        by_target.setdefault(trial.target.key, []).append(trial)
+    ok = by_target["script:examples/three_layer_nn_pytorch.py"]
+    assert [t.status for t in ok] == ["ok", "ok"]
+    assert ok[0].record.seed_time > 0 and ok[0].record.losses[500] == 1.6937
+    assert {"interpreter", "import_torch", "first_optimizer", "rest"} <= set(ok[0].record.phases)
+    bad = by_target[f"script:{failing}"]
+    assert [(t.status, t.returncode, t.error) for t in bad] == [("failed", 3, "out of patience")] * 2
+    assert [t.status for t in by_target["cpu/eager"]] == ["ok", "ok"]  # the other trials went on
+    assert [c.index for c in results.cold] == list(range(6))  # interleaved: cpu, script, script, cpu, ...
+    assert [c.target.key for c in results.cold[:3]] == ["cpu/eager", "script:examples/three_layer_nn_pytorch.py",
+                                                        f"script:{failing}"]
+
+
+def test_the_notebook_api(foreign, tmp_path):
+    import mlpbench
+
+    result = mlpbench.bench(str(foreign), devices=("cpu",), runs=1, warm_runs=2, warm_time=2.0, warmup=0, steps=21,
+                            out=tmp_path / "o")
+    text = result.summary()
+    assert text.startswith("Only the CPU was measured") and "A training step takes" in text
+    assert result.to_json(tmp_path / "copy.json").exists()
+    assert json.loads((tmp_path / "copy.json").read_text())["config"]["workload"] == str(foreign)
+    paths = result.report(tmp_path / "r.html", lang="ja")
+    assert paths[0].read_text().count("<svg") >= 2
+    assert "CPU" in result.summary("ja") and "測定したのは" in result.summary("ja")
+    assert mlpbench.load(tmp_path / "copy.json").results.config.workload == str(foreign)
+
+
+def test_the_notebook_api_with_an_object_that_lives_only_here():
+    import torch
+
+    import mlpbench
+
+    class Tiny:
+        def build_model(self):
+            return torch.nn.Linear(4, 1)
+
+        def make_data(self, n, seed):
+            x = torch.randn(n, 4)
+            return x, x.sum(dim=1, keepdim=True)
+
+    result = mlpbench.bench(Tiny(), devices=("cpu",), backends=("eager", "tuned"), warm_runs=3, warm_time=2.0, warmup=0,
+                            steps=11)
+    assert result.results.cold == [] and len(result.results.warm) == 2
+    assert all(w.record.warm.measurement.stats.n >= 3 for w in result.results.warm)
+    assert any(c.role == "workload" and "class Tiny" in c.source for c in result.results.code)
+    with pytest.raises(UsageError, match="save the workload to a file"):
+        mlpbench.sweep(types.SimpleNamespace(build_model=Tiny().build_model, make_data=Tiny().make_data))
+
+
+def test_the_example_workloads_run(tmp_path):
+    for name in ("cnn", "classifier"):
+        proc = run_cli("run", "--workload", f"examples/workloads/{name}.py", "--device", "cpu", "--steps", "11",
+                       "--json", str(tmp_path / f"{name}.json"), "--quiet")
+        assert proc.returncode == 0, proc.stderr
+        record = load_run(tmp_path / f"{name}.json")
+        assert record.classes and record.flops_source == ("counted" if name == "cnn" else "workload")
