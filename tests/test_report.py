@@ -91,14 +91,14 @@ def test_overlapping_trials_claim_nothing():
 def test_three_trials_each_say_how_many_would_tell():
     text = first_screen(builders.bench(runs=3))
     assert text.startswith("These trials cannot tell yet which device finishes the whole job first")
-    assert "at least 4 each are needed" in text
+    assert "p = 0.10 at best" in text and "run at least 4 each for the test" in text
     assert "Only 3 cold trials per target" in text
 
 
 def test_no_steady_state_sentence_without_warm_trials():
     text = first_screen(builders.bench(warm_cpu=None, warm_gpu=None))
     assert "Once warm" not in text and "Even once warm" not in text
-    assert "No warm trials: the steady state (the training loop alone) was not measured." in text
+    assert "No warm trials: the steady state (the training loop alone) was not measured (--warm-time)." in text
 
 
 def test_no_gpu_says_so_instead_of_guessing():

@@ -32,6 +32,7 @@ SELF_REPORTED = (
     re.compile(r"(?i)\b(?:time|elapsed|took)\b[^\n0-9]*?([0-9]+(?:\.[0-9]+)?)\s*(ms|s|sec|secs|seconds)\b"),
 )
 STEP_LINE = re.compile(r"^Step (\d+): Train Loss = ([-+0-9.einfa]+)\s*$")
+USING_DEVICE = re.compile(r"(?im)^\s*using device:?\s*([A-Za-z]+)")
 MAX_LOG_LINES = 2000
 
 
@@ -99,5 +100,16 @@ def record(target: Target, events: dict[str, float], spawned_at: float, stdout: 
                 continue
             losses[int(match.group(1))] = value if value == value and abs(value) != float("inf") else None
     status = "diverged" if any(v is None for v in losses.values()) else "ok"
+    facts = {"device": device} if (device := device_used(events, stdout)) else {}
     return RunRecord(target=target, config=None, status=status, phases=phases(events, spawned_at),
-                     seed_time=self_reported(stdout), losses=losses, log=stdout.splitlines()[:MAX_LOG_LINES])
+                     seed_time=self_reported(stdout), losses=losses, log=stdout.splitlines()[:MAX_LOG_LINES],
+                     facts=facts)
+
+
+def device_used(events: dict[str, float], stdout: str) -> str | None:
+    """The kind of device the script ran on: "cuda" when it started CUDA, else what it printed
+    ("Using device: cpu"), else not known."""
+    if "cuda_init_end" in events:
+        return "cuda"
+    found = USING_DEVICE.findall(stdout)
+    return found[-1].lower() if found else None

@@ -31,6 +31,8 @@ class Table:
 def with_interval(m: Measurement | None) -> str:
     if m is None:
         return "–"
+    if m.stats.n < 2:  # one trial has no interval
+        return f"{format_seconds(m.median)} [–]"
     low, high = m.stats.ci
     return f"{format_seconds(m.median)} [{format_seconds(low)}, {format_seconds(high)}]"
 
@@ -73,16 +75,17 @@ def phase_table(results: Results, a: Analysis, T: Texts) -> Table:
     targets = [t for t in a.targets if a.find(t, "cold", "total")]
     phases = ordered_phases(p for t in targets for p in a.phases_of(t))
     rows = []
+    shares = {t: a.phase_shares(t) for t in targets}
     for phase in phases:
         row = [T.phase(phase)]
         for target in targets:
-            m, total = a.find(target, "cold", phase), a.find(target, "cold", "total")
+            m, share = a.find(target, "cold", phase), shares[target].get(phase)
             if m is None:
                 row.append("–")
-            elif phase in ("total", "seed_time", "wall") or total is None or total.median <= 0:
+            elif share is None:
                 row.append(format_seconds(m.median))
             else:
-                row.append(f"{format_seconds(m.median)} ({format_percent(m.median / total.median)})")
+                row.append(f"{format_seconds(m.median)} ({format_percent(share)})")
         rows.append(row)
     return Table(T("table.phases"), [T("col.phase")] + [name.label(t) for t in targets], rows, anchor="phases")
 

@@ -181,12 +181,17 @@ class Analysis:
         return break_even_steps(ff, fs, pf[0], ps[0])
 
     def phase_shares(self, target: Target) -> dict[str, float]:
-        """Each cold phase's share of the in-process total (medians)."""
+        """Each cold phase's share of the in-process time (medians).
+
+        The medians of the phases need not add up to the median of their total, so the share is of
+        the larger of the two: the shares then never add up to more than 100 %."""
         total = self.find(target, "cold", "total")
         if total is None or total.median <= 0:
             return {}
-        return {p: self.find(target, "cold", p).median / total.median  # type: ignore[union-attr]
-                for p in self.phases_of(target) if p not in ("total", "seed_time", "wall")}
+        medians = {p: self.find(target, "cold", p).median  # type: ignore[union-attr]
+                   for p in self.phases_of(target) if p not in ("total", "seed_time", "wall")}
+        whole = max(total.median, sum(medians.values()))
+        return {p: m / whole for p, m in medians.items()}
 
     def start_up_share(self, target: Target) -> float | None:
         shares = self.phase_shares(target)

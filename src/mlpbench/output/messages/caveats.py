@@ -17,13 +17,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "他のプログラムを閉じる、--threads でスレッド数を固定する、または試行を増やしてください"),
     "caveat.slow_first": ("the first trial took {ratio}× the median of the others",
                           "最初の試行が、他の試行の中央値の {ratio} 倍かかりました"),
-    "advice.slow_first": ("caches, lazy loading or clock ramp-up: add warm-up runs (--warmup) or discard it",
-                          "キャッシュ、遅延読み込み、クロックの立ち上がりが原因です。ウォームアップ（--warmup）を増やすか、"
+    "advice.slow_first": ("likely caches, lazy loading or clock ramp-up: add warm-up runs (--warmup) or discard it",
+                          "キャッシュ、遅延読み込み、クロックの立ち上がりが原因の可能性があります。ウォームアップ（--warmup）を増やすか、"
                           "その試行を除いてください"),
     "caveat.outliers": ("{count} of {n} trials are outliers by median absolute deviation",
                         "{n} 回中 {count} 回の試行が、中央絶対偏差による外れ値です"),
-    "advice.outliers": ("something else used the machine meanwhile; rerun on a quiet machine",
-                        "測定中に別の処理がマシンを使っていました。負荷のないマシンで再実行してください"),
+    "advice.outliers": ("something else may have used the machine meanwhile; the medians resist a few outliers, but "
+                        "rerun on a quiet machine to be sure",
+                        "測定中に別の処理がマシンを使っていた可能性があります。中央値は少数の外れ値の影響を受けにくいものの、"
+                        "確かめるには負荷のないマシンで再実行してください"),
     "caveat.small_sample": ("with {n} trials the interval [min, max] covers the median with only {coverage} % confidence",
                             "試行 {n} 回では、区間［最小, 最大］が中央値を含む信頼度は {coverage} % しかありません"),
     "advice.small_sample": ("run at least 6 trials for a 95 % interval",

@@ -8,6 +8,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "name.gpu_named": ("the GPU ({gpu})", "GPU（{gpu}）"),
     "name.mps": ("the Apple GPU", "Apple GPU"),
     "name.script": ("your script {script}", "スクリプト {script}"),
+    "name.script_on": ("{what} (on {device})", "{what}（{device}）"),
     "name.ranks": ("{n} data-parallel ranks", "データ並列 {n} ランク"),
     "name.ranks.one": ("one data-parallel rank", "データ並列 1 ランク"),
     "name.with": ("{what} with {how}", "{what}・{how}"),
@@ -18,7 +19,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "label.script": ("script {script}", "スクリプト {script}"),
     "label.ranks": ("{n} ranks", "{n} ランク"),
     "label.ranks.one": ("1 rank", "1 ランク"),
-    "backend.eager": ("the seed's loop", "元のループ"),
+    "backend.eager": ("plain PyTorch", "素の PyTorch"),
     "backend.tuned": ("tuned PyTorch", "調整済み PyTorch"),
     "backend.compile": ("torch.compile", "torch.compile"),
     "backend.cuda-graph": ("a captured CUDA graph", "キャプチャした CUDA グラフ"),
@@ -46,7 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "phase.total": ("total (inside)", "合計（内部計測）"),
     "phase.seed_time": ("the run's own figure", "実行自身が出力した時間"),
     "phase.wall": ("whole process (outside)", "プロセス全体（外部計測）"),
-    "phase.other": ("other", "その他"),
+    "phase.other": ("other (in no phase)", "その他（どのフェーズにも含まれない）"),
     "phase.step": ("per step", "1 ステップ"),
     # ----- the verdict --------------------------------------------------------------------------------------
     "verdict.gpu_first": (
@@ -57,11 +58,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ジョブ全体を先に終えたのは {cpu} です：{cpu_time}。{gpu} は {gpu_time} で、{ratio} の時間がかかりました（{detail}）。"),
     "verdict.too_few": (
         "These trials cannot tell yet which device finishes the whole job first: {cpu} took {cpu_time} and {gpu} "
-        "{gpu_time} (ratio {ratio}); every run of {faster} was the faster one, but with {n} trials each no test can "
-        "show a difference, and at least {need} each are needed (--runs).",
+        "{gpu_time} (ratio {ratio}). Every run of {faster} was the faster one, but with {n} trials each even that "
+        "gives a test p = {p_min} at best, above the 0.05 a difference needs: run at least {need} each for the test "
+        "and {need_interval} for 95 % intervals (--runs {need_interval}).",
         "この試行数では、ジョブ全体をどちらが先に終えるかはまだ判定できません：{cpu} は {cpu_time}、{gpu} は {gpu_time}"
-        "（時間比 {ratio}）でした。{faster} のほうがどの回も速かったものの、各 {n} 回ではどの検定でも差を示せず、"
-        "少なくとも各 {need} 回が必要です（--runs）。"),
+        "（時間比 {ratio}）でした。{faster} のほうがどの回も速かったものの、各 {n} 回では検定の p 値は最小でも "
+        "{p_min} で、差を示すのに必要な 0.05 を下回れません。検定には各 {need} 回以上、95 % 区間には各 {need_interval} 回"
+        "が必要です（--runs {need_interval}）。"),
     "verdict.not_shown": (
         "The whole job took {cpu_time} on {cpu} and {gpu_time} on {gpu} (ratio {ratio}, {detail}): these trials do "
         "not show which is faster.",
@@ -93,12 +96,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verdict.nothing": ("Nothing was measured, so there is nothing to conclude.", "測定値がないため、結論は出せません。"),
     "verdict.faster": ("faster", "速い"),
     "verdict.slower": ("slower", "遅い"),
-    "verdict.undecided": ("not shown", "差は示されず"),
+    "verdict.undecided": ("no difference shown", "差は示されず"),
     # ----- why ----------------------------------------------------------------------------------------------
-    "why.shares": ("Why: of the time inside the process, start-up (import, device start-up, setup and compiling) "
-                   "took {parts}.",
-                   "理由：プロセス内の時間のうち、起動（import、デバイス初期化、セットアップ、コンパイル）が占めた割合は"
-                   "{parts}です。"),
+    "why.shares": ("Why: of the time inside the process, start-up (import, device start-up, setup, the first "
+                   "optimizer and compiling) took {parts}.",
+                   "理由：プロセス内の時間のうち、起動（import、デバイス初期化、セットアップ、最初のオプティマイザ生成、"
+                   "コンパイル）が占めた割合は{parts}です。"),
     "why.share": ("{start} on {target} (training: {train})", "{target} で {start}（学習は {train}）"),
     "why.extra": ("{gpu} spent decidedly more time than {cpu} on {items}.",
                   "{gpu} が {cpu} より明らかに長くかかったのは、{items}です。"),
@@ -116,6 +119,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "show which is faster ({detail}).",
                          "ウォームアップ後の 1 ステップは {gpu} が {gpu_step}、{cpu} が {cpu_step} です。この試行からは"
                          "どちらが速いとは言えません（{detail}）。"),
+    # ----- the fastest backend on each device ---------------------------------------------------------------
+    "best.gpu_faster": ("With the fastest backend measured on each device, a step takes {gpu_step} with {gpu} and "
+                        "{cpu_step} with {cpu}: the GPU is {factor} faster ({detail}).",
+                        "各デバイスで最速のバックエンド同士では、1 ステップは {gpu} で {gpu_step}、{cpu} で {cpu_step} です。"
+                        "GPU のほうが {factor} 速くなります（{detail}）。"),
+    "best.cpu_faster": ("With the fastest backend measured on each device, a step takes {cpu_step} with {cpu} and "
+                        "{gpu_step} with {gpu}: the CPU is {factor} faster ({detail}).",
+                        "各デバイスで最速のバックエンド同士では、1 ステップは {cpu} で {cpu_step}、{gpu} で {gpu_step} です。"
+                        "CPU のほうが {factor} 速くなります（{detail}）。"),
+    "best.not_shown": ("With the fastest backend measured on each device, a step takes {gpu_step} with {gpu} and "
+                       "{cpu_step} with {cpu}; these trials do not show which is faster ({detail}).",
+                       "各デバイスで最速のバックエンド同士では、1 ステップは {gpu} で {gpu_step}、{cpu} で {cpu_step} です。"
+                       "この試行からはどちらが速いとは言えません（{detail}）。"),
     # ----- when ---------------------------------------------------------------------------------------------
     "when.repays": ("At this size the training steps of {gpu} are cheaper, so it repays its extra one-off costs after "
                     "about {steps} steps (cold trials); this job has {have}.",
@@ -161,8 +177,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "{coverage} confidence only; {need} trials give 95 %.",
                             "対象あたりのコールド試行は {n} 回だけです。このとき中央値の区間の信頼度は {coverage} にとどまり、"
                             "95 % には {need} 回が必要です。"),
-    "not_done.no_warm": ("No warm trials: the steady state (the training loop alone) was not measured.",
-                         "ウォーム試行はありません。定常状態（学習ループのみ）は測定していません。"),
+    "not_done.no_warm": ("No warm trials: the steady state (the training loop alone) was not measured (--warm-time).",
+                         "ウォーム試行はありません。定常状態（学習ループのみ）は測定していません（--warm-time）。"),
+    "not_done.no_warm_scripts": ("Scripts run only as a whole, so the steady state (the training loop alone) was not "
+                                 "measured: `mlpbench bench --workload` on the same model measures it.",
+                                 "スクリプトは全体としてしか実行しないため、定常状態（学習ループのみ）は測定していません。"
+                                 "同じモデルを `mlpbench bench --workload` で測ると測定できます。"),
     "not_done.failed.one": ("One run failed; see the warnings.", "1 件の実行が失敗しました。注意事項を参照してください。"),
     "not_done.failed": ("{n} runs failed; see the warnings.", "{n} 件の実行が失敗しました。注意事項を参照してください。"),
     "not_done.mismatch": ("{n} measured runs of {targets} computed losses outside the tolerance of the CPU's eager "

@@ -24,7 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
               "GPU 処理用のデバイスを定義し、データとモデルをそのデバイスに移動する。"),
     "req.3": ("Also run the original CPU script, for comparison.",
               "比較のために、元の CPU 用スクリプト (three_layer_nn_pytorch.py) も実行する。"),
-    "req.4": ("Import time, measure the execution time of both scripts and print it.",
+    "req.4": ("Import the time module, measure the execution time of both scripts and print it.",
               "time モジュールをインポートし、両方のスクリプトの実行時間を計測して出力する。"),
     "req.5": ("Run the benchmark and compare the two execution times.",
               "ベンチマークを実行し、両方のスクリプトの実行時間を比較する。"),
@@ -46,7 +46,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "config.rows_value": ("{n} ({train} train / {test} test)", "{n}（学習 {train} / テスト {test}）"),
     "config.layers": ("layer widths", "各層の幅"),
     "config.steps": ("optimizer updates", "更新回数"),
-    "config.batch_size": ("rows per update", "1 回の更新の行数"),
+    "config.batch_size": ("rows per update", "1 回の更新に使う行数"),
     "config.full_batch": ("full batch ({rows} rows)", "フルバッチ（{rows} 行）"),
     "config.batch": ("mini-batches of {size}", "ミニバッチ {size} 行"),
     "config.optimizer": ("optimizer", "オプティマイザ"),
@@ -67,8 +67,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "code.workload": ("The workload: {path} (SHA-256 {sha}…)", "ワークロード：{path}（SHA-256 {sha}…）"),
     "code.loop": ("The training loop: {path} (SHA-256 {sha}…)", "学習ループ：{path}（SHA-256 {sha}…）"),
     # ----- logs and environment -----------------------------------------------------------------------------
-    "logs.intro": ("The first complete run of each target, as it printed it. A job's last line is the seed's own "
-                   "figure (from after `import torch` to the end).",
+    "logs.intro": ("The first complete run of each target, as it printed it. A job's last line is the time the "
+                   "user's scripts print (from after `import torch` to the end).",
                    "各対象で最初に完了した実行の出力です。ジョブの最後の行は、元のスクリプトと同じ計測範囲（`import torch` "
                    "の直後から最後まで）の時間です。"),
     "logs.none": ("No run finished, so there is no log to show.", "完了した実行がないため、表示できるログはありません。"),
@@ -102,7 +102,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "(95 % from 6 trials; with fewer the interval is [min, max] and covers less).",
                       "コールド試行は、ジョブ全体を新しいプロセスで実行するもので、対象ごとに交互に実行しました。ウォーム試行は、"
                       "ウォームアップ後に同じプロセスで学習ループだけを繰り返したものです。数値はすべて中央値で、分布を仮定しない"
-                      "区間を添えています。「信頼度」の列がその区間の本当の信頼度です（6 回以上で 95 %。それより少ないと区間は"
+                      "区間を添えています。「信頼度」の列がその区間の実際の信頼度です（6 回以上で 95 %。それより少ないと区間は"
                       "［最小, 最大］で、信頼度は下がります）。"),
     "results.unavailable": ("Not measured:", "測定できなかった対象："),
     "results.unavailable_item": ("{target}: {reason}", "{target}：「{reason}」"),
@@ -136,14 +136,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "plot.none": ("No plot: nothing was measured.", "測定値がないため、グラフはありません。"),
     "plot.sweep_time": ("Time per step against {parameter} (log-log); lines: fitted cost models",
                         "{parameter} に対する 1 ステップの時間（両対数）。線は当てはめたコストモデル"),
-    "plot.sweep_speedup": ("Speed-up over {baseline} against {parameter}; the dashed line is parity, dotted lines mark "
-                           "resolved crossovers, shaded spans unresolved ones",
-                           "{parameter} に対する {baseline} からの速度向上。破線は同等、点線は確定した交差点、"
-                           "網掛けは未確定の範囲"),
+    "plot.sweep_time.points": ("Time per step against {parameter} (log-log)", "{parameter} に対する 1 ステップの時間（両対数）"),
+    "plot.sweep_speedup": ("Speed-up over {baseline} at each measured {parameter}; the dashed line is parity",
+                           "各 {parameter} での {baseline} からの速度向上。破線は同等"),
+    "plot.sweep_speedup.marked": ("Speed-up over {baseline} at each measured {parameter}; the dashed line is parity, "
+                                  "vertical lines mark crossovers located between two points",
+                                  "各 {parameter} での {baseline} からの速度向上。破線は同等、縦線は 2 点の間に定まった交差点"),
+    "plot.sweep_speedup.shaded": ("Speed-up over {baseline} at each measured {parameter}; the dashed line is parity, "
+                                  "shaded spans hold a crossover the points do not locate",
+                                  "各 {parameter} での {baseline} からの速度向上。破線は同等、網掛けは交差点を含むが位置は定まらない"
+                                  "範囲"),
+    "plot.sweep_speedup.marked.shaded": ("Speed-up over {baseline} at each measured {parameter}; the dashed line is "
+                                         "parity, vertical lines mark located crossovers, shaded spans hold ones the "
+                                         "points do not locate",
+                                         "各 {parameter} での {baseline} からの速度向上。破線は同等、縦線は定まった交差点、"
+                                         "網掛けは位置の定まらない交差点を含む範囲"),
     "plot.inside_step": ("Inside one step: the GPU computing against waiting for the host (of the warm step); the CPU's "
                          "host time in matrix multiplies, the optimizer and the rest (under the profiler)",
                          "1 ステップの内側：GPU が計算している時間とホストを待つ時間（ウォームの 1 ステップに対して）。CPU の"
                          "ホスト時間のうち行列積、オプティマイザ、その他（プロファイラ下）"),
+    "plot.inside_step.gpu": ("Inside one step: the GPU computing against waiting for the host (share of the warm step)",
+                             "1 ステップの内側：GPU が計算している時間とホストを待つ時間（ウォームの 1 ステップに対する割合）"),
+    "plot.inside_step.cpu": ("Inside one step: the host's time in matrix multiplies, the optimizer and the rest (under "
+                             "the profiler)",
+                             "1 ステップの内側：ホスト時間のうち行列積、オプティマイザ、その他（プロファイラ下）"),
     "plot.busy": ("device computing", "デバイスが計算"),
     "plot.waiting": ("waiting for the host", "ホストを待機"),
     "plot.matmul": ("matrix multiplies", "行列積"),
@@ -185,7 +201,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "kernels for {ops} operators (mean gap between kernels {gap}).",
                          "1 ステップの内側（{target}、計測の後にプロファイル）：デバイスが計算していたのは 1 ステップ {step} の"
                          "うち {busy}（{share}）で、残りの時間は {ops} 個の演算の {kernels} 個のカーネルをホストが起動するのを"
-                         "待っていました（カーネル間の平均の空き {gap}）。"),
+                         "待っていました（カーネル間の平均待ち時間 {gap}）。"),
     "concl.inside_cpu": ("Inside one step ({target}, under the profiler, which slows every operation): {ops} operators; "
                          "{matmul} of the host's time was in matrix-multiply operators and {optimizer} in the optimizer's "
                          "step, the rest in the other operators, dispatch and autograd.",
@@ -209,11 +225,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "by these trials.",
                              "{gpu}（{gpu_step}）と {cpu}（{cpu_step}、コールド）の学習ステップの差は、この試行からは"
                              "判定できません。"),
+    "concl.loop_too_few": ("The training steps of {gpu} ({gpu_step}) and {cpu} ({cpu_step}, cold) cannot be told apart "
+                           "with {n} cold trials each, however far apart they are: a test needs at least {need} each.",
+                           "{gpu}（{gpu_step}）と {cpu}（{cpu_step}、コールド）の学習ステップは、各 {n} 回のコールド試行では"
+                           "どれほど離れていても区別できません。検定には各 {need} 回以上が必要です。"),
     "concl.agreement": ("Every measured run computed the same training: the losses of {n} runs agree with the CPU's "
                         "eager loop within {early} through the first half (tolerance {tol_early}) and {all} overall "
-                        "(tolerance {tol_late}).",
+                        "(tolerance {tol_late}).{scripts}",
                         "測定したすべての実行は同じ学習を計算しています：{n} 件の実行の損失は CPU の eager ループと、前半で"
-                        "最大 {early}（許容 {tol_early}）、全体で最大 {all}（許容 {tol_late}）の相対差に収まります。"),
+                        "最大 {early}（許容 {tol_early}）、全体で最大 {all}（許容 {tol_late}）の相対差に収まります。{scripts}"),
+    "concl.scripts_unchecked": (" Your scripts' losses are not checked: mlpbench runs them as they are and only reads their time.",
+                                "スクリプトの損失は照合していません（mlpbench はそのまま実行し、時間を読むだけです）。"),
     "concl.disagreement": ("{n} of {total} measured runs computed different losses from the CPU's eager loop (worst: "
                            "{target}, {run}, off by {worst}; tolerance {tol_late}); they are left out of every figure.",
                            "{total} 件中 {n} 件の実行で、損失が CPU の eager ループと異なりました（最大は {target} の {run}、"
@@ -233,6 +255,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "change.need_gpu": ("A GPU measurement would change this report the most: without one, no CPU-against-GPU claim "
                         "can be made.",
                         "この結論を最も大きく変えるのは GPU での測定です。GPU なしでは CPU と GPU の比較はできません。"),
+    "change.need_cpu": ("A CPU measurement would change this report the most: without one, nothing tells whether the "
+                        "GPU was worth it (--devices cpu,cuda).",
+                        "この結論を最も大きく変えるのは CPU での測定です。CPU なしでは GPU を使う価値があったかどうかは"
+                        "わかりません（--devices cpu,cuda）。"),
     "change.sizes": ("Larger data or wider layers add arithmetic without adding operations, which favours the GPU; "
                      "mlpbench sweep measures where it starts to win (this report holds no sweep).",
                      "データを増やしたり層を広げたりすると、演算の回数を増やさずに演算量だけが増えるため GPU に有利になります。"

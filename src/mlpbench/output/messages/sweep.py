@@ -10,9 +10,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "parameter.n": ("samples, train and test", "サンプル数（学習 + テスト）"),
     "parameter.width": ("a multiplier on every hidden width of the built-in MLP", "組み込み MLP の隠れ層の幅の倍率"),
     "parameter.steps": ("optimizer updates", "更新回数"),
-    "parameter.batch": ("rows per update", "1 回の更新の行数"),
+    "parameter.batch": ("rows per update", "1 回の更新に使う行数"),
     "parameter.nproc": ("data-parallel ranks", "データ並列のランク数"),
-    "kind.steady": ("per step, once warm", "ウォーム後の 1 ステップ"),
+    "kind.steady": ("per step, once warm", "ウォームアップ後の 1 ステップ"),
     "kind.end_to_end": ("whole job, start-up included", "起動を含むジョブ全体"),
     "sweep.context": (" (at {context})", "（{context} のとき）"),
     "sweep.inside.steady": ("Per step, {gpu} overtakes {cpu} between the measured points {parameter} = {a} and {b}, "
@@ -58,8 +58,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "当てはめたコストモデルは、範囲の近くでは交差しません。"),
     "sweep.repay": ("At {parameter} = {value}{context}, {gpu} repays its extra one-off costs after about {steps} steps.",
                     "{parameter} = {value}{context} では、{gpu} は約 {steps} ステップで余分な一度きりのコストを回収します。"),
-    "sweep.repay_at_once": ("At {parameter} = {value}{context}, {gpu} is ahead from the first step.",
-                            "{parameter} = {value}{context} では、{gpu} は最初のステップから先行します。"),
+    "sweep.repay_at_once": ("At {parameter} = {value}{context}, {gpu} has no extra one-off costs to repay: its "
+                            "start-up is no slower and its steps are faster, so it is ahead from the first step.",
+                            "{parameter} = {value}{context} では、{gpu} に回収すべき余分な一度きりのコストはありません。"
+                            "起動は遅くなく 1 ステップも速いため、最初のステップから先行します。"),
     "sweep.repay_never": ("At {parameter} = {value}{context}, the steps of {gpu} are slower, so no run length repays "
                           "its start-up.",
                           "{parameter} = {value}{context} では {gpu} の 1 ステップのほうが遅いため、どれだけ長く学習しても"
@@ -71,6 +73,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sweep.failed": ("Points that did not finish:", "完了しなかった点："),
     "sweep.skipped": ("Skipped when --time-limit ran out: {items}.", "--time-limit に達したため省略：{items}。"),
     "sweep.table": ("Time per step at each point (warm median [interval])", "各点の 1 ステップの時間（ウォームの中央値［区間］）"),
+    "sweep.table.caption": ("per step: the median of the warm trials at that point, with its interval; whole job: "
+                            "derived, not timed — the target's one-off costs, measured in one cold run, plus the "
+                            "configured updates at the per-step median. Its interval carries the per-step spread only, "
+                            "so whole-job crossovers are decided only where those intervals do not overlap",
+                            "1 ステップ：その点のウォーム試行の中央値と区間。ジョブ全体：計測値ではなく導出値で、1 回の"
+                            "コールド実行で測った対象の一度きりのコストに、設定した更新回数 × 1 ステップの中央値を加えたもの。"
+                            "その区間は 1 ステップのばらつきしか含まないため、ジョブ全体の交差は区間が重ならない場合にだけ"
+                            "判定します"),
     "sweep.models": ("Cost model per target: time per step ≈ overhead + FLOPs / throughput (least squares)",
                      "対象ごとのコストモデル：1 ステップの時間 ≈ オーバーヘッド + 演算量 / スループット（最小二乗法）"),
     "sweep.models.caption": ("a model is quoted only where it fits: R² at least 0.9 and no point off by more than 25 %",

@@ -4,11 +4,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "table.cold": ("Cold trials: the whole job in a fresh process (median [interval])",
                    "コールド試行：新しいプロセスでのジョブ全体（中央値［区間］）"),
     "table.cold.caption": ("process: fork/exec to exit, timed from outside; inside: interpreter start to the end of "
-                           "evaluation; own figure: what the run printed about itself (the seed's time.time())",
+                           "evaluation; own figure: the time the run printed about itself (the user's scripts' time.time())",
                            "プロセス：起動から終了まで外部で計測。内部：インタプリタ起動から評価の終わりまで。自身の時間："
                            "実行が自分で出力した時間（元のスクリプトの time.time()）"),
-    "table.phases": ("Where the time goes, phase by phase (cold, median, share of the total inside)",
-                     "フェーズ別の時間（コールド、中央値、内部計測の合計に占める割合）"),
+    "table.phases": ("Where the time goes, phase by phase (cold, median, share of the time inside the process)",
+                     "フェーズ別の時間（コールド、中央値、プロセス内の時間に占める割合）"),
     "table.warm": ("Warm trials: the training loop alone, after warm-up (median [interval])",
                    "ウォーム試行：ウォームアップ後の学習ループのみ（中央値［区間］）"),
     "table.comparison": ("Against the baseline ({baseline})", "基準との比較（{baseline}）"),
@@ -29,10 +29,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "ホスト：プロセスの最大常駐メモリ（getrusage）。デバイス：torch のキャッシュアロケータ"
                              "（max_memory_allocated / max_memory_reserved）"),
     "table.checks": ("Losses of every measured run against the CPU's eager loop", "測定した全実行の損失と CPU の eager ループとの比較"),
-    "table.checks.caption": ("relative differences of the logged train losses (the first half strictly, all loosely) "
-                             "and of the test loss; a run outside the tolerance is left out of every figure",
-                             "記録した学習損失（前半は厳しく、全体は緩く）とテスト損失の相対差。許容範囲を外れた実行はすべての"
-                             "数値から除外"),
+    "table.checks.caption": ("runs: the measured runs whose losses were checked; worst: the largest relative "
+                             "difference of a logged train loss or the test loss, |Δ| / max(|baseline|, 1 % of the first "
+                             "loss), strictly over the first half and loosely over all steps; a run outside the tolerance "
+                             "is left out of every figure",
+                             "実行数：損失を照合した測定実行の数。最大差：記録した学習損失とテスト損失の相対差の最大値 "
+                             "|Δ| / max(|基準|, 最初の損失の 1 %)。前半は厳しく、全ステップは緩く判定。許容範囲を外れた実行は"
+                             "すべての数値から除外"),
     "table.compare": ("{b} against {a}", "{a} に対する {b}"),
     "table.compare.caption": ("A = {a}, B = {b}; a verdict needs the Mann-Whitney U test (two-sided, p < 0.05) and a "
                               "ratio interval that excludes 1",
@@ -49,14 +52,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "table.energy": ("Energy per training run (warm trials)", "学習 1 回あたりのエネルギー（ウォーム試行）"),
     "table.energy.caption": ("GPU: NVML's total-energy counter; CPU: the RAPL package counter (powercap); over the warm "
                              "trials and their warm-ups, per run",
-                             "GPU：NVML の累積エネルギー計数器。CPU：RAPL のパッケージ計数器（powercap）。ウォーム試行と"
+                             "GPU：NVML の累積エネルギーカウンタ。CPU：RAPL のパッケージカウンタ（powercap）。ウォーム試行と"
                              "ウォームアップ全体を実行回数で割った値"),
     "energy.unavailable": ("{what}: {reason}", "{what}：「{reason}」"),
     "col.ops": ("operators / step", "演算 / ステップ"),
     "col.kernels": ("kernels / step", "カーネル / ステップ"),
     "col.busy": ("device busy / step", "デバイス稼働 / ステップ"),
     "col.busy_share": ("busy share", "稼働率"),
-    "col.gap": ("mean gap", "平均の空き"),
+    "col.gap": ("mean gap", "カーネル間の平均待ち時間"),
     "col.matmul_share": ("matmul share (host)", "行列積の割合（ホスト）"),
     "col.gpu_energy": ("GPU", "GPU"),
     "col.cpu_energy": ("CPU package", "CPU パッケージ"),

@@ -12,6 +12,7 @@ from mlpbench.output.units import format_flops, format_number, format_percent, f
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import ONE_OFF_PHASES, Analysis
 from mlpbench.results.model import Results, Target
+from mlpbench.stats.compare import trials_for_significance
 
 OVERHEAD_BOUND = 0.10  # below this share of the matmul rate, arithmetic cannot be what takes the time
 COMPUTE_BOUND = 0.50  # above it, arithmetic is most of it
@@ -98,6 +99,9 @@ def break_even(a: Analysis, name: Namer, base: Target, gpus: list[Target], T: Te
                          saving=format_seconds(pc[0] - pg[0]), steps=format_number(steps), have=format_number(have), **args))
         elif c.verdict == "slower":
             out.append(T("concl.gpu_loop_slower", **args))
+        elif c.too_few_to_tell:
+            out.append(T("concl.loop_too_few", n=min(c.n_candidate, c.n_baseline), need=trials_for_significance(),
+                         **args))
         else:
             out.append(T("concl.loop_undecided", **args))
     return out
@@ -132,8 +136,10 @@ def agreement(a: Analysis, name: Namer, T: Texts) -> str | None:
     failed = [c for c in checks if not c.passed]
     early, late = checks[0].tolerance
     if not failed:
+        scripts = T("concl.scripts_unchecked") if any(t.is_script for t in a.targets) else ""
         return T("concl.agreement", n=len(checks), early=f"{max(c.worst_early for c in checks):.1e}",
-                 all=f"{max(c.worst for c in checks):.1e}", tol_early=f"{early:g}", tol_late=f"{late:g}")
+                 all=f"{max(c.worst for c in checks):.1e}", tol_early=f"{early:g}", tol_late=f"{late:g}",
+                 scripts=scripts)
     worst = max(failed, key=lambda c: c.worst)
     return T("concl.disagreement", n=len(failed), total=len(checks), target=name(worst.target),
              run=T(f"run.{worst.run}", index=worst.index, point=worst.point),
@@ -167,10 +173,13 @@ def conclusions(results: Results, a: Analysis, T: Texts) -> list[str]:
     out += [s for t in a.targets for s in [inside_step(a, name, t, T)] if s]
     base = a.baseline
     gpus = [t for t in a.targets if t.is_gpu and t.ranks is None]
-    if base is not None and base.kind == "cpu" and gpus:
+    measured = [t for t in a.targets if not t.is_script]  # a script's device is its own business
+    if base is not None and base.kind == "cpu" and gpus and results.kind == "bench":  # a sweep says it per point
         out += break_even(a, name, base, gpus, T)
-    elif not gpus and results.kind == "bench":
+    elif results.kind == "bench" and measured and not any(t.is_gpu for t in measured):
         out.append(T("change.need_gpu"))
+    elif results.kind == "bench" and measured and not any(t.kind == "cpu" for t in measured):
+        out.append(T("change.need_cpu"))
     out += better_backend(a, name, T)
     if len({t.backend for t in a.targets if not t.is_script}) <= 1 and results.kind == "bench":
         out.append(T("change.backends_hint"))

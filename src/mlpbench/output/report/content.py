@@ -52,8 +52,7 @@ def summary_section(results: Results, a: Analysis, T: Texts) -> Section:
     blocks += [Paragraph(s, role="why") for s in screen.why]
     if screen.scripts:
         blocks.append(Paragraph(screen.scripts, role="why"))
-    if screen.steady:
-        blocks.append(Paragraph(screen.steady, role="why"))
+    blocks += [Paragraph(s, role="why") for s in (screen.steady, screen.best) if s]
     blocks += [Paragraph(s, role="when") for s in screen.when]
     if screen.not_done:
         blocks.append(Bullets(screen.not_done, role="not-done"))
@@ -153,8 +152,10 @@ def plots_section(results: Results, a: Analysis, T: Texts) -> Section:
     drawn = plots.trials(results, a, T)
     if drawn:
         blocks.append(Figure("trials", drawn[0], T(drawn[1])))
-    for figure_name, make, caption in (("inside-step", plots.inside_step, "plot.inside_step"),
-                                       ("loss", plots.losses, "plot.loss"), ("scaling", plots.scaling, "plot.scaling")):
+    drawn = plots.inside_step(results, a, T)
+    if drawn:
+        blocks.append(Figure("inside-step", drawn[0], T(drawn[1])))
+    for figure_name, make, caption in (("loss", plots.losses, "plot.loss"), ("scaling", plots.scaling, "plot.scaling")):
         svg = make(results, a, T)
         if svg:
             blocks.append(Figure(figure_name, svg, T(caption)))

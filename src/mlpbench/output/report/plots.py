@@ -211,8 +211,9 @@ def scaling(results: Results, a: Analysis, T: Texts) -> str | None:
     return to_svg(fig)
 
 
-def sweep_time(results: Results, sweep: SweepAnalysis, T: Texts) -> str | None:
-    """Time per step against the swept parameter, log-log, with each target's fitted cost model."""
+def sweep_time(results: Results, sweep: SweepAnalysis, T: Texts) -> tuple[str, str] | None:
+    """Time per step against the swept parameter, log-log, with each target's fitted cost model.
+    Returns the SVG and the caption key (whether model lines were drawn)."""
     targets = sweep.targets
     if not targets:
         return None
@@ -221,6 +222,7 @@ def sweep_time(results: Results, sweep: SweepAnalysis, T: Texts) -> str | None:
     colour = colours(targets)
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     markers = "osD^v<>"
+    modelled = False
     for target in targets:
         for j, context in enumerate(sweep.contexts()):
             series = sweep.series(target, context)
@@ -236,11 +238,24 @@ def sweep_time(results: Results, sweep: SweepAnalysis, T: Texts) -> str | None:
                 flops_of = loglog_interpolator(xs, flops)  # type: ignore[arg-type]
                 grid = np.geomspace(xs[0], xs[-1], 61)
                 ax.plot(grid, [model.predict(flops_of(g)) for g in grid], "-", color=colour[target], alpha=0.6, linewidth=1)
-    return _loglog(fig, ax, sweep.parameter, T("plot.per_step"))
+                modelled = True
+    ax.yaxis.set_major_formatter(_seconds_formatter())
+    return _loglog(fig, ax, sweep.parameter, T("plot.per_step")), ("plot.sweep_time" if modelled else "plot.sweep_time.points")
 
 
-def sweep_speedup(results: Results, sweep: SweepAnalysis, T: Texts) -> str | None:
-    """Speed-up over the baseline per point; resolved crossovers marked, unresolved brackets shaded."""
+def _seconds_formatter():
+    """Log-axis ticks in readable units (1 ms, 10 µs) rather than powers of ten."""
+    from matplotlib.ticker import FuncFormatter
+
+    from mlpbench.output.units import format_seconds
+
+    return FuncFormatter(lambda value, _: format_seconds(value) if value > 0 else "")
+
+
+def sweep_speedup(results: Results, sweep: SweepAnalysis, T: Texts) -> tuple[str, str] | None:
+    """Speed-up over the baseline per point (the points only: between them nothing was measured);
+    resolved crossovers marked, unresolved brackets shaded. Returns the SVG and the caption key
+    (which marks were drawn)."""
     base = sweep.baseline
     if base is None or len(sweep.targets) < 2:
         return None
@@ -257,8 +272,9 @@ def sweep_speedup(results: Results, sweep: SweepAnalysis, T: Texts) -> str | Non
             xs = sorted(set(mine) & set(theirs))
             if xs:
                 ys = [theirs[x].per_step.median / mine[x].per_step.median for x in xs]  # type: ignore[union-attr]
-                ax.plot(xs, ys, "o-", color=colour[target], label=name.label(target), markersize=5)
+                ax.plot(xs, ys, "o", color=colour[target], label=name.label(target), markersize=6)
                 drawn = True
+    marked, shaded = False, False
     for f in sweep.findings:
         c = f.crossover
         style = ":" if f.kind == "steady" else "--"
@@ -266,13 +282,16 @@ def sweep_speedup(results: Results, sweep: SweepAnalysis, T: Texts) -> str | Non
             ax.axvline(c.value, color=colour.get(f.target, "black"), linestyle=style, linewidth=1)
             ax.annotate(f"{T(f'kind.{f.kind}')}: {c.value:,.0f}", (c.value, 1), textcoords="offset points",
                         xytext=(4, 6 if f.kind == "steady" else -14), fontsize=8)
+            marked = True
         elif c.where == "between" and c.bracket:
             ax.axvspan(*c.bracket, color=colour.get(f.target, "grey"), alpha=0.08)
+            shaded = True
     if not drawn:
         plt.close(fig)
         return None
     ax.axhline(1.0, color="grey", linestyle="--", linewidth=1)
-    return _loglog(fig, ax, sweep.parameter, T("plot.speedup"))
+    caption = "plot.sweep_speedup" + (".marked" if marked else "") + (".shaded" if shaded else "")
+    return _loglog(fig, ax, sweep.parameter, T("plot.speedup")), caption
 
 
 def _loglog(fig, ax, xlabel: str, ylabel: str) -> str:
@@ -286,7 +305,7 @@ def _loglog(fig, ax, xlabel: str, ylabel: str) -> str:
     return to_svg(fig)
 
 
-def inside_step(results: Results, a: Analysis, T: Texts) -> str | None:
+def inside_step(results: Results, a: Analysis, T: Texts) -> tuple[str, str] | None:
     """One bar per profiled target: where a step's time went. A GPU: the device computing against
     waiting (of the warm step time); the CPU: matrix multiplies, the optimizer and the rest (of the
     host's time under the profiler)."""
@@ -323,4 +342,5 @@ def inside_step(results: Results, a: Analysis, T: Texts) -> str | None:
     ax.invert_yaxis()
     ax.set_xlabel(T("plot.share_of_step"))
     ax.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(rows) < 3 else -0.2), frameon=False)
-    return to_svg(fig)
+    kinds = {"gpu" if parts[0][0] == "plot.busy" else "cpu" for _, parts in rows}
+    return to_svg(fig), "plot.inside_step" if len(kinds) == 2 else f"plot.inside_step.{kinds.pop()}"

@@ -8,7 +8,7 @@ import math
 from mlpbench.output.i18n import Texts
 from mlpbench.output.report import plots
 from mlpbench.output.report.model import Bullets, Figure, Paragraph, Section, TableBlock
-from mlpbench.output.tables import Table, coverage
+from mlpbench.output.tables import Table, coverage, with_interval
 from mlpbench.output.units import format_flops, format_number, format_percent, format_seconds
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import Analysis
@@ -55,7 +55,8 @@ def findings(results: Results, a: Analysis, T: Texts, sweep: SweepAnalysis | Non
     if sweep.baseline is None:
         return [T("sweep.no_baseline")]
     out = []
-    for f in sweep.findings:
+    # The whole job first: it is the user's question (their script, start-up included).
+    for f in sorted(sweep.findings, key=lambda f: f.kind != "end_to_end"):
         out.append(finding_sentence(f, sweep.parameter, name, T))
         if f.kind == "steady" and f.target in sweep.models and f.baseline in sweep.models:
             if not f.models_fit:
@@ -82,15 +83,14 @@ def point_table(results: Results, sweep: SweepAnalysis, T: Texts) -> Table:
     rows = []
     for r in sweep.rows:
         if r.per_step is not None:
-            low, high = r.per_step.stats.ci
-            rows.append([point_label(r.point), name.label(r.target),
-                         f"{format_seconds(r.per_step.median)} [{format_seconds(low)}, {format_seconds(high)}]",
+            rows.append([point_label(r.point), name.label(r.target), with_interval(r.per_step),
                          coverage(r.per_step), format_flops(r.achieved),
                          format_seconds(r.end_to_end[0] if r.end_to_end else None), T("status.ok")])
         else:
             rows.append([point_label(r.point), name.label(r.target), "–", "–", "–", "–", T(f"status.{r.status}")])
     return Table(T("sweep.table"), [T("col.point"), T("col.target"), T("col.per_step"), T("col.coverage"),
-                                    T("col.achieved"), T("col.whole_job"), T("col.status")], rows)
+                                    T("col.achieved"), T("col.whole_job"), T("col.status")], rows,
+                 caption=T("sweep.table.caption"))
 
 
 def sections(results: Results, a: Analysis, T: Texts) -> list[Section]:
@@ -123,10 +123,9 @@ def sections(results: Results, a: Analysis, T: Texts) -> list[Section]:
         blocks += [Paragraph(T("sweep.failed")), Bullets(failed)]
     if results.skipped:
         blocks.append(Paragraph(T("sweep.skipped", items="; ".join(results.skipped))))
-    for figure_name, make, caption in (("sweep-time", plots.sweep_time, "plot.sweep_time"),
-                                       ("sweep-speedup", plots.sweep_speedup, "plot.sweep_speedup")):
-        svg = make(results, sweep, T)
-        if svg:
+    for figure_name, make in (("sweep-time", plots.sweep_time), ("sweep-speedup", plots.sweep_speedup)):
+        drawn = make(results, sweep, T)
+        if drawn:
             baseline = name.label(sweep.baseline) if sweep.baseline else "–"
-            blocks.append(Figure(figure_name, svg, T(caption, parameter=sweep.parameter, baseline=baseline)))
+            blocks.append(Figure(figure_name, drawn[0], T(drawn[1], parameter=sweep.parameter, baseline=baseline)))
     return [Section(T("sec.sweep"), "sweep", blocks)]

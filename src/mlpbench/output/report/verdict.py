@@ -27,13 +27,15 @@ class FirstScreen:
     verdict: str
     why: list[str] = field(default_factory=list)
     steady: str | None = None
+    best: str | None = None
     when: list[str] = field(default_factory=list)
     scripts: str | None = None
     not_done: list[str] = field(default_factory=list)
 
     def sentences(self) -> list[str]:
         return [self.verdict, *self.why, *([self.scripts] if self.scripts else []),
-                *([self.steady] if self.steady else []), *self.when, *self.not_done]
+                *([self.steady] if self.steady else []), *([self.best] if self.best else []), *self.when,
+                *self.not_done]
 
     def terminal(self) -> list[str]:
         """One or two lines to end ``mlpbench bench`` with, as hyperfine ends with its summary."""
@@ -75,6 +77,7 @@ def whole_job(a: Analysis, name: Namer, cpu: Target, gpu: Target, T: Texts) -> s
     if c.too_few_to_tell:
         need = trials_for_significance()
         return T("verdict.too_few", faster=faster, n=min(c.n_candidate, c.n_baseline), need=need,
+                 need_interval=max(need, trials_for_coverage()), p_min=f"{min(c.smallest_possible_p, 1.0):.2f}",
                  ratio=format_ratio(c.ratio), **args)
     return T("verdict.not_shown", ratio=format_ratio(c.ratio), detail=_interval(c, T), **args)
 
@@ -120,6 +123,33 @@ def steady(a: Analysis, name: Namer, cpu: Target, gpu: Target, T: Texts) -> str 
     if c.verdict == "slower":
         return T("steady.gpu_slower", factor=format_ratio(c.ratio), detail=_interval(c, T, warm=True), **args)
     return T("steady.not_shown", detail=_interval(c, T, warm=True), **args)
+
+
+def best_pair(a: Analysis, name: Namer, cpu: Target, gpu: Target, T: Texts) -> str | None:
+    """The fastest backend on each device against each other, per step (warm where both have warm
+    trials, else cold), with the rule; only where some device has more than the loop it was asked
+    to compare."""
+    def fastest(kind: str) -> tuple[Target | None, str]:
+        group = [t for t in a.targets if t.kind == kind and t.ranks is None and not t.is_script]
+        mode = "warm" if group and all(a.find(t, "warm", "train") for t in group) else "cold"
+        timed = [t for t in group if a.per_step(t, mode)]
+        return (min(timed, key=lambda t: a.per_step(t, mode)[0]) if timed else None), mode  # type: ignore[index]
+
+    (best_cpu, cpu_mode), (best_gpu, gpu_mode) = fastest(cpu.kind), fastest(gpu.kind)
+    if best_cpu is None or best_gpu is None or (best_cpu, best_gpu) == (cpu, gpu):
+        return None
+    mode = "warm" if "cold" not in (cpu_mode, gpu_mode) else "cold"
+    c = a.comparison(best_gpu, mode, "train", best_cpu)
+    pg, pc = a.per_step(best_gpu, mode), a.per_step(best_cpu, mode)
+    if c is None or pg is None or pc is None:
+        return None
+    warm = mode == "warm"
+    args = dict(gpu=name(best_gpu), cpu=name(best_cpu), gpu_step=format_seconds(pg[0]), cpu_step=format_seconds(pc[0]))
+    if c.verdict == "faster":
+        return T("best.gpu_faster", factor=format_ratio(c.speedup), detail=_interval(c, T, True, warm), **args)
+    if c.verdict == "slower":
+        return T("best.cpu_faster", factor=format_ratio(c.ratio), detail=_interval(c, T, warm=warm), **args)
+    return T("best.not_shown", detail=_interval(c, T, warm=warm), **args)
 
 
 def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Target, T: Texts) -> list[str]:
@@ -179,7 +209,8 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
         coverage = 1 - 2 * 0.5**n if n > 1 else 0.0
         out.append(T("not_done.few_trials", n=n, coverage=format_percent(coverage, 1), need=trials_for_coverage()))
     if results.kind == "bench" and not any(a.find(t, "warm", "train") for t in a.targets):
-        out.append(T("not_done.no_warm"))
+        only_scripts = all(t.is_script for t in a.targets)
+        out.append(T("not_done.no_warm_scripts" if only_scripts else "not_done.no_warm"))
     failed = [t for t in [*results.cold, *results.warm, *results.points] if t.status not in ("ok", "unsupported")]
     if failed:
         out.append(T("not_done.failed", n=len(failed)))
@@ -198,12 +229,14 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
     if results.kind == "sweep":
         from mlpbench.results.sweep import SweepAnalysis
 
-        screen = FirstScreen(T("verdict.sweep", parameter=next(iter(results.plan.vary))))  # type: ignore[union-attr]
-        screen.when = when_sweep(results, a, T)
+        found = when_sweep(results, a, T)
+        screen = FirstScreen(found[0] if found else T("verdict.sweep", parameter=next(iter(results.plan.vary))))  # type: ignore[union-attr]
+        screen.when = found[1:]
         gpu = next((t for t in SweepAnalysis(results, a).targets if t.is_gpu), None)
     elif cpu is not None and gpu is not None:
         screen = FirstScreen(whole_job(a, name, cpu, gpu, T), why(a, name, [cpu, gpu], T),
-                             steady(a, name, cpu, gpu, T), when_bench(a, results, name, cpu, gpu, T))
+                             steady(a, name, cpu, gpu, T), best_pair(a, name, cpu, gpu, T),
+                             when_bench(a, results, name, cpu, gpu, T))
     else:
         only = [t for t in a.targets if not t.is_script]
         main = cpu or (only[0] if only else a.targets[0])
@@ -217,5 +250,6 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
     screen.scripts = scripts_sentence(results, a, T)
     screen.not_done = not_done(results, a, name, gpu, T)
     return FirstScreen(T.cap(screen.verdict), [T.cap(s) for s in screen.why],
-                       T.cap(screen.steady) if screen.steady else None, [T.cap(s) for s in screen.when],
+                       T.cap(screen.steady) if screen.steady else None, T.cap(screen.best) if screen.best else None,
+                       [T.cap(s) for s in screen.when],
                        screen.scripts, screen.not_done)
