@@ -22,6 +22,7 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
+from typing import Callable
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -91,8 +92,12 @@ def child(label: str, device: str, backend: str, variant: str | None, rounds: in
     return entry
 
 
-def run_all(plan: list[tuple[str, str, str, str | None]], rounds: int, timeout: float = 300.0) -> dict:
-    """The reference, then each target in a fresh process; a target that fails is reported, the rest go on."""
+def run_all(plan: list[tuple[str, str, str, str | None]], rounds: int, timeout: float = 300.0,
+            on_result: Callable[[dict], None] | None = None) -> dict:
+    """The reference, then each target in a fresh process; a target that fails is reported, the rest go on.
+
+    ``on_result(results)`` is called after every target with the results so far, so a caller can show and
+    save what finished before a time limit stops the rest."""
     from mlpbench.measure.job import JobSpec, run_job
     from mlpbench.results.files import write_model
     from mlpbench.results.model import Target
@@ -114,24 +119,35 @@ def run_all(plan: list[tuple[str, str, str, str | None]], rounds: int, timeout: 
                 results[label] = {"label": label, "device": device, "error": f"timed out after {timeout:g} s"}
             print(f"{label}: {'FAILED ' + results[label]['error'] if 'error' in results[label] else 'done'}",
                   file=sys.stderr, flush=True)
+            if on_result:
+                on_result(results)
     return results
+
+
+HEADER = (f"{'backend':<17} {'device':<7} {'one-off':>9} {'median':>10} {'per step':>10} {'events':>10} "
+          f"{'whole run':>10} {'vs baseline':>12} {'parity 0-500':>13} {'outside':>8}")
+
+
+def table_row(e: dict, base: float | None, steps: int = 1001) -> str:
+    """One target's line (and its busiest kernels) of the table, ``base`` the baseline's median or None."""
+    label = e["label"]
+    if "error" in e:
+        return f"{label:<17} {e['device']:<7} FAILED {e['error'][:90]}"
+    event = f"{statistics.median(e['event_samples']) / steps * 1e6:>8.2f}µs" if e.get("event_samples") else f"{'–':>10}"
+    ratio = f"{base / e['median_s']:.1f}x" if base else "–"
+    lines = [f"{label:<17} {e['device']:<7} {e['one_off_s']:>8.2f}s {e['median_s'] * 1e3:>8.2f}ms "
+             f"{e['per_step_s'] * 1e6:>8.2f}µs {event} {e['end_to_end_s']:>9.3f}s {ratio:>12} "
+             f"{e['parity_early_max']:>13.1e} {e['runs_outside_tolerance']:>8}"]
+    lines += [f"{'':<19}kernel {name[:60]:<60} {calls:>5.1f}/step {seconds * 1e6:>8.2f} µs/step"
+              for name, calls, seconds in e.get("kernels", [])[:4]]
+    return "\n".join(lines)
 
 
 def print_table(results: dict, baseline: str, steps: int = 1001) -> None:
     base = results.get(baseline, {}).get("median_s")
-    print(f"{'backend':<17} {'device':<7} {'one-off':>9} {'median':>10} {'per step':>10} {'events':>10} "
-          f"{'whole run':>10} {'vs ' + baseline:>12} {'parity 0-500':>13} {'outside':>8}")
-    for label, e in results.items():
-        if "error" in e:
-            print(f"{label:<17} {e['device']:<7} FAILED {e['error'][:90]}")
-            continue
-        event = f"{statistics.median(e['event_samples']) / steps * 1e6:>8.2f}µs" if e.get("event_samples") else f"{'–':>10}"
-        ratio = f"{base / e['median_s']:.1f}x" if base else "–"
-        print(f"{label:<17} {e['device']:<7} {e['one_off_s']:>8.2f}s {e['median_s'] * 1e3:>8.2f}ms "
-              f"{e['per_step_s'] * 1e6:>8.2f}µs {event} {e['end_to_end_s']:>9.3f}s {ratio:>12} "
-              f"{e['parity_early_max']:>13.1e} {e['runs_outside_tolerance']:>8}")
-        for name, calls, seconds in e.get("kernels", [])[:4]:
-            print(f"{'':<19}kernel {name[:60]:<60} {calls:>5.1f}/step {seconds * 1e6:>8.2f} µs/step")
+    print(HEADER.replace("vs baseline", "vs " + baseline))
+    for e in results.values():
+        print(table_row(e, base, steps))
 
 
 def main_child(argv: list[str]) -> int:

@@ -34,7 +34,18 @@ def main() -> int:
         print("no CUDA device: nothing to measure", file=sys.stderr)
         return 2
     plan = [p for p in PLAN if not args.only or p[0] in args.only.split(",")]
-    results = _harness.run_all(plan, args.rounds)
+    out = Path(args.out) if args.out else None
+    meta = {"gpu": torch.cuda.get_device_name(0), "torch": torch.__version__, "rounds": args.rounds}
+
+    def finished(results: dict) -> None:  # each target's row as it ends, and the JSON so far: a time limit keeps them
+        last = list(results.values())[-1]
+        print(_harness.table_row(last, results.get("eager", {}).get("median_s")), flush=True)
+        if out:
+            _save(out, {**meta, "results": results, "complete": False})
+
+    print(_harness.HEADER.replace("vs baseline", "vs eager"), flush=True)
+    results = _harness.run_all(plan, args.rounds, on_result=finished)
+    print()
     print(f"seed workload, 1001 steps, {args.rounds} warm rounds per backend, each in its own process; "
           f"{torch.cuda.get_device_name(0)}; torch {torch.__version__}")
     _harness.print_table(results, "eager")
@@ -50,13 +61,15 @@ def main() -> int:
               f"{'met' if verdict['target_20us'] else 'NOT met'}), {speedup:.1f}x GPU eager (target >= 15x: "
               f"{'met' if verdict['target_15x'] else 'NOT met'}); its whole run: {gpu[fastest]['end_to_end_s']:.3f} s "
               f"against cuda-graph's {gpu.get('cuda-graph', {}).get('end_to_end_s', float('nan')):.3f} s")
-    if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "gpu_backends.json").write_text(json.dumps({"gpu": torch.cuda.get_device_name(0), "torch": torch.__version__,
-                                                           "rounds": args.rounds, "results": results,
-                                                           "verdict": verdict}, indent=1))
+    if out:
+        _save(out, {**meta, "results": results, "verdict": verdict, "complete": True})
     return 0
+
+
+def _save(out: Path, data: dict) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / ".gpu_backends.json").write_text(json.dumps(data, indent=1))
+    (out / ".gpu_backends.json").replace(out / "gpu_backends.json")  # whole or not at all
 
 
 if __name__ == "__main__":
