@@ -120,7 +120,7 @@ def test_compare_two_results_files(tmp_path):
     cpu_wall = next(line for line in proc.stdout.splitlines() if line.startswith("CPU ") and "whole process" in line)
     assert cpu_wall.rstrip().endswith("slower")
     same = run_cli("compare", str(a), str(a))
-    assert "1.00×" in same.stdout and "not shown" in same.stdout and " faster" not in same.stdout
+    assert "1.00×" in same.stdout and "no difference shown" in same.stdout and " faster" not in same.stdout
 
 
 @pytest.mark.parametrize("args, fragment", [

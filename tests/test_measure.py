@@ -88,3 +88,43 @@ def test_every_rank_takes_the_leaders_decision():
 def test_relative_iqr():
     assert relative_iqr([1.0, 1.0, 1.0]) == 0.0
     assert relative_iqr([1.0, 2.0, 3.0, 4.0, 5.0]) == 2.0 / 3.0
+
+
+def _event(name, start, end, device="cpu", parent=None, self_us=0.0, total_us=0.0, annotation=False):
+    from types import SimpleNamespace
+
+    from torch.autograd import DeviceType
+
+    return SimpleNamespace(name=name, time_range=SimpleNamespace(start=start, end=end), cpu_parent=parent,
+                           device_type=DeviceType.CPU if device == "cpu" else DeviceType.CUDA,
+                           self_cpu_time_total=self_us, cpu_time_total=total_us, is_user_annotation=annotation)
+
+
+def test_step_profile_counts_device_work_not_annotations():
+    """Two steps: three kernels (two overlap) and the optimizer's annotation mirrored on the device's
+    timeline, spanning its idle time as on the H200 (there it made eager look 454 µs busy instead of ~60)."""
+    from mlpbench.measure.profile import summarize
+
+    mm = _event("aten::mm", 0, 10, self_us=8.0, total_us=8.0)
+    adam = _event("Optimizer.step#Adam.step", 20, 60, self_us=2.0, total_us=30.0, annotation=True)
+    events = [mm, _event("aten::t", 1, 2, parent=mm, self_us=1.0), adam,
+              _event("aten::_foreach_add_", 22, 50, self_us=20.0, total_us=20.0),
+              _event("gemm", 100, 110, device="cuda"), _event("gemm", 105, 115, device="cuda"),
+              _event("adam_kernel", 140, 150, device="cuda"),
+              _event("Optimizer.step#Adam.step", 100, 400, device="cuda", annotation=True)]
+    p = summarize(events, wall=200e-6, steps=2, cuda=True)
+    assert p.kernels_per_step == 1.5  # 3 device activities over 2 steps; the annotation is not one
+    assert abs(p.device_busy_s - 12.5e-6) < 1e-12  # union [100,115] + [140,150] = 25 µs over 2 steps
+    assert abs(p.mean_kernel_gap_s - 25e-6) < 1e-12
+    assert [k.name for k in p.kernels] == ["gemm", "adam_kernel"] and p.kernels[0].calls == 1.0
+    assert p.ops_per_step == 1.0  # aten::mm and aten::_foreach_add_; aten::t is inside aten::mm
+    assert abs(p.matmul_s - 4e-6) < 1e-12 and abs(p.optimizer_s - 15e-6) < 1e-12
+    assert abs(p.host_self_s - 15.5e-6) < 1e-12 and p.profiled_step_s == 100e-6
+
+
+def test_step_profile_on_the_cpu_has_no_device_figures():
+    from mlpbench.measure.profile import summarize
+
+    p = summarize([_event("aten::addmm", 0, 10, self_us=6.0, total_us=6.0)], wall=1e-3, steps=1, cuda=False)
+    assert p.kernels_per_step is None and p.device_busy_s is None and p.kernels == []
+    assert p.matmul_s == 6e-6 and p.optimizer_s is None

@@ -307,3 +307,21 @@ def test_every_interval_is_labelled_with_its_true_coverage():
         results = builders.bench(runs=runs)
         table = tables.cold_table(results, Analysis(results), Texts("en"))
         assert table.headers[2] == "coverage" and {row[2] for row in table.rows} == {label}, runs
+
+
+def test_the_when_sentence_agrees_with_the_steady_state_one():
+    """With warm trials, 'are the GPU's steps cheaper' is decided on them, as the steady-state sentence is:
+    three cold trials cannot decide, and the first screen must not say both 'faster once warm' and
+    'these trials do not tell the steps apart'."""
+    text = first_screen(builders.bench(runs=3))
+    assert "Once warm, the training loop is 1.86× faster on the GPU" in text
+    assert "do not tell the training steps" not in text
+    assert "repays its extra one-off costs after about 4,345 steps (cold trials)" in text
+
+
+def test_a_scripts_training_share_is_never_claimed():
+    """A script's training lies inside 'the rest of the script': the conclusions must not call it 0 %."""
+    text = markdown_of(load_results(DATA / "results-cpu.json"), "en")
+    assert "training 0 %" not in text
+    assert 'its training lies inside "the rest of the script"' in text
+    assert "three\\_layer\\_nn\\_pytorch\\_cuda.py on the CPU printed 3.41 s" in text

@@ -59,7 +59,7 @@ def open_report(path: Path, screenshot: str | None = None) -> dict:
 CASES = {
     "h100-en": (lambda: load_results(H100 / "bench" / "results.json"), "en",
                 ["These trials cannot tell yet which device finishes the whole job first",
-                 "Why: of the time inside the process, start-up", "78 % on the CPU", "stopped early"]),
+                 "Why: of the time inside the process, start-up", "76 % on the CPU", "stopped early"]),
     "h100-ja": (lambda: load_results(H100 / "bench" / "results.json"), "ja",
                 ["ジョブ全体をどちらが先に終えるかはまだ判定できません", "理由：プロセス内の時間のうち", "途中で停止されました"]),
     "cpu-en": (lambda: load_results(DATA / "results-cpu.json"), "en",

@@ -102,3 +102,34 @@ def test_a_job_too_big_for_memory_is_refused_before_it_starts():
     with pytest.raises(UsageError, match=r"this workload needs about [0-9.]+ GiB but only [0-9.]+ GiB of host memory"):
         check_memory(WorkloadConfig(n=200_000_000, hidden=(1, 1)).validate(), "cpu")
     check_memory(WorkloadConfig(), "cpu")  # the seed fits
+
+
+def test_memory_peaks_are_the_jobs_not_the_probes(monkeypatch):
+    """The matmul probe (8192² matrices on a GPU: 0.8 GB on the H200) and the profiler run after the job;
+    the peaks must be read before them, or they report the probe's memory as the job's."""
+    from mlpbench.measure import devices, job, profile
+    from mlpbench.results.model import Target
+    from mlpbench.workload.config import WorkloadConfig
+
+    calls = []
+    peak = devices.peak_memory
+    monkeypatch.setattr(devices, "peak_memory", lambda d: calls.append("peaks") or peak(d))
+    monkeypatch.setattr(devices, "matmul_rate", lambda d: calls.append("probe") or 1e9)
+    real_profile = profile.profile_steps
+    monkeypatch.setattr(profile, "profile_steps", lambda t, d: calls.append("profile") or real_profile(t, d, steps=2))
+    spec = job.JobSpec(target=Target("cpu", "eager"), config=WorkloadConfig(n=50, steps=3),
+                       warm=job.WarmPlan(warmup=1, min_runs=2, max_runs=2), matmul_rate=True, profile=True)
+    record = job.run_job(spec)
+    assert calls == ["peaks", "probe", "profile"]
+    assert record.memory.peak_rss_bytes > 0 and record.profile.ops_per_step > 0
+
+
+def test_the_commit_given_beats_the_checkouts(monkeypatch):
+    """A tree sent to another machine is told its commit; a .git found there (stale on the H200) must not win."""
+    from mlpbench.measure import environment
+
+    monkeypatch.setenv("MLPBENCH_COMMIT", "0701d5e5f76f")
+    assert environment._git_commit() == "0701d5e5f76f"
+    monkeypatch.delenv("MLPBENCH_COMMIT")
+    found = environment._git_commit()
+    assert found is None or (found != "0701d5e5f76f" and len(found.split("-")[0]) == 12)

@@ -44,6 +44,8 @@ def test_no_crossover_says_which_side():
     assert crossover_point([1, 10, 100], [0.2, 0.5, 0.9]).where == "slower_throughout"
     c = crossover_point([1, 10, 100], [1.5, 3, 9])
     assert c.where == "faster_throughout" and c.value is None and (c.low, c.high) == (1, 100)
+    one = crossover_point([128000], [26.3], ["faster"])  # one decided point is not "faster throughout"
+    assert one.where == "undecided" and one.decided_faster == (128000,)
 
 
 def test_undecided_points_never_give_a_crossover():

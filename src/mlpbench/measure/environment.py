@@ -49,11 +49,14 @@ def available_memory_bytes() -> int | None:
 
 
 def _git_commit() -> str | None:
-    """The project's commit (with -dirty) when mlpbench runs from a git checkout, else what
-    ``MLPBENCH_COMMIT`` says (a copy of the tree without its .git, such as a GPU machine's)."""
+    """What ``MLPBENCH_COMMIT`` says when it is set (a copy of the tree sent elsewhere, such as a GPU
+    machine's, whose .git, if any, need not be the tree's: on the H200 a stale one named an older
+    commit), else the checkout's commit (with -dirty)."""
+    if os.environ.get("MLPBENCH_COMMIT"):
+        return os.environ["MLPBENCH_COMMIT"]
     root = Path(__file__).resolve().parents[3]
     if not (root / ".git").exists() or shutil.which("git") is None:
-        return os.environ.get("MLPBENCH_COMMIT") or None
+        return None
     try:
         out = subprocess.run(
             ["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12"],

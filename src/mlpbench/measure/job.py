@@ -186,6 +186,7 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
     say(P.total_time_line(finished_at - torch_ready_at))
 
     warm = _warm(spec, trainer, problem, timer, device, rank) if spec.warm is not None else None
+    peaks = devices.peak_memory(device)  # the job's own peaks: before the matmul probe's big matrices and the profiler
     if rank is not None and rank.world > 1:
         trainer.measure_allreduce(timer.clock.now)
     per_rank = distributed.gather(timer.phases) if rank is not None else None
@@ -199,7 +200,7 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
 
     flops, flops_source = flops_per_step(problem)
     facts = _plain({**trainer.describe(), "first_optimizer_loaded": first_optimizer.loaded})
-    memory = Memory(**devices.peak_memory(device), jax_peak_bytes=facts.get("peak_bytes_in_use"))
+    memory = Memory(**peaks, jax_peak_bytes=facts.get("peak_bytes_in_use"))
     if rank is not None:
         distributed.finish()
         if not lead:

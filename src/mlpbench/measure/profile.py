@@ -37,39 +37,47 @@ def profile_steps(trainer, device: str, steps: int = PROFILE_STEPS) -> StepProfi
         synchronize(device)
         wall = time.perf_counter() - start
     trainer.reset()
-    events = prof.events()
-    host = [e for e in events if e.device_type == torch.autograd.DeviceType.CPU]
-    kernels = sorted((e.time_range.start, e.time_range.end) for e in events
-                     if e.device_type != torch.autograd.DeviceType.CPU and e.time_range.end > e.time_range.start)
+    return summarize(prof.events(), wall, steps, device.startswith("cuda"))
+
+
+def summarize(events, wall: float, steps: int, cuda: bool) -> StepProfile:
+    """The step profile from the profiler's events (``FunctionEvent``s, times in µs) of ``steps`` steps.
+
+    Device activity is the kernels and copies on the device's own clock; a user annotation mirrored onto
+    the device's timeline (``Optimizer.step#Adam.step`` spans the whole optimizer step, idle time included)
+    is not device work and is left out."""
+    from torch.autograd import DeviceType
+
+    host = [e for e in events if e.device_type == DeviceType.CPU]
+    device = [e for e in events if e.device_type != DeviceType.CPU and not getattr(e, "is_user_annotation", False)]
+    kernels = sorted((e.time_range.start, e.time_range.end) for e in device if e.time_range.end > e.time_range.start)
     ops = [e for e in host if e.name.startswith("aten::") and (e.cpu_parent is None or not e.cpu_parent.name.startswith("aten::"))]
     self_total = sum(e.self_cpu_time_total for e in host)
     matmul = sum(e.self_cpu_time_total for e in host if e.name in MATMUL_OPS)
     optimizer = sum(e.cpu_time_total for e in host if e.name.startswith("Optimizer.step"))
-    by_name: dict[str, list[float]] = {}
-    for e in host:
-        entry = by_name.setdefault(e.name, [0, 0.0])
-        entry[0] += 1
-        entry[1] += e.self_cpu_time_total
-    top = sorted(by_name.items(), key=lambda kv: -kv[1][1])[:TOP_OPS]
-    by_kernel: dict[str, list[float]] = {}
-    for e in events:
-        if e.device_type != torch.autograd.DeviceType.CPU:
-            entry = by_kernel.setdefault(e.name, [0, 0.0])
-            entry[0] += 1
-            entry[1] += e.time_range.end - e.time_range.start
     busy, gaps = _busy_and_gaps(kernels)
     us = 1e-6  # the profiler's times are microseconds
     return StepProfile(
         steps=steps, profiled_step_s=wall / steps, ops_per_step=len(ops) / steps,
-        kernels_per_step=len(kernels) / steps if device.startswith("cuda") else None,
-        device_busy_s=busy * us / steps if device.startswith("cuda") else None,
+        kernels_per_step=len(kernels) / steps if cuda else None,
+        device_busy_s=busy * us / steps if cuda else None,
         mean_kernel_gap_s=(sum(gaps) / len(gaps) * us) if gaps else None,
         host_self_s=self_total * us / steps, matmul_s=matmul * us / steps,
         optimizer_s=optimizer * us / steps if optimizer else None,
-        top_ops=[OpTime(name[:200], count / steps, total * us / steps) for name, (count, total) in top],
-        kernels=[OpTime(name[:200], count / steps, total * us / steps)
-                 for name, (count, total) in sorted(by_kernel.items(), key=lambda kv: -kv[1][1])[:TOP_OPS]],
+        top_ops=_top(host, lambda e: e.self_cpu_time_total, steps),
+        kernels=_top(device, lambda e: e.time_range.end - e.time_range.start, steps),
     )
+
+
+def _top(events, seconds, steps: int) -> list[OpTime]:
+    """The TOP_OPS names with the most time per step (``seconds(event)`` in µs), with their calls per step."""
+    by_name: dict[str, list[float]] = {}
+    for e in events:
+        entry = by_name.setdefault(e.name, [0, 0.0])
+        entry[0] += 1
+        entry[1] += seconds(e)
+    top = sorted(by_name.items(), key=lambda kv: -kv[1][1])[:TOP_OPS]
+    return [OpTime(name[:200], count / steps, total * 1e-6 / steps) for name, (count, total) in top]
 
 
 def _busy_and_gaps(intervals: list[tuple[float, float]]) -> tuple[float, list[float]]:

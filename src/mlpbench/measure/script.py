@@ -22,7 +22,7 @@ import re
 import sys
 from pathlib import Path
 
-from mlpbench.results.model import Code, RunRecord, Target
+from mlpbench.results.model import Code, RunRecord, Target, device_printed
 from mlpbench.workload.contract import read_source
 
 BOOT = Path(__file__).with_name("script_boot.py")
@@ -32,7 +32,6 @@ SELF_REPORTED = (
     re.compile(r"(?i)\b(?:time|elapsed|took)\b[^\n0-9]*?([0-9]+(?:\.[0-9]+)?)\s*(ms|s|sec|secs|seconds)\b"),
 )
 STEP_LINE = re.compile(r"^Step (\d+): Train Loss = ([-+0-9.einfa]+)\s*$")
-USING_DEVICE = re.compile(r"(?im)^\s*using device:?\s*([A-Za-z]+)")
 MAX_LOG_LINES = 2000
 
 
@@ -111,5 +110,4 @@ def device_used(events: dict[str, float], stdout: str) -> str | None:
     ("Using device: cpu"), else not known."""
     if "cuda_init_end" in events:
         return "cuda"
-    found = USING_DEVICE.findall(stdout)
-    return found[-1].lower() if found else None
+    return device_printed(stdout)

@@ -72,19 +72,19 @@ class Namer:
 
     def __call__(self, target: Target) -> str:
         name = target_name(target, self.T, self.results.env)
-        ran_on = self._script_device(target)
+        ran_on = self.script_device(target)
         return self.T("name.script_on", what=name, device=ran_on) if ran_on else name
 
     def label(self, target: Target) -> str:
         label = target_label(target, self.T, self.results.env)
-        ran_on = self._script_device(target, short=True)
+        ran_on = self.script_device(target, short=True)
         return f"{label} ({ran_on})" if ran_on else label
 
-    def _script_device(self, target: Target, short: bool = False) -> str | None:
+    def script_device(self, target: Target, short: bool = False) -> str | None:
         """The device a user's script ran on, as its first complete run showed it (None if unknown)."""
         run = self.results.first_run(target) if target.is_script else None
-        kind = run.facts.get("device") if run is not None else None
-        if kind not in ("cpu", "cuda", "mps"):
+        kind = run.device_used if run is not None else None
+        if kind is None:
             return None
         return self.T(f"label.{kind}") if short else device_name(Target(device=kind, backend="eager"), self.T, self.results.env)
 

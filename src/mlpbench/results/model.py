@@ -11,6 +11,7 @@ reports a wrong value with its path (``$.cold[3].record.phases.train``).
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -236,6 +237,24 @@ class RunRecord(Struct, forbid_unknown_fields=True, kw_only=True):
     def train_flops_per_s(self) -> float | None:
         per_step = self.per_step_s
         return self.flops_per_step / per_step if self.flops_per_step and per_step else None
+
+    @property
+    def device_used(self) -> str | None:
+        """The kind of device a run ran on ("cpu", "cuda", "mps"): recorded for a script (it started CUDA,
+        or said so), else what its log says ("Using device: cpu"; older results files keep only that)."""
+        kind = self.facts.get("device")
+        if kind is None:
+            kind = device_printed("\n".join(self.log))
+        return kind if kind in ("cpu", "cuda", "mps") else None
+
+
+USING_DEVICE = re.compile(r"(?im)^\s*using device:?\s*([A-Za-z]+)")
+
+
+def device_printed(text: str) -> str | None:
+    """The device kind a log last names in a "Using device: X" line (the seed's scripts print one)."""
+    found = USING_DEVICE.findall(text)
+    return found[-1].lower() if found else None
 
 
 class Outcome(Struct, forbid_unknown_fields=True, kw_only=True):

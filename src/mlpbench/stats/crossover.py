@@ -26,7 +26,8 @@ class Crossover(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
                          side and the first of the other: the crossover is somewhere in ``bracket``, not resolved
       faster_throughout  every point decides the candidate is faster (the crossover lies below the range)
       slower_throughout  every point decides it is slower (the crossover, if any, lies above the range)
-      undecided          no point, or only one side, is decided: the data do not locate a crossover
+      undecided          no point, or only one side, or a single point is decided: the data do not locate a
+                         crossover (the H200 sweep, cut after n = 128,000, must not say "faster throughout")
     ``direction``: "overtakes" (faster above the crossover) or "falls_behind" (faster below it).
     """
 
@@ -71,7 +72,7 @@ def crossover_point(xs: Sequence[float], speedups: Sequence[float], verdicts: Se
             lx = math.log(x1) + (0 - l1) * (math.log(x2) - math.log(x1)) / (l2 - l1)
             return Crossover("inside", value=math.exp(lx), bracket=(x1, x2), direction=direction, **common)
         return Crossover("between", bracket=(x1, x2), direction=direction, **common)
-    if decided and len(decided) == len(rows):
+    if len(rows) > 1 and len(decided) == len(rows):  # one point is not a range: it places nothing
         return Crossover("faster_throughout" if decided[0][3] > 0 else "slower_throughout", **common)
     return Crossover("undecided", **common)
 

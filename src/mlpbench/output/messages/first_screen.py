@@ -8,7 +8,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "name.gpu_named": ("the GPU ({gpu})", "GPU（{gpu}）"),
     "name.mps": ("the Apple GPU", "Apple GPU"),
     "name.script": ("your script {script}", "スクリプト {script}"),
-    "name.script_on": ("{what} (on {device})", "{what}（{device}）"),
+    "name.script_on": ("{what} on {device}", "{what}（{device} で実行）"),
     "name.ranks": ("{n} data-parallel ranks", "データ並列 {n} ランク"),
     "name.ranks.one": ("one data-parallel rank", "データ並列 1 ランク"),
     "name.with": ("{what} with {how}", "{what}・{how}"),
@@ -70,6 +70,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "not show which is faster.",
         "ジョブ全体の時間は {cpu} が {cpu_time}、{gpu} が {gpu_time} でした（時間比 {ratio}、{detail}）。この試行からは、"
         "どちらが速いとは言えません。"),
+    "verdict.not_shown.few": (
+        "The whole job took {cpu_time} on {cpu} and {gpu_time} on {gpu} (ratio {ratio}, {detail}): these trials do "
+        "not show which is faster, and with {n} each no difference could be shown (p = {p_min} at best): run at "
+        "least {need} each for the test and {need_interval} for 95 % intervals (--runs {need_interval}).",
+        "ジョブ全体の時間は {cpu} が {cpu_time}、{gpu} が {gpu_time} でした（時間比 {ratio}、{detail}）。この試行からは、"
+        "どちらが速いとは言えません。各 {n} 回では、どんな結果でも p 値は最小 {p_min} で差を示せません。検定には各 {need} 回以上、"
+        "95 % の区間には {need_interval} 回（--runs {need_interval}）が必要です。"),
     "verdict.no_cold": (
         "No whole-job times were measured for {cpu} and {gpu} (no cold trials), so this report cannot say which "
         "finishes the whole job first.",
@@ -101,7 +108,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "why.shares": ("Why: of the time inside the process, start-up (import, device start-up, setup, the first "
                    "optimizer and compiling) took {parts}.",
                    "理由：プロセス内の時間のうち、起動（import、デバイス初期化、セットアップ、最初のオプティマイザ生成、"
-                   "コンパイル）が占めた割合は{parts}です。"),
+                   "コンパイル）が占めた割合は {parts} です。"),
     "why.share": ("{start} on {target} (training: {train})", "{target} で {start}（学習は {train}）"),
     "why.extra": ("{gpu} spent decidedly more time than {cpu} on {items}.",
                   "{gpu} が {cpu} より明らかに長くかかったのは、{items}です。"),
@@ -122,15 +129,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- the fastest backend on each device ---------------------------------------------------------------
     "best.gpu_faster": ("With the fastest backend measured on each device, a step takes {gpu_step} with {gpu} and "
                         "{cpu_step} with {cpu}: the GPU is {factor} faster ({detail}).",
-                        "各デバイスで最速のバックエンド同士では、1 ステップは {gpu} で {gpu_step}、{cpu} で {cpu_step} です。"
+                        "各デバイスで最速のバックエンド同士では、1 ステップは {gpu_step}（{gpu}）と {cpu_step}（{cpu}）です。"
                         "GPU のほうが {factor} 速くなります（{detail}）。"),
     "best.cpu_faster": ("With the fastest backend measured on each device, a step takes {cpu_step} with {cpu} and "
                         "{gpu_step} with {gpu}: the CPU is {factor} faster ({detail}).",
-                        "各デバイスで最速のバックエンド同士では、1 ステップは {cpu} で {cpu_step}、{gpu} で {gpu_step} です。"
+                        "各デバイスで最速のバックエンド同士では、1 ステップは {cpu_step}（{cpu}）と {gpu_step}（{gpu}）です。"
                         "CPU のほうが {factor} 速くなります（{detail}）。"),
     "best.not_shown": ("With the fastest backend measured on each device, a step takes {gpu_step} with {gpu} and "
                        "{cpu_step} with {cpu}; these trials do not show which is faster ({detail}).",
-                       "各デバイスで最速のバックエンド同士では、1 ステップは {gpu} で {gpu_step}、{cpu} で {cpu_step} です。"
+                       "各デバイスで最速のバックエンド同士では、1 ステップは {gpu_step}（{gpu}）と {cpu_step}（{cpu}）です。"
                        "この試行からはどちらが速いとは言えません（{detail}）。"),
     # ----- when ---------------------------------------------------------------------------------------------
     "when.repays": ("At this size the training steps of {gpu} are cheaper, so it repays its extra one-off costs after "
@@ -141,12 +148,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "no larger.",
                    "このサイズでは {gpu} が最初のステップから先行します。1 ステップが短く、一度きりのコストも大きく"
                    "ありません。"),
-    "when.steps_dearer": ("At this size the training steps of {gpu} are slower than those of {cpu} (cold trials), so "
+    "when.steps_dearer": ("At this size the training steps of {gpu} are slower than those of {cpu} ({trials}), so "
                           "no number of steps makes it win at this size.",
-                          "このサイズでは {gpu} の学習ステップは {cpu} より遅い（コールド試行）ため、ステップ数を増やしても"
+                          "このサイズでは {gpu} の学習ステップは {cpu} より遅い（{trials}）ため、ステップ数を増やしても"
                           "このサイズでは勝てません。"),
-    "when.steps_undecided": ("At this size these trials do not tell the training steps of {gpu} and {cpu} apart.",
-                             "このサイズでは、この試行から {gpu} と {cpu} の学習ステップの速さの差は判定できません。"),
+    "when.steps_undecided": ("At this size the {trials} do not tell the training steps of {gpu} and {cpu} apart.",
+                             "このサイズでは、{trials}から {gpu} と {cpu} の学習ステップの速さの差は判定できません。"),
+    "when.trials.warm": ("warm trials", "ウォーム試行"),
+    "when.trials.cold": ("cold trials", "コールド試行"),
     "when.sweep_hint": ("From what size the GPU wins is not determined by one size: `mlpbench sweep --vary n={values}` "
                         "measures it.",
                         "どのサイズから GPU が勝つかは 1 つのサイズでは決まりません。`mlpbench sweep --vary n={values}` で"
@@ -154,9 +163,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- the user's scripts -------------------------------------------------------------------------------
     "scripts.sentence": ("Your scripts, run as they are: {items}.", "スクリプトをそのまま実行した結果：{items}。"),
     "scripts.item": ("{script} printed {own} about itself and its process took {wall}",
-                     "{script} は自身の時間を {own} と出力し、プロセス全体は {wall} でした"),
+                     "{script} は自身の時間を {own} と出力（プロセス全体は {wall}）"),
     "scripts.item_no_figure": ("{script} printed no time of its own; its process took {wall}",
-                               "{script} は自身の時間を出力せず、プロセス全体は {wall} でした"),
+                               "{script} は自身の時間を出力せず（プロセス全体は {wall}）"),
     # ----- what was not done ---------------------------------------------------------------------------------
     "not_done.interrupted": ("This run was stopped early ({signal}): everything here is from the trials that finished.",
                              "この実行は途中で停止されました（{signal}）。ここにある数値は完了した試行だけによるものです。"),
@@ -177,6 +186,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "{coverage} confidence only; {need} trials give 95 %.",
                             "対象あたりのコールド試行は {n} 回だけです。このとき中央値の区間の信頼度は {coverage} にとどまり、"
                             "95 % には {need} 回が必要です。"),
+    "not_done.few_trials.some.one": ("Only one cold trial of {targets}: no interval and no test is possible for it; "
+                                     "{need} trials give a 95 % interval.",
+                                     "{targets} のコールド試行は 1 回だけのため、区間も検定も求められません。95 % の区間には"
+                                     " {need} 回が必要です。"),
+    "not_done.few_trials.some": ("Only {n} cold trials of {targets}: an interval of the median then covers it with "
+                                 "{coverage} confidence only; {need} trials give 95 %.",
+                                 "{targets} のコールド試行は {n} 回だけです。このとき中央値の区間の信頼度は {coverage} に"
+                                 "とどまり、95 % には {need} 回が必要です。"),
     "not_done.no_warm": ("No warm trials: the steady state (the training loop alone) was not measured (--warm-time).",
                          "ウォーム試行はありません。定常状態（学習ループのみ）は測定していません（--warm-time）。"),
     "not_done.no_warm_scripts": ("Scripts run only as a whole, so the steady state (the training loop alone) was not "

@@ -173,6 +173,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "data, copies, setup, compiling) took {one_off} ({one_off_pct}), training {train_pct}.",
                        "{target}：プロセス内の {total} のうち、大きかったフェーズは {top} です。一度きりのコスト（起動、"
                        "データ生成、転送、セットアップ、コンパイル）が {one_off}（{one_off_pct}）、学習が {train_pct} でした。"),
+    "concl.dominant.no_train": ("{target}: of {total} in the process, the largest phases were {top}. One-off costs "
+                                "(start-up, data, copies, setup, compiling) took {one_off} ({one_off_pct}) where they "
+                                "could be timed; its training lies inside \"the rest of the script\", which cannot be "
+                                "split without editing the script.",
+                                "{target}：プロセス内の {total} のうち、大きかったフェーズは {top} です。計測できた範囲の一度きりの"
+                                "コスト（起動、データ生成、転送、セットアップ、コンパイル）は {one_off}（{one_off_pct}）でした。学習は"
+                                "「スクリプトの残り」に含まれ、スクリプトを書き換えずには切り分けられません。"),
     "concl.first_optimizer_dynamo": ("The first torch.optim optimizer's construction alone took {time} ({share}); "
                                      "it imported torch._dynamo.",
                                      "最初の torch.optim オプティマイザの生成だけで {time}（{share}）かかりました。このとき "

@@ -20,16 +20,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "1 ステップあたりでは、{gpu} は測定点 {parameter} = {a} と {b} の間で {cpu} を上回ります"
                             "（両対数の補間で約 {value}）{context}。"),
     "sweep.inside.steady.behind": ("Per step, {gpu} is faster than {cpu} only below a point between {parameter} = {a} "
-                                   "and {b} (near {value}){context}, and slower above it.",
-                                   "1 ステップあたりで {gpu} が {cpu} より速いのは {parameter} = {a} と {b} の間の点（約 "
+                                   "and {b} (near {value} by log-log interpolation){context}, and slower above it.",
+                                   "1 ステップあたりで {gpu} が {cpu} より速いのは {parameter} = {a} と {b} の間の点（両対数の補間で約 "
                                    "{value}）より下だけで{context}、それより上では遅くなります。"),
     "sweep.inside.end_to_end": ("For the whole job, start-up included, {gpu} finishes first from between {parameter} = "
-                                "{a} and {b} on (near {value}){context}.",
-                                "起動を含むジョブ全体では、{parameter} = {a} と {b} の間（約 {value}）から {gpu} が先に終わり"
+                                "{a} and {b} on (near {value} by log-log interpolation){context}.",
+                                "起動を含むジョブ全体では、{parameter} = {a} と {b} の間（両対数の補間で約 {value}）から {gpu} が先に終わり"
                                 "ます{context}。"),
     "sweep.inside.end_to_end.behind": ("For the whole job, start-up included, {gpu} finishes first only below a point "
-                                       "between {parameter} = {a} and {b} (near {value}){context}.",
-                                       "起動を含むジョブ全体で {gpu} が先に終わるのは、{parameter} = {a} と {b} の間の点（約 "
+                                       "between {parameter} = {a} and {b} (near {value} by log-log interpolation){context}.",
+                                       "起動を含むジョブ全体で {gpu} が先に終わるのは、{parameter} = {a} と {b} の間の点（両対数の補間で約 "
                                        "{value}）より下だけです{context}。"),
     "sweep.between": ("{kind}: the crossover of {gpu} and {cpu} lies between {parameter} = {a} and {b}, not yet "
                       "resolved: the points between them do not decide{context}; more trials there would.",

@@ -24,12 +24,13 @@ def dominant_phases(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None
         return None
     parts = sorted(((a.find(t, "cold", p).median, p) for p in a.phases_of(t)  # type: ignore[union-attr]
                     if p not in ("total", "seed_time", "wall")), reverse=True)
-    top = [f"{T.phase(p)} {format_seconds(v)} ({format_percent(v / total.median)})" for v, p in parts[:3] if v > 0]
+    whole = max(total.median, sum(v for v, _ in parts))  # as phase_shares: the shares never pass 100 %
+    top = [f"{T.phase(p)} {format_seconds(v)} ({format_percent(v / whole)})" for v, p in parts[:3] if v > 0]
     one_off = sum(v for v, p in parts if p in ONE_OFF_PHASES)
     train = a.find(t, "cold", "train")
-    text = T("concl.dominant", target=name(t), total=format_seconds(total.median), top=T.join(top),
-             one_off=format_seconds(one_off), one_off_pct=format_percent(one_off / total.median),
-             train_pct=format_percent(train.median / total.median if train else 0.0))
+    text = T("concl.dominant" if train else "concl.dominant.no_train", target=name(t),
+             total=format_seconds(total.median), top=T.join(top), one_off=format_seconds(one_off),
+             one_off_pct=format_percent(one_off / whole), train_pct=format_percent(train.median / whole) if train else "")
     first = a.find(t, "cold", "first_optimizer")
     if first is not None and first.median > 0.05 * total.median:
         run = a.first_run(t)

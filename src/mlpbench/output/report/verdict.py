@@ -18,7 +18,7 @@ from mlpbench.output.units import format_number, format_p, format_percent, forma
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import START_UP_PHASES, Analysis
 from mlpbench.results.model import Results, Target
-from mlpbench.stats.compare import Comparison, trials_for_significance
+from mlpbench.stats.compare import ALPHA, Comparison, trials_for_significance
 from mlpbench.stats.summary import CONFIDENCE, trials_for_coverage
 
 
@@ -74,11 +74,13 @@ def whole_job(a: Analysis, name: Namer, cpu: Target, gpu: Target, T: Texts) -> s
     if c.verdict == "slower":
         return T("verdict.cpu_first", ratio=format_ratio(c.ratio), detail=_interval(c, T), **args)
     faster = name(gpu) if mine.median < theirs.median else name(cpu)
+    need = trials_for_significance()
+    few = dict(n=min(c.n_candidate, c.n_baseline), need=need, need_interval=max(need, trials_for_coverage()),
+               p_min=f"{min(c.smallest_possible_p, 1.0):.2f}", ratio=format_ratio(c.ratio))
     if c.too_few_to_tell:
-        need = trials_for_significance()
-        return T("verdict.too_few", faster=faster, n=min(c.n_candidate, c.n_baseline), need=need,
-                 need_interval=max(need, trials_for_coverage()), p_min=f"{min(c.smallest_possible_p, 1.0):.2f}",
-                 ratio=format_ratio(c.ratio), **args)
+        return T("verdict.too_few", faster=faster, **few, **args)
+    if c.smallest_possible_p >= ALPHA:  # overlapping, and too few for any outcome to be significant
+        return T("verdict.not_shown.few", detail=_interval(c, T), **few, **args)
     return T("verdict.not_shown", ratio=format_ratio(c.ratio), detail=_interval(c, T), **args)
 
 
@@ -153,9 +155,11 @@ def best_pair(a: Analysis, name: Namer, cpu: Target, gpu: Target, T: Texts) -> s
 
 
 def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Target, T: Texts) -> list[str]:
-    """From this one size: are the GPU's steps cheaper (cold train phase, the rule), and after how many
-    steps would they repay its extra one-off costs; then what a sweep would settle."""
-    c = a.comparison(gpu, "cold", "train", cpu)
+    """From this one size: are the GPU's steps cheaper (the rule on the warm loops where both have them,
+    as the steady-state sentence, else on the cold trials' train phase), and after how many steps would
+    they repay its extra one-off costs (cold figures: one-off costs are cold); then what a sweep would settle."""
+    mode = "warm" if a.find(gpu, "warm", "train") and a.find(cpu, "warm", "train") else "cold"
+    c = a.comparison(gpu, mode, "train", cpu)
     hint = T("when.sweep_hint", values=",".join(str(v) for v in (500, 2000, 8000, 32000, 128000)))
     if c is None:
         return [hint]
@@ -164,10 +168,12 @@ def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Tar
         repay = a.break_even(gpu, cpu)
         if repay is not None and repay > 0:
             return [T("when.repays", gpu=name(gpu), steps=format_number(math.ceil(repay)), have=format_number(steps)), hint]
-        return [T("when.ahead", gpu=name(gpu)), hint]
+        if repay == 0:
+            return [T("when.ahead", gpu=name(gpu)), hint]
+        return [hint]  # cheaper warm steps, but the cold figures give no break-even: say nothing more
     if c.verdict == "slower":
-        return [T("when.steps_dearer", gpu=name(gpu), cpu=name(cpu)), hint]
-    return [T("when.steps_undecided", gpu=name(gpu), cpu=name(cpu)), hint]
+        return [T("when.steps_dearer", gpu=name(gpu), cpu=name(cpu), trials=T(f"when.trials.{mode}")), hint]
+    return [T("when.steps_undecided", gpu=name(gpu), cpu=name(cpu), trials=T(f"when.trials.{mode}")), hint]
 
 
 def when_sweep(results: Results, a: Analysis, T: Texts) -> list[str]:
@@ -178,11 +184,13 @@ def when_sweep(results: Results, a: Analysis, T: Texts) -> list[str]:
 
 def scripts_sentence(results: Results, a: Analysis, T: Texts) -> str | None:
     parts = []
+    name = Namer(results, T)
     for target in a.targets:
         if not target.is_script:
             continue
         own, wall = a.find(target, "cold", "seed_time"), a.find(target, "cold", "wall")
-        script = PurePath(target.script or "").name
+        script, ran_on = PurePath(target.script or "").name, name.script_device(target)
+        script = T("name.script_on", what=script, device=ran_on) if ran_on else script
         if own is not None:
             parts.append(T("scripts.item", script=script, own=format_seconds(own.median),
                            wall=format_seconds(wall.median if wall else None)))
@@ -202,12 +210,14 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
     if gpu is None:
         reasons = dict.fromkeys(t.reason for t in results.targets if t.status != "ok" and t.target.is_gpu and t.reason)
         out.append(T("not_done.no_gpu", reasons="; ".join(reasons) or T("not_done.no_gpu_asked")))
-    colds = [a.find(t, "cold", "wall") for t in a.targets]
-    few = [m.stats.n for m in colds if m is not None and m.stats.n < trials_for_coverage(CONFIDENCE)]
-    if few:
-        n = min(few)
+    colds = {t: m.stats.n for t in a.targets if (m := a.find(t, "cold", "wall")) is not None}
+    n = min(colds.values(), default=None)
+    if n is not None and n < trials_for_coverage(CONFIDENCE):
         coverage = 1 - 2 * 0.5**n if n > 1 else 0.0
-        out.append(T("not_done.few_trials", n=n, coverage=format_percent(coverage, 1), need=trials_for_coverage()))
+        fewest = [t for t, k in colds.items() if k == n]
+        key = "not_done.few_trials" if len(fewest) == len(colds) else "not_done.few_trials.some"
+        out.append(T(key, n=n, coverage=format_percent(coverage, 1), need=trials_for_coverage(),
+                     targets=T.join(name(t) for t in fewest)))
     if results.kind == "bench" and not any(a.find(t, "warm", "train") for t in a.targets):
         only_scripts = all(t.is_script for t in a.targets)
         out.append(T("not_done.no_warm_scripts" if only_scripts else "not_done.no_warm"))
