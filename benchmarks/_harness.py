@@ -89,6 +89,9 @@ def child(label: str, device: str, backend: str, variant: str | None, rounds: in
         profile = profile_steps(trainer, device)
         entry["kernels"] = [(k.name, k.calls, k.host_s) for k in profile.kernels]
         entry["device_busy_s"] = profile.device_busy_s
+        # where the host's time goes under the profiler (slowed by it): says why a step waits on the host
+        entry["host_ops"] = [(o.name, o.calls, o.host_s) for o in profile.top_ops]
+        entry["profiled_step_s"], entry["kernels_per_step"] = profile.profiled_step_s, profile.kernels_per_step
     return entry
 
 
@@ -140,6 +143,10 @@ def table_row(e: dict, base: float | None, steps: int = 1001) -> str:
              f"{e['parity_early_max']:>13.1e} {e['runs_outside_tolerance']:>8}"]
     lines += [f"{'':<19}kernel {name[:60]:<60} {calls:>5.1f}/step {seconds * 1e6:>8.2f} µs/step"
               for name, calls, seconds in e.get("kernels", [])[:4]]
+    if e.get("device_busy_s") is not None and e.get("kernels_per_step") is not None:
+        lines.append(f"{'':<19}device busy {e['device_busy_s'] * 1e6:.1f} µs of each {e['per_step_s'] * 1e6:.1f} µs step, "
+                     f"{e['kernels_per_step']:.1f} kernels/step; host, under the profiler: "
+                     + ", ".join(f"{n[:40]} {t * 1e6:.0f} µs" for n, _, t in e.get("host_ops", [])[:3]))
     return "\n".join(lines)
 
 
