@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 H100 = ROOT / "results" / "gpu" / "2026-11-26-h100"
+H200 = ROOT / "results" / "gpu" / "2026-11-27-h200-0701d5e"  # HEAD's GPU run: its warm bench and sweep
 
 
 def cli_env(**extra: str) -> dict[str, str]:

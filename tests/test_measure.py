@@ -128,3 +128,16 @@ def test_step_profile_on_the_cpu_has_no_device_figures():
     p = summarize([_event("aten::addmm", 0, 10, self_us=6.0, total_us=6.0)], wall=1e-3, steps=1, cuda=False)
     assert p.kernels_per_step is None and p.device_busy_s is None and p.kernels == []
     assert p.matmul_s == 6e-6 and p.optimizer_s is None
+
+
+def test_a_profile_that_counted_an_annotation_is_not_quoted():
+    """Files written before the fix (the H200's of 2026-11-27) keep their numbers, but the busy time and
+    gaps that include the optimizer's annotation are not offered to the report."""
+    from mlpbench.results.model import OpTime, StepProfile
+
+    common = dict(steps=20, profiled_step_s=2.8e-3, ops_per_step=65, kernels_per_step=36.65, device_busy_s=435e-6,
+                  mean_kernel_gap_s=75.6e-6, host_self_s=2e-3, matmul_s=3e-4)
+    old = StepProfile(**common, kernels=[OpTime("Optimizer.step#Adam.step", 1.0, 375e-6), OpTime("gemm", 2.0, 18e-6)])
+    new = StepProfile(**common, kernels=[OpTime("gemm", 2.0, 18e-6)])
+    assert old.busy_s is None and old.gap_s is None and old.device_busy_s == 435e-6
+    assert new.busy_s == 435e-6 and new.gap_s == 75.6e-6

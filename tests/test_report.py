@@ -325,3 +325,23 @@ def test_a_scripts_training_share_is_never_claimed():
     assert "training 0 %" not in text
     assert 'its training lies inside "the rest of the script"' in text
     assert "three\\_layer\\_nn\\_pytorch\\_cuda.py on the CPU printed 3.41 s" in text
+
+
+def test_one_device_with_several_backends_says_which_is_fastest_and_what_was_cut():
+    """The H200 warm bench measured only the GPU's backends before its limit: the first screen must not
+    stop at 'nothing to compare' while its table holds a 65x difference, and must say the CPU was cut."""
+    from conftest import H200
+
+    text = first_screen(load_results(H200 / "warm-bench" / "results.json"))
+    assert "Only the GPU (H200) was measured; there is no other device to compare it with." in text
+    assert "with hand-fused kernels a step takes 22.8 µs against 1.47 ms with plain PyTorch: 64.7× faster" in text
+    assert "too few trials for a 95 % interval" in text  # 5 warm runs: a bootstrap range, not a 95 % interval
+    assert "Planned but not measured before the run ended: the CPU, the CPU with hand-fused kernels." in text
+
+
+def test_a_cut_sweep_names_the_points_it_has_not_measured():
+    from conftest import H200
+
+    text = first_screen(load_results(H200 / "sweep" / "results.json"))
+    assert "One planned point was not measured: n = 500 on the GPU (H200)." in text
+    assert "near 2,700 by log-log interpolation" in text  # two significant digits between points 4x apart

@@ -231,3 +231,20 @@ def test_sigint_during_a_sweep_then_resume(tmp_path):
     assert final[:len(first)] == first  # nothing finished was measured again
     assert sum(1 for line in final if '"point"' in line) == 2
     assert load_results(out / "results.json").complete
+
+
+def test_the_whole_job_counts_every_one_off_and_pools_what_no_device_changes():
+    """The H200 sweep: the derived whole job includes the first optimizer (3.7-5.5 s there), and import and
+    the first optimizer, measured once per target, are pooled: the GPU's extra one-off cost is then its
+    device start-up, not one run's import noise (0.64 s, which made it 'repay after 323 steps')."""
+    from conftest import H200
+
+    s = SweepAnalysis(load_results(H200 / "sweep" / "results.json"))
+    cpu, gpu = Target("cpu", "eager"), Target("cuda:0", "eager")
+    assert set(s.shared) == {"import", "first_optimizer"} and 3.2 < s.shared["import"] < 4.0
+    rows = {(r.point["n"], r.target): r for r in s.rows}
+    n500 = rows[(500.0, cpu)]
+    assert n500.end_to_end[0] > 9.0  # import + first optimizer + 1001 steps at 2.15 ms; 5.4 s without the optimizer
+    repay = {r.value: r.steps for r in s.repay if r.target == gpu}
+    assert 20 < repay[8000.0] < 80 and repay[128000.0] < 10
+    assert s.missing() == [({"n": 500.0}, gpu)]  # cut by the time limit: said, never guessed

@@ -26,7 +26,10 @@ def format_flops(rate: float | None) -> str:
 
 
 def format_ratio(ratio: float | None) -> str:
-    return "–" if ratio is None or not math.isfinite(ratio) else f"{ratio:.2f}×"
+    """Three significant digits at most (0.98×, 11.4×, 65×): a ratio of medians is no sharper."""
+    if ratio is None or not math.isfinite(ratio):
+        return "–"
+    return f"{ratio:.2f}×" if ratio < 10 else f"{ratio:.1f}×" if ratio < 100 else f"{ratio:.0f}×"
 
 
 def format_bytes(n: float | None) -> str:

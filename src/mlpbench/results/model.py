@@ -178,6 +178,25 @@ class StepProfile(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True)
     top_ops: list[OpTime] = []
     kernels: list[OpTime] = []  # device kernels by name: launches and device time per step
 
+    @property
+    def device_figures_valid(self) -> bool:
+        """False for a profile that counted a user annotation as device work (mlpbench before 2026-11-27:
+        ``Optimizer.step#Adam.step`` mirrored on the GPU's timeline spans its idle time, so busy time and
+        gaps are wrong). Such a file keeps its numbers; the report does not quote them."""
+        return not any(k.name.startswith(ANNOTATIONS) for k in self.kernels)
+
+    @property
+    def busy_s(self) -> float | None:
+        """The device's busy time per step where it was measured right, else None."""
+        return self.device_busy_s if self.device_figures_valid else None
+
+    @property
+    def gap_s(self) -> float | None:
+        return self.mean_kernel_gap_s if self.device_figures_valid else None
+
+
+ANNOTATIONS = ("Optimizer.", "ProfilerStep#", "## ")  # user annotations' names, never kernels
+
 
 class Energy(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Energy of the warm trials, per training run, where the machine exposes a counter."""

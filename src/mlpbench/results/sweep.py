@@ -11,18 +11,25 @@ from __future__ import annotations
 
 import itertools
 import math
+import statistics
 
 import msgspec
 
 from mlpbench.results.analysis import Analysis, split_checks
-from mlpbench.results.model import Measurement, Results, SweepPlan, SweepPoint, Target
+from mlpbench.results.model import Measurement, Results, SweepPlan, SweepPoint, Target, point_label
 from mlpbench.stats.compare import Verdict, compare
 from mlpbench.stats.crossover import (CostModel, Crossover, break_even_steps, crossover_point, fit_cost_model,
                                       loglog_interpolator, predicted_crossover)
 
 MIN_POINTS_FOR_MODEL = 3  # two points fit any line exactly: no test of the model
-PROCESS_ONE_OFF = ("import", "device_check", "process_group", "device_init", "setup")
+PROCESS_ONE_OFF = ("import", "device_check", "process_group", "device_init", "setup", "first_optimizer")
 POINT_ONE_OFF = ("data", "to_device", "compile")
+# The same work whatever the device (importing torch; the first torch.optim optimizer, which imports
+# torch._dynamo). Each target's one-off costs are measured in one cold run, so a difference in these
+# between targets is that run's noise, not the device (on the H200: import 3.92 s against 3.28 s, which
+# alone made the GPU's "extra" one-off cost 0.75 s instead of 0.09 s): they are pooled, the median of
+# every target's one-off run standing for each.
+SHARED_ONE_OFF = ("import", "first_optimizer")
 
 
 class Row(msgspec.Struct, frozen=True):
@@ -67,6 +74,9 @@ class SweepAnalysis:
         self.plan = results.plan
         self.analysis = analysis or Analysis(results)
         self.parameter = next(iter(self.plan.vary))
+        colds = [c.record for c in results.cold if c.status == "ok" and c.record is not None]
+        self.shared = {p: statistics.median(v) for p in SHARED_ONE_OFF
+                       if (v := [r.phases[p] for r in colds if p in r.phases])}
         self.rows = [self._row(p) for p in results.points]
         ok_targets = list(dict.fromkeys(r.target for r in self.rows if r.per_step is not None))
         self.targets = ok_targets
@@ -98,17 +108,28 @@ class SweepAnalysis:
         return Row(point.point, point.target, status, per_step, flops, end, reason)
 
     def _end_to_end(self, point: SweepPoint, per_step: Measurement) -> tuple[float, float, float] | None:
-        """One-off costs (process-level from the target's cold run, point-level from the point's run)
-        plus the configured number of steps at the per-step median and at its interval's ends."""
+        """One-off costs (process-level from the target's cold run, those that do not depend on the device
+        pooled over all targets, point-level from the point's run) plus the configured number of steps at
+        the per-step median and at its interval's ends."""
         one_off = next((c.record for c in self.results.cold
                         if c.target == point.target and c.status == "ok" and c.record is not None), None)
         if one_off is None or point.record is None or point.record.warm is None:
             return None
-        fixed = sum(one_off.phases.get(p, 0.0) for p in PROCESS_ONE_OFF)
+        fixed = sum(self.shared[p] if p in self.shared and p in one_off.phases else one_off.phases.get(p, 0.0)
+                    for p in PROCESS_ONE_OFF)
         fixed += sum(point.record.warm.one_off.get(p, 0.0) for p in POINT_ONE_OFF)
         steps = int(point.point.get("steps", self.results.config.steps))
         low, high = per_step.stats.ci
         return fixed + steps * per_step.median, fixed + steps * low, fixed + steps * high
+
+    def missing(self) -> list[tuple[dict[str, float], Target]]:
+        """The planned points of every runnable target that have no record at all (a sweep stopped by a
+        signal or its time limit before them), in the plan's order."""
+        seen = {point_label(p.point) + "|" + p.target.key for p in self.results.points}
+        grid = [dict(zip(self.plan.vary, combo)) for combo in itertools.product(*self.plan.vary.values())]
+        runnable = [t.target for t in self.results.targets if t.status == "ok"]
+        return [(point, target) for point in grid for target in runnable
+                if point_label(point) + "|" + target.key not in seen]
 
     def failed(self) -> list[Row]:
         return [r for r in self.rows if r.status != "ok"]

@@ -75,7 +75,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "not show which is faster, and with {n} each no difference could be shown (p = {p_min} at best): run at "
         "least {need} each for the test and {need_interval} for 95 % intervals (--runs {need_interval}).",
         "ジョブ全体の時間は {cpu} が {cpu_time}、{gpu} が {gpu_time} でした（時間比 {ratio}、{detail}）。この試行からは、"
-        "どちらが速いとは言えません。各 {n} 回では、どんな結果でも p 値は最小 {p_min} で差を示せません。検定には各 {need} 回以上、"
+        "どちらが速いとは言えません。各 {n} 回では、結果がどうであれ p 値は {p_min} を下回らず、差を示せません。検定には各 {need} 回以上、"
         "95 % の区間には {need_interval} 回（--runs {need_interval}）が必要です。"),
     "verdict.no_cold": (
         "No whole-job times were measured for {cpu} and {gpu} (no cold trials), so this report cannot say which "
@@ -83,9 +83,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{cpu} と {gpu} のジョブ全体の時間は測定していません（コールド試行なし）。そのため、どちらが先にジョブを終えるかは"
         "判断できません。"),
     "verdict.interval": ("95 % interval of the time ratio {low}–{high}, Mann-Whitney {p}, {n} fresh processes each",
-                         "時間比の 95 % 区間 {low}–{high}、Mann-Whitney 検定 {p}、それぞれ新しいプロセス {n} 回"),
+                         "時間比の 95 % 信頼区間 {low}–{high}、Mann-Whitney 検定 {p}、それぞれ新しいプロセス {n} 回"),
     "verdict.interval_warm": ("95 % interval of the time ratio {low}–{high}, Mann-Whitney {p}, {n} warm runs each",
-                              "時間比の 95 % 区間 {low}–{high}、Mann-Whitney 検定 {p}、それぞれウォーム実行 {n} 回"),
+                              "時間比の 95 % 信頼区間 {low}–{high}、Mann-Whitney 検定 {p}、それぞれウォーム実行 {n} 回"),
+    "verdict.interval.few": ("bootstrap range of the time ratio {low}–{high} (too few trials for a 95 % interval), "
+                             "Mann-Whitney {p}, {n} fresh processes each",
+                             "時間比のブートストラップ範囲 {low}–{high}（95 % 信頼区間には試行が足りません）、Mann-Whitney "
+                             "検定 {p}、それぞれ新しいプロセス {n} 回"),
+    "verdict.interval_warm.few": ("bootstrap range of the time ratio {low}–{high} (too few trials for a 95 % interval), "
+                                  "Mann-Whitney {p}, {n} warm runs each",
+                                  "時間比のブートストラップ範囲 {low}–{high}（95 % 信頼区間には試行が足りません）、"
+                                  "Mann-Whitney 検定 {p}、それぞれウォーム実行 {n} 回"),
+    "verdict.backends": ("Among its backends, with {best} a step takes {best_step} against {base_step} with {base}: "
+                         "{factor} faster ({detail}).",
+                         "バックエンドの中では、{best}では 1 ステップ {best_step}、{base}では {base_step} で、{factor} "
+                         "速くなります（{detail}）。"),
+    "verdict.backends.not_shown": ("Among its backends, with {best} a step takes {best_step} against {base_step} with "
+                                   "{base}; these trials do not show which is faster ({detail}).",
+                                   "バックエンドの中では、{best}では 1 ステップ {best_step}、{base}では {base_step} です。"
+                                   "この試行からはどちらが速いとは言えません（{detail}）。"),
     "verdict.no_test": ("too few trials for an interval or a test", "区間や検定を求めるには試行が足りません"),
     "verdict.one_device.one": ("Only {target} was measured: it ran the whole job in {time} (one fresh process); "
                                "there is nothing to compare it with.",
@@ -95,8 +111,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "there is nothing to compare it with.",
                            "測定したのは {target} だけです：ジョブ全体は {time}（新しいプロセス {n} 回の中央値）でした。"
                            "比較する相手はありません。"),
-    "verdict.one_device_warm": ("Only {target} was measured; there is nothing to compare it with.",
-                                "測定したのは {target} だけで、比較する相手はありません。"),
+    "verdict.one_device_warm": ("Only {target} was measured; there is no other device to compare it with.",
+                                "測定したのは {target} だけで、比較する別のデバイスはありません。"),
     "verdict.per_step": ("A training step takes {step} ({mode}).", "学習 1 ステップは {step}（{mode}）です。"),
     "verdict.sweep": ("This is a sweep over {parameter}: where, along it, the GPU overtakes the CPU.",
                       "これは {parameter} のスイープです。どこで GPU が CPU を追い越すかを調べました。"),
@@ -163,9 +179,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- the user's scripts -------------------------------------------------------------------------------
     "scripts.sentence": ("Your scripts, run as they are: {items}.", "スクリプトをそのまま実行した結果：{items}。"),
     "scripts.item": ("{script} printed {own} about itself and its process took {wall}",
-                     "{script} は自身の時間を {own} と出力（プロセス全体は {wall}）"),
+                     "{script} が表示した自身の実行時間は {own}（プロセス全体は {wall}）"),
+    "scripts.faster": ("{b} finished its whole process {factor} faster than {a} ({detail}).",
+                       "プロセス全体では {b} が {a} より {factor} 速く終わりました（{detail}）。"),
+    "scripts.slower": ("{b} took {factor} as long as {a} for its whole process ({detail}).",
+                       "プロセス全体では {b} は {a} の {factor} の時間がかかりました（{detail}）。"),
+    "scripts.not_shown": ("Whether {b} or {a} finishes its whole process first, these trials do not show ({detail}).",
+                          "プロセス全体で {b} と {a} のどちらが先に終わるかは、この試行からは言えません（{detail}）。"),
     "scripts.item_no_figure": ("{script} printed no time of its own; its process took {wall}",
-                               "{script} は自身の時間を出力せず（プロセス全体は {wall}）"),
+                               "{script} は自身の実行時間を表示せず（プロセス全体は {wall}）"),
     # ----- what was not done ---------------------------------------------------------------------------------
     "not_done.interrupted": ("This run was stopped early ({signal}): everything here is from the trials that finished.",
                              "この実行は途中で停止されました（{signal}）。ここにある数値は完了した試行だけによるものです。"),
@@ -175,6 +197,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "時間の上限に達したため、1 件の測定を省略しました。"),
     "not_done.skipped": ("{n} measurements were skipped when the time limit ran out.",
                          "時間の上限に達したため、{n} 件の測定を省略しました。"),
+    "not_done.missing": ("{n} planned points were not measured: {items}. Nothing is said about them (a sweep "
+                         "continues with --resume).",
+                         "計画した {n} 点は測定していません：{items}。これらの点については何も言えません（スイープは "
+                         "--resume で続けられます）。"),
+    "not_done.missing.one": ("One planned point was not measured: {items}. Nothing is said about it (a sweep "
+                             "continues with --resume).",
+                             "計画した 1 点は測定していません：{items}。この点については何も言えません（スイープは "
+                             "--resume で続けられます）。"),
+    "not_done.unmeasured": ("Planned but not measured before the run ended: {targets}.",
+                            "計画したものの、実行が終わるまでに測定されなかった対象：{targets}。"),
+    "not_done.missing_point": ("{point} on {target}", "{target} の {point}"),
     "not_done.no_gpu": ("No GPU was measured ({reasons}): no claim about the GPU can be made from this run.",
                         "GPU は測定していません（理由：「{reasons}」）。この実行から GPU について言えることはありません。"),
     "not_done.no_gpu_asked": ("none was asked for", "GPU は指定されていません"),

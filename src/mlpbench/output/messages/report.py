@@ -34,6 +34,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "req.where.logs": ("answered in “The log of one run per target”", "回答：「対象ごとの実行ログ」"),
     "req.where.results": ("answered in “Measurements”", "回答：「測定結果」"),
     "req.where.conclusions": ("answered in “The answer” and “Conclusions”", "回答：「結論」と「考察」"),
+    "req.where.not_here": ("not run in this report: `make bench` runs the user's two scripts and times them",
+                           "このレポートでは実行していません（`make bench` がユーザーの 2 つのスクリプトを実行して計測します）"),
+    "req.where.sweep": ("answered in the sweep's section", "回答：スイープの節"),
     "req.where.file": ("answered by this file itself", "回答：このファイルそのもの"),
     # ----- configuration and code ---------------------------------------------------------------------------
     "config.intro": ("What was trained, and how (the user's scripts unless a flag said otherwise):",
@@ -171,15 +174,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- conclusions --------------------------------------------------------------------------------------
     "concl.dominant": ("{target}: of {total} in the process, the largest phases were {top}. One-off costs (start-up, "
                        "data, copies, setup, compiling) took {one_off} ({one_off_pct}), training {train_pct}.",
-                       "{target}：プロセス内の {total} のうち、大きかったフェーズは {top} です。一度きりのコスト（起動、"
+                       "{target}：プロセス内の {total} のうち、大きかったフェーズは、{top} です。一度きりのコスト（起動、"
                        "データ生成、転送、セットアップ、コンパイル）が {one_off}（{one_off_pct}）、学習が {train_pct} でした。"),
     "concl.dominant.no_train": ("{target}: of {total} in the process, the largest phases were {top}. One-off costs "
                                 "(start-up, data, copies, setup, compiling) took {one_off} ({one_off_pct}) where they "
                                 "could be timed; its training lies inside \"the rest of the script\", which cannot be "
                                 "split without editing the script.",
-                                "{target}：プロセス内の {total} のうち、大きかったフェーズは {top} です。計測できた範囲の一度きりの"
+                                "{target}：プロセス内の {total} のうち、大きかったフェーズは、{top} です。計測できた範囲の一度きりの"
                                 "コスト（起動、データ生成、転送、セットアップ、コンパイル）は {one_off}（{one_off_pct}）でした。学習は"
                                 "「スクリプトの残り」に含まれ、スクリプトを書き換えずには切り分けられません。"),
+    "concl.phase_item": ("{phase} {time} ({share})", "{phase} {time}（{share}）"),
     "concl.first_optimizer_dynamo": ("The first torch.optim optimizer's construction alone took {time} ({share}); "
                                      "it imported torch._dynamo.",
                                      "最初の torch.optim オプティマイザの生成だけで {time}（{share}）かかりました。このとき "
@@ -195,7 +199,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "concl.reading_overhead": ("Arithmetic therefore accounts for little of the step; the rest is what each operation "
                                "costs beyond its arithmetic (Python, dispatch, launches, memory traffic) — a reading of "
                                "these two rates, not a profile.",
-                               "したがって演算は 1 ステップのごく一部で、残りは演算以外のコスト（Python、ディスパッチ、起動、"
+                               "したがって演算は 1 ステップのごく一部で、残りは演算以外のコスト（Python、ディスパッチ、カーネル起動、"
                                "メモリ転送）です。これは 2 つの速度から読み取れることで、プロファイルによる測定ではありません。"),
     "concl.reading_mixed": ("Arithmetic and per-operation costs both take a fair part of the step (a reading of these "
                             "two rates, not a profile).",
@@ -204,11 +208,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "concl.reading_compute": ("Most of the step is arithmetic (a reading of these two rates, not a profile).",
                               "1 ステップの大半は演算です（2 つの速度からの読み取りで、プロファイルによる測定ではありません）。"),
     "concl.inside_gpu": ("Inside one step ({target}, profiled after the timed trials): the device computed for {busy} of "
-                         "each {step} step ({share}); the rest of the time it waited for the host to launch its {kernels} "
-                         "kernels for {ops} operators (mean gap between kernels {gap}).",
+                         "each {step} step ({share}); the rest of the time it waited for the host, which launched "
+                         "{kernels} kernels a step from {ops} PyTorch operators (mean gap between kernels, under the "
+                         "profiler: {gap}).",
                          "1 ステップの内側（{target}、計測の後にプロファイル）：デバイスが計算していたのは 1 ステップ {step} の"
-                         "うち {busy}（{share}）で、残りの時間は {ops} 個の演算の {kernels} 個のカーネルをホストが起動するのを"
-                         "待っていました（カーネル間の平均待ち時間 {gap}）。"),
+                         "うち {busy}（{share}）です。残りの時間はホストを待っていました。ホストは PyTorch の演算 {ops} 個から"
+                         " 1 ステップに {kernels} 個のカーネルを起動しました（プロファイラ下でのカーネル間の平均待ち時間 {gap}）。"),
+    "concl.inside_gpu.graph": ("Inside one step ({target}, profiled after the timed trials): the device computed for {busy} "
+                               "of each {step} step ({share}), running {kernels} kernels a step that no PyTorch operator "
+                               "launched one by one (a replayed graph or hand-written kernels).",
+                               "1 ステップの内側（{target}、計測の後にプロファイル）：デバイスが計算していたのは 1 ステップ "
+                               "{step} のうち {busy}（{share}）で、1 ステップに {kernels} 個のカーネルを実行しました。PyTorch の"
+                               "演算が 1 つずつ起動したものではありません（再生したグラフか手書きのカーネル）。"),
     "concl.inside_cpu": ("Inside one step ({target}, under the profiler, which slows every operation): {ops} operators; "
                          "{matmul} of the host's time was in matrix-multiply operators and {optimizer} in the optimizer's "
                          "step, the rest in the other operators, dispatch and autograd.",
@@ -237,9 +248,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "{gpu}（{gpu_step}）と {cpu}（{cpu_step}、コールド）の学習ステップは、各 {n} 回のコールド試行では"
                            "どれほど離れていても区別できません。検定には各 {need} 回以上が必要です。"),
     "concl.agreement": ("Every measured run computed the same training: the losses of {n} runs agree with the CPU's "
-                        "eager loop within {early} through the first half (tolerance {tol_early}) and {all} overall "
-                        "(tolerance {tol_late}).{scripts}",
-                        "測定したすべての実行は同じ学習を計算しています：{n} 件の実行の損失は CPU の eager ループと、前半で"
+                        "eager loop (its first run, the reference) within {early} through the first half (tolerance "
+                        "{tol_early}) and {all} overall (tolerance {tol_late}).{scripts}",
+                        "測定したすべての実行は同じ学習を計算しています：{n} 件の実行の損失は CPU の eager ループ（その最初の"
+                        "実行が基準）と、前半で"
                         "最大 {early}（許容 {tol_early}）、全体で最大 {all}（許容 {tol_late}）の相対差に収まります。{scripts}"),
     "concl.scripts_unchecked": (" Your scripts' losses are not checked: mlpbench runs them as they are and only reads their time.",
                                 "スクリプトの損失は照合していません（mlpbench はそのまま実行し、時間を読むだけです）。"),
@@ -266,9 +278,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "GPU was worth it (--devices cpu,cuda).",
                         "この結論を最も大きく変えるのは CPU での測定です。CPU なしでは GPU を使う価値があったかどうかは"
                         "わかりません（--devices cpu,cuda）。"),
-    "change.sizes": ("Larger data or wider layers add arithmetic without adding operations, which favours the GPU; "
+    "change.sizes": ("Larger data or wider layers add arithmetic without adding kernel launches, which favours the GPU; "
                      "mlpbench sweep measures where it starts to win (this report holds no sweep).",
-                     "データを増やしたり層を広げたりすると、演算の回数を増やさずに演算量だけが増えるため GPU に有利になります。"
+                     "データを増やしたり層を広げたりすると、カーネル起動の回数は変わらず計算量だけが増えるため GPU に有利になります。"
                      "mlpbench sweep でどこから GPU が勝つかを測れます（このレポートにスイープは含まれません）。"),
     "change.see_sweep": ("The sweep section shows where the answer changes with the size of the workload.",
                          "ワークロードの大きさによって結論がどこで変わるかは、スイープの節に示しています。"),

@@ -44,9 +44,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "{kind}：測定したすべての {parameter}（{low}–{high}{context}）で {gpu} は {cpu} より遅く、"
                                 "範囲内に交差点はありません。"),
     "sweep.undecided": ("{kind}: the measured points do not locate where {gpu} and {cpu} cross{context}: {decided}; "
-                        "elsewhere the trials do not decide. More trials per point (--warm-runs) or more points would.",
+                        "elsewhere the trials do not decide. More trials per point (--warm-runs) or more points may.",
                         "{kind}：測定点からは {gpu} と {cpu} の交差点は定まりません{context}。{decided}。それ以外の点では"
-                        "判定できません。点あたりの試行（--warm-runs）か測定点を増やせば定まります。"),
+                        "判定できません。点あたりの試行（--warm-runs）か測定点を増やすと定まる可能性があります。"),
     "sweep.decided_faster": ("{gpu} is decidedly faster at {parameter} = {values}", "{gpu} が明らかに速いのは {parameter} = {values}"),
     "sweep.decided_slower": ("{gpu} is decidedly slower at {parameter} = {values}", "{gpu} が明らかに遅いのは {parameter} = {values}"),
     "sweep.decided_none": ("no point decides", "判定できた点はありません"),
@@ -74,11 +74,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sweep.skipped": ("Skipped when --time-limit ran out: {items}.", "--time-limit に達したため省略：{items}。"),
     "sweep.table": ("Time per step at each point (warm median [interval])", "各点の 1 ステップの時間（ウォームの中央値［区間］）"),
     "sweep.table.caption": ("per step: the median of the warm trials at that point, with its interval; whole job: "
-                            "derived, not timed — the target's one-off costs, measured in one cold run, plus the "
-                            "configured updates at the per-step median. Its interval carries the per-step spread only, "
-                            "so whole-job crossovers are decided only where those intervals do not overlap",
+                            "derived, not timed — the target's one-off costs, measured in one cold run (import torch and "
+                            "the first optimizer, the same work on every device, as the median over all targets' runs), "
+                            "plus the configured updates at the per-step median. Its interval carries the per-step "
+                            "spread only, so whole-job crossovers are decided only where those intervals do not overlap",
                             "1 ステップ：その点のウォーム試行の中央値と区間。ジョブ全体：計測値ではなく導出値で、1 回の"
-                            "コールド実行で測った対象の一度きりのコストに、設定した更新回数 × 1 ステップの中央値を加えたもの。"
+                            "コールド実行で測った対象の一度きりのコスト（torch の import と最初のオプティマイザ生成はどのデバイスでも"
+                            "同じ処理なので、全対象の実行の中央値）に、設定した更新回数 × 1 ステップの中央値を加えたもの。"
                             "その区間は 1 ステップのばらつきしか含まないため、ジョブ全体の交差は区間が重ならない場合にだけ"
                             "判定します"),
     "sweep.models": ("Cost model per target: time per step ≈ overhead + FLOPs / throughput (least squares)",

@@ -5,7 +5,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "コールド試行：新しいプロセスでのジョブ全体（中央値［区間］）"),
     "table.cold.caption": ("process: fork/exec to exit, timed from outside; inside: interpreter start to the end of "
                            "evaluation; own figure: the time the run printed about itself (the user's scripts' time.time())",
-                           "プロセス：起動から終了まで外部で計測。内部：インタプリタ起動から評価の終わりまで。自身の時間："
+                           "プロセス：起動から終了まで外部で計測。内部：インタプリタ起動から評価の終わりまで。表示された実行時間："
                            "実行が自分で出力した時間（元のスクリプトの time.time()）"),
     "table.phases": ("Where the time goes, phase by phase (cold, median, share of the time inside the process)",
                      "フェーズ別の時間（コールド、中央値、プロセス内の時間に占める割合）"),
@@ -68,7 +68,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.process": ("process, outside", "プロセス（外部計測）"),
     "col.coverage": ("coverage", "信頼度"),
     "col.inside": ("total, inside", "合計（内部計測）"),
-    "col.own_figure": ("own figure", "自身の時間"),
+    "col.own_figure": ("own figure", "表示された実行時間"),
     "col.train": ("training", "学習"),
     "col.failed": ("failed", "失敗"),
     "col.phase": ("phase", "フェーズ"),
@@ -109,7 +109,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "model.poor": ("poor: not quoted", "不十分（引用しない）"),
     "figure.cold.wall": ("whole process (cold)", "プロセス全体（コールド）"),
     "figure.cold.total": ("total inside (cold)", "内部計測の合計（コールド）"),
-    "figure.cold.seed_time": ("own figure (cold)", "自身の時間（コールド）"),
+    "figure.cold.seed_time": ("own figure (cold)", "表示された実行時間（コールド）"),
     "figure.warm.train": ("training loop (warm)", "学習ループ（ウォーム）"),
     "status.ok": ("ok", "完了"),
     "status.failed": ("failed", "失敗"),

@@ -25,7 +25,8 @@ def dominant_phases(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None
     parts = sorted(((a.find(t, "cold", p).median, p) for p in a.phases_of(t)  # type: ignore[union-attr]
                     if p not in ("total", "seed_time", "wall")), reverse=True)
     whole = max(total.median, sum(v for v, _ in parts))  # as phase_shares: the shares never pass 100 %
-    top = [f"{T.phase(p)} {format_seconds(v)} ({format_percent(v / whole)})" for v, p in parts[:3] if v > 0]
+    top = [T("concl.phase_item", phase=T.phase(p), time=format_seconds(v), share=format_percent(v / whole))
+           for v, p in parts[:3] if v > 0]
     one_off = sum(v for v, p in parts if p in ONE_OFF_PHASES)
     train = a.find(t, "cold", "train")
     text = T("concl.dominant" if train else "concl.dominant.no_train", target=name(t),
@@ -68,11 +69,12 @@ def inside_step(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None:
     step = a.per_step(t, "warm")
     if profile is None:
         return None
-    if profile.device_busy_s is not None and step is not None:
-        return T("concl.inside_gpu", target=name(t), busy=format_seconds(profile.device_busy_s),
-                 step=format_seconds(step[0]), share=format_percent(profile.device_busy_s / step[0]),
+    if profile.busy_s is not None and step is not None:
+        key = "concl.inside_gpu" if profile.ops_per_step >= 1 else "concl.inside_gpu.graph"
+        return T(key, target=name(t), busy=format_seconds(profile.busy_s),
+                 step=format_seconds(step[0]), share=format_percent(profile.busy_s / step[0]),
                  kernels=f"{profile.kernels_per_step:.0f}", ops=f"{profile.ops_per_step:.0f}",
-                 gap=format_seconds(profile.mean_kernel_gap_s))
+                 gap=format_seconds(profile.gap_s))
     if profile.host_self_s > 0:
         return T("concl.inside_cpu", target=name(t), ops=f"{profile.ops_per_step:.0f}",
                  matmul=format_percent(profile.matmul_s / profile.host_self_s),

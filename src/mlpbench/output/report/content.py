@@ -22,6 +22,21 @@ REQUEST_ANSWERS = (("req.1", "code", "req.where.code"), ("req.2", "code", "req.w
 CODE_ORDER = ("script", "user script", "workload", "loop")
 
 
+def request_answers(results: Results, T: Texts) -> list[tuple[str, str, str]]:
+    """Each of the user's requests with the section that answers it here; the two about their scripts
+    point to no section where this run did not run them (a sweep's figures are in its own section)."""
+    ran_scripts = any(t.target.is_script for t in results.targets)
+    out = []
+    for req, anchor, where in REQUEST_ANSWERS:
+        if req in ("req.3", "req.4") and not ran_scripts:
+            out.append((T(req), "", T("req.where.not_here")))
+            continue
+        if anchor == "results" and results.kind == "sweep":
+            anchor, where = "sweep", "req.where.sweep"
+        out.append((T(req), anchor, T(where)))
+    return out
+
+
 def build(results: Results, lang: str = "en") -> Report:
     T = Texts(lang)
     a = Analysis(results)
@@ -32,7 +47,7 @@ def build(results: Results, lang: str = "en") -> Report:
     sections = [summary_section(results, a, T)]
     if results.config.is_builtin:
         sections.append(Section(T("sec.requests"), "requests",
-                                [Links([(T(req), anchor, T(where)) for req, anchor, where in REQUEST_ANSWERS])]))
+                                [Links(request_answers(results, T))]))
     sections += [config_section(results, a, T), logs_section(results, a, T), env_section(results, T)]
     if results.kind == "bench":
         sections.append(results_section(results, a, T))

@@ -56,7 +56,8 @@ def render(report: Report) -> str:
                 parts.append(f"<ul{cls}>" + "".join(f"<li>{esc(i)}</li>" for i in block.items) + "</ul>")
             elif isinstance(block, Links):
                 parts.append('<ol class="requests">' + "".join(
-                    f'<li>{esc(req)} — <a href="#{esc(anchor)}">{esc(where)}</a></li>' for req, anchor, where in block.items)
+                    f'<li>{esc(req)} — ' + (f'<a href="#{esc(anchor)}">{esc(where)}</a>' if anchor else esc(where)) + '</li>'
+                    for req, anchor, where in block.items)
                     + "</ol>")
             elif isinstance(block, TableBlock):
                 parts.append(table(block.table))

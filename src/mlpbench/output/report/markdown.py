@@ -47,7 +47,7 @@ def render(report: Report, figure_path) -> str:
             elif isinstance(block, Bullets):
                 out.append("\n".join(f"- {text(item)}" for item in block.items))
             elif isinstance(block, Links):
-                out.append("\n".join(f"{i}. {text(req)} — [{text(where)}](#{anchor})"
+                out.append("\n".join(f"{i}. {text(req)} — " + (f"[{text(where)}](#{anchor})" if anchor else text(where))
                                      for i, (req, anchor, where) in enumerate(block.items, 1)))
             elif isinstance(block, TableBlock):
                 out.append(table(block.table))

@@ -315,8 +315,8 @@ def inside_step(results: Results, a: Analysis, T: Texts) -> tuple[str, str] | No
         step = a.per_step(warm.target, "warm")
         if profile is None:
             continue
-        if profile.device_busy_s is not None and step:
-            busy = min(1.0, profile.device_busy_s / step[0])
+        if profile.busy_s is not None and step:
+            busy = min(1.0, profile.busy_s / step[0])
             rows.append((warm.target, [("plot.busy", busy, "#1f77b4"), ("plot.waiting", 1 - busy, "#d9d9d9")]))
         elif profile.host_self_s > 0:
             matmul = profile.matmul_s / profile.host_self_s

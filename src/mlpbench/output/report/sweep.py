@@ -24,6 +24,11 @@ def _values(values: tuple[float, ...]) -> str:
     return ", ".join(format_number(v) for v in values) or "–"
 
 
+def _two_digits(value: float) -> float:
+    """An interpolated value to two significant digits: between two measured points it is no sharper."""
+    return float(f"{value:.2g}")
+
+
 def finding_sentence(f: Finding, parameter: str, name: Namer, T: Texts) -> str:
     return T.cap(_finding(f, parameter, name, T))
 
@@ -34,7 +39,8 @@ def _finding(f: Finding, parameter: str, name: Namer, T: Texts) -> str:
                 low=format_number(c.low), high=format_number(c.high), kind=T(f"kind.{f.kind}"))
     if c.where == "inside" and c.bracket:
         key = f"sweep.inside.{f.kind}" + (".behind" if c.direction == "falls_behind" else "")
-        return T(key, value=format_number(c.value), a=format_number(c.bracket[0]), b=format_number(c.bracket[1]), **args)
+        return T(key, value=format_number(_two_digits(c.value)), a=format_number(c.bracket[0]),
+                 b=format_number(c.bracket[1]), **args)
     if c.where == "between" and c.bracket:
         return T("sweep.between", a=format_number(c.bracket[0]), b=format_number(c.bracket[1]), **args)
     if c.where == "faster_throughout":

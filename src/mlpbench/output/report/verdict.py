@@ -17,7 +17,8 @@ from mlpbench.output.i18n import Texts
 from mlpbench.output.units import format_number, format_p, format_percent, format_ratio, format_seconds
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import START_UP_PHASES, Analysis
-from mlpbench.results.model import Results, Target
+from mlpbench.results.model import Results, SweepPlan, Target
+from mlpbench.results.sweep import SweepAnalysis
 from mlpbench.stats.compare import ALPHA, Comparison, trials_for_significance
 from mlpbench.stats.summary import CONFIDENCE, trials_for_coverage
 
@@ -47,8 +48,9 @@ def _interval(c: Comparison, T: Texts, invert: bool = False, warm: bool = False)
     if c.ci is None:
         return T("verdict.no_test")
     low, high = (1 / c.ci[1], 1 / c.ci[0]) if invert else c.ci
-    return T("verdict.interval_warm" if warm else "verdict.interval", low=format_ratio(low), high=format_ratio(high),
-             p=format_p(c.p_value), n=min(c.n_candidate, c.n_baseline))
+    n = min(c.n_candidate, c.n_baseline)
+    key = ("verdict.interval_warm" if warm else "verdict.interval") + (".few" if n < trials_for_coverage() else "")
+    return T(key, low=format_ratio(low), high=format_ratio(high), p=format_p(c.p_value), n=n)
 
 
 def pair(a: Analysis) -> tuple[Target | None, Target | None]:
@@ -127,6 +129,25 @@ def steady(a: Analysis, name: Namer, cpu: Target, gpu: Target, T: Texts) -> str 
     return T("steady.not_shown", detail=_interval(c, T, warm=True), **args)
 
 
+def backends_on_one_device(a: Analysis, name: Namer, main: Target, T: Texts) -> str | None:
+    """Where one device ran several backends: its fastest against ``main`` (plain PyTorch), per step,
+    warm where all have warm trials, else cold, with the rule."""
+    group = [t for t in a.targets if t.kind == main.kind and t.ranks is None and not t.is_script]
+    mode = "warm" if group and all(a.find(t, "warm", "train") for t in group) else "cold"
+    timed = [t for t in group if a.per_step(t, mode)]
+    if len(timed) < 2 or main not in timed:
+        return None
+    best = min(timed, key=lambda t: a.per_step(t, mode)[0])  # type: ignore[index]
+    c = a.comparison(best, mode, "train", main) if best != main else None
+    if c is None:
+        return None
+    args = dict(best=T(f"backend.{best.backend}"), base=T(f"backend.{main.backend}"), best_step=format_seconds(a.per_step(best, mode)[0]),  # type: ignore[index]
+                base_step=format_seconds(a.per_step(main, mode)[0]), detail=_interval(c, T, True, mode == "warm"))  # type: ignore[index]
+    if c.verdict == "faster":
+        return T("verdict.backends", factor=format_ratio(c.speedup), **args)
+    return T("verdict.backends.not_shown", **args)
+
+
 def best_pair(a: Analysis, name: Namer, cpu: Target, gpu: Target, T: Texts) -> str | None:
     """The fastest backend on each device against each other, per step (warm where both have warm
     trials, else cold), with the rule; only where some device has more than the loop it was asked
@@ -196,7 +217,23 @@ def scripts_sentence(results: Results, a: Analysis, T: Texts) -> str | None:
                            wall=format_seconds(wall.median if wall else None)))
         elif wall is not None:
             parts.append(T("scripts.item_no_figure", script=script, wall=format_seconds(wall.median)))
-    return T("scripts.sentence", items=T.join(parts)) if parts else None
+    if not parts:
+        return None
+    text = T("scripts.sentence", items=T.join(parts))
+    scripts = [t for t in a.targets if t.is_script and a.find(t, "cold", "wall")]
+    if len(scripts) == 2:  # the user's own question: their second script against their first
+        first, second = scripts
+        c = a.comparison(second, "cold", "wall", first)
+        if c is not None:
+            args = dict(a=PurePath(first.script or "").name, b=PurePath(second.script or "").name)
+            if c.verdict == "faster":
+                text = T.sentences(text, T("scripts.faster", factor=format_ratio(c.speedup),
+                                           detail=_interval(c, T, invert=True), **args))
+            elif c.verdict == "slower":
+                text = T.sentences(text, T("scripts.slower", factor=format_ratio(c.ratio), detail=_interval(c, T), **args))
+            else:
+                text = T.sentences(text, T("scripts.not_shown", detail=_interval(c, T), **args))
+    return text
 
 
 def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: Texts) -> list[str]:
@@ -207,6 +244,15 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
         out.append(T("not_done.incomplete"))
     if results.skipped:
         out.append(T("not_done.skipped", n=len(results.skipped)))
+    unmeasured = [t.target for t in results.targets if t.status == "ok" and t.target not in a.targets]
+    if unmeasured and results.kind == "bench":
+        out.append(T("not_done.unmeasured", targets=T.join(name(t) for t in unmeasured)))
+    if isinstance(results.plan, SweepPlan):
+        missing = SweepAnalysis(results, a).missing()
+        if missing:
+            items = [T("not_done.missing_point", point=", ".join(f"{k} = {format_number(v)}" for k, v in p.items()),
+                       target=name(t)) for p, t in missing[:6]]
+            out.append(T("not_done.missing", n=len(missing), items=T.join(items)))
     if gpu is None:
         reasons = dict.fromkeys(t.reason for t in results.targets if t.status != "ok" and t.target.is_gpu and t.reason)
         out.append(T("not_done.no_gpu", reasons="; ".join(reasons) or T("not_done.no_gpu_asked")))
@@ -237,8 +283,6 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
     if not a.targets:
         return FirstScreen(T("verdict.nothing"), not_done=not_done(results, a, name, gpu, T))
     if results.kind == "sweep":
-        from mlpbench.results.sweep import SweepAnalysis
-
         found = when_sweep(results, a, T)
         screen = FirstScreen(found[0] if found else T("verdict.sweep", parameter=next(iter(results.plan.vary))))  # type: ignore[union-attr]
         screen.when = found[1:]
@@ -249,14 +293,14 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
                              when_bench(a, results, name, cpu, gpu, T))
     else:
         only = [t for t in a.targets if not t.is_script]
-        main = cpu or (only[0] if only else a.targets[0])
+        main = cpu or next((t for t in only if t.backend == "eager"), only[0] if only else a.targets[0])
         wall = a.find(main, "cold", "wall")
         step = a.per_step(main)
         text = T("verdict.one_device", target=name(main), time=format_seconds(wall.median if wall else None),
                  n=wall.stats.n if wall else 0) if wall else T("verdict.one_device_warm", target=name(main))
         if step is not None:
             text = T.sentences(text, T("verdict.per_step", step=format_seconds(step[0]), mode=T(f"mode.{step[1]}")))
-        screen = FirstScreen(text, why(a, name, [main], T))
+        screen = FirstScreen(text, why(a, name, [main], T), best=backends_on_one_device(a, name, main, T))
     screen.scripts = scripts_sentence(results, a, T)
     screen.not_done = not_done(results, a, name, gpu, T)
     return FirstScreen(T.cap(screen.verdict), [T.cap(s) for s in screen.why],
