@@ -120,7 +120,7 @@ def test_a_single_ddp_target_is_never_compared_with_itself():
 
 
 def test_an_interrupted_run_and_a_cut_sweep_say_what_they_did_not_do():
-    assert "This run was stopped early (SIGTERM)" in first_screen(builders.bench(interrupted="SIGTERM"))
+    assert "This run was stopped early by a signal (SIGTERM: a time limit" in first_screen(builders.bench(interrupted="SIGTERM"))
     sweep = builders.sweep({CPU: {500: [1e-3] * 5, 4000: [2e-3] * 5}, GPU: {500: [2e-3] * 5, 4000: [1e-3] * 5}},
                            skipped=["n=32000 on cpu/eager"])
     text = markdown_of(sweep)

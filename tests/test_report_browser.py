@@ -61,7 +61,7 @@ CASES = {
                 ["These trials cannot tell yet which device finishes the whole job first",
                  "Why: of the time inside the process, start-up", "76 % on the CPU", "stopped early"]),
     "h100-ja": (lambda: load_results(H100 / "bench" / "results.json"), "ja",
-                ["ジョブ全体をどちらが先に終えるかはまだ判定できません", "理由：プロセス内の時間のうち", "途中で停止されました"]),
+                ["ジョブ全体をどちらが先に終えるかはまだ判定できません", "理由：プロセス内の時間のうち", "途中で止まりました"]),
     "cpu-en": (lambda: load_results(DATA / "results-cpu.json"), "en",
                ["Only the CPU was measured", "Why: of the time inside the process", "Your scripts, run as they are",
                 "No GPU was measured"]),

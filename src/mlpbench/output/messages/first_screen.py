@@ -121,10 +121,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verdict.slower": ("slower", "遅い"),
     "verdict.undecided": ("no difference shown", "差は示されず"),
     # ----- why ----------------------------------------------------------------------------------------------
-    "why.shares": ("Why: of the time inside the process, start-up (import, device start-up, setup, the first "
-                   "optimizer and compiling) took {parts}.",
-                   "理由：プロセス内の時間のうち、起動（import、デバイス初期化、セットアップ、最初のオプティマイザ生成、"
-                   "コンパイル）が占めた割合は {parts} です。"),
+    "why.shares": ("Why: of the time inside the process, start-up (importing torch, the first optimizer, device "
+                   "initialisation, setup, compiling) took {parts}.",
+                   "理由：プロセス内の時間のうち、起動（torch の import、最初のオプティマイザ生成、デバイス初期化、"
+                   "セットアップ、コンパイル）が占めた割合は {parts} です。"),
     "why.share": ("{start} on {target} (training: {train})", "{target} で {start}（学習は {train}）"),
     "why.extra": ("{gpu} spent decidedly more time than {cpu} on {items}.",
                   "{gpu} が {cpu} より明らかに長くかかったのは、{items}です。"),
@@ -189,8 +189,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scripts.item_no_figure": ("{script} printed no time of its own; its process took {wall}",
                                "{script} は自身の実行時間を表示せず（プロセス全体は {wall}）"),
     # ----- what was not done ---------------------------------------------------------------------------------
-    "not_done.interrupted": ("This run was stopped early ({signal}): everything here is from the trials that finished.",
-                             "この実行は途中で停止されました（{signal}）。ここにある数値は完了した試行だけによるものです。"),
+    "not_done.interrupted": ("This run was stopped early by a signal ({signal}: a time limit, or someone stopping it): "
+                             "everything here is from the trials that finished.",
+                             "この実行はシグナル（{signal}：時間の上限か、手動の停止）で途中で止まりました。ここにある数値は"
+                             "完了した試行だけによるものです。"),
     "not_done.incomplete": ("This results file is incomplete: the run did not finish.",
                             "この結果ファイルは不完全です。実行は完了していません。"),
     "not_done.skipped.one": ("One measurement was skipped when the time limit ran out.",
