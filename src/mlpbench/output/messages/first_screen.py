@@ -5,10 +5,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- names --------------------------------------------------------------------------------------------
     "name.cpu": ("the CPU", "CPU"),
     "name.gpu": ("the GPU", "GPU"),
-    "name.gpu_named": ("the GPU ({gpu})", "GPU（{gpu}）"),
+    "name.gpu_named": ("the GPU ({gpu})", "{gpu} GPU"),
     "name.mps": ("the Apple GPU", "Apple GPU"),
     "name.script": ("your script {script}", "スクリプト {script}"),
-    "name.script_on": ("{what} on {device}", "{what}（{device} で実行）"),
+    "name.script_on": ("{what} on {device}", "{device} で実行した {what}"),
     "name.ranks": ("{n} data-parallel ranks", "データ並列 {n} ランク"),
     "name.ranks.one": ("one data-parallel rank", "データ並列 1 ランク"),
     "name.with": ("{what} with {how}", "{what}・{how}"),
