@@ -141,8 +141,9 @@ def backends_on_one_device(a: Analysis, name: Namer, main: Target, T: Texts) -> 
     c = a.comparison(best, mode, "train", main) if best != main else None
     if c is None:
         return None
-    args = dict(best=T(f"backend.{best.backend}"), base=T(f"backend.{main.backend}"), best_step=format_seconds(a.per_step(best, mode)[0]),  # type: ignore[index]
-                base_step=format_seconds(a.per_step(main, mode)[0]), detail=_interval(c, T, True, mode == "warm"))  # type: ignore[index]
+    best_step, base_step = a.per_step(best, mode)[0], a.per_step(main, mode)[0]  # type: ignore[index]
+    args = dict(best=T(f"backend.{best.backend}"), base=T(f"backend.{main.backend}"), best_step=format_seconds(best_step),
+                base_step=format_seconds(base_step), detail=_interval(c, T, True, mode == "warm"))
     if c.verdict == "faster":
         return T("verdict.backends", factor=format_ratio(c.speedup), **args)
     return T("verdict.backends.not_shown", **args)
