@@ -345,3 +345,15 @@ def test_a_cut_sweep_names_the_points_it_has_not_measured():
     text = first_screen(load_results(H200 / "sweep" / "results.json"))
     assert "One planned point was not measured: n = 500 on the GPU (H200)." in text
     assert "near 2,700 by log-log interpolation" in text  # two significant digits between points 4x apart
+
+
+def test_a_command_in_backticks_is_code_and_stays_inert():
+    """Sentences set `commands` as code; whatever is inside stays text in both formats."""
+    from mlpbench.output.report import html as html_format
+    from mlpbench.output.report import markdown as md_format
+
+    sentence = "run `mlpbench sweep --vary n=500` then <b>*bold*</b> `<img src=x onerror=alert(1)>`"
+    assert md_format.prose(sentence) == (r"run `mlpbench sweep --vary n=500` then &lt;b&gt;\*bold\*&lt;/b&gt; "
+                                         "`<img src=x onerror=alert(1)>`")  # a code span is literal in Markdown
+    out = html_format.prose(sentence)
+    assert "<code>mlpbench sweep --vary n=500</code>" in out and "<img" not in out and "<b>" not in out

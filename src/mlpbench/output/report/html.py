@@ -7,6 +7,7 @@ through escaping could not run or fetch anything; every string is escaped regard
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 from mlpbench.output.report.model import Bullets, Code, Figure, Links, Paragraph, Report, TableBlock
@@ -18,6 +19,11 @@ STYLE = Path(__file__).with_name("style.css")
 
 def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
+
+
+def prose(value: str) -> str:
+    """A sentence, escaped, with a `command` in backticks set as code."""
+    return re.sub(r"`([^`\n]+)`", r"<code>\1</code>", esc(value))
 
 
 def table(t: Table) -> str:
@@ -50,13 +56,13 @@ def render(report: Report) -> str:
         for block in section.blocks:
             if isinstance(block, Paragraph):
                 cls = "verdict" if block.emphasis else block.role
-                parts.append(f'<p class="{esc(cls)}">{esc(block.text)}</p>' if cls else f"<p>{esc(block.text)}</p>")
+                parts.append(f'<p class="{esc(cls)}">{prose(block.text)}</p>' if cls else f"<p>{prose(block.text)}</p>")
             elif isinstance(block, Bullets):
                 cls = f' class="{esc(block.role)}"' if block.role else ""
-                parts.append(f"<ul{cls}>" + "".join(f"<li>{esc(i)}</li>" for i in block.items) + "</ul>")
+                parts.append(f"<ul{cls}>" + "".join(f"<li>{prose(i)}</li>" for i in block.items) + "</ul>")
             elif isinstance(block, Links):
                 parts.append('<ol class="requests">' + "".join(
-                    f'<li>{esc(req)} — ' + (f'<a href="#{esc(anchor)}">{esc(where)}</a>' if anchor else esc(where)) + '</li>'
+                    f'<li>{esc(req)} — ' + (f'<a href="#{esc(anchor)}">{esc(where)}</a>' if anchor else prose(where)) + '</li>'
                     for req, anchor, where in block.items)
                     + "</ol>")
             elif isinstance(block, TableBlock):

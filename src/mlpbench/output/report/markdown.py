@@ -17,6 +17,16 @@ def text(value: str) -> str:
     return re.sub(r"([\\`*_\[\]#|])", r"\\\1", value)
 
 
+CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def prose(value: str) -> str:
+    """A sentence: inert like ``text``, but a `command` in backticks stays a code span (its content is
+    literal in Markdown, so it needs no escaping)."""
+    parts = CODE_SPAN.split(value)
+    return "".join(f"`{p}`" if i % 2 else text(p) for i, p in enumerate(parts))
+
+
 def table(t: Table) -> str:
     lines = []
     if t.title:
@@ -43,11 +53,11 @@ def render(report: Report, figure_path) -> str:
         out += ["", f'<a id="{section.anchor}"></a>', "", f"## {text(section.title)}", ""]
         for block in section.blocks:
             if isinstance(block, Paragraph):
-                out.append(f"**{text(block.text)}**" if block.emphasis else text(block.text))
+                out.append(f"**{prose(block.text)}**" if block.emphasis else prose(block.text))
             elif isinstance(block, Bullets):
-                out.append("\n".join(f"- {text(item)}" for item in block.items))
+                out.append("\n".join(f"- {prose(item)}" for item in block.items))
             elif isinstance(block, Links):
-                out.append("\n".join(f"{i}. {text(req)} — " + (f"[{text(where)}](#{anchor})" if anchor else text(where))
+                out.append("\n".join(f"{i}. {text(req)} — " + (f"[{text(where)}](#{anchor})" if anchor else prose(where))
                                      for i, (req, anchor, where) in enumerate(block.items, 1)))
             elif isinstance(block, TableBlock):
                 out.append(table(block.table))
