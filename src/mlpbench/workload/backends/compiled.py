@@ -10,7 +10,10 @@ The two graph breaks it records are torch's own: ``Optimizer.step``'s wrapper br
 after the step on purpose (torch/optim/optimizer.py ``_use_grad``, pytorch#104053), so one step runs
 the forward, backward and optimizer graphs with host work between them. On the H200 (2026-11-27)
 that made 1183 µs a step with no CUDA graph skipped and 64 µs of device time: host time, not capture,
-is what keeps it from the hand-captured graph's 130 µs.
+is what keeps it from the hand-captured graph's 130 µs. Compiling the whole step as one function
+instead does not give one graph either (torch 2.13, tried on the CPU): dynamo breaks at
+``Tensor.backward()`` (unless ``trace_autograd_ops``), at that same break in ``Optimizer.step`` and
+at ``Optimizer.zero_grad`` (which it skips on purpose): five graphs, and slower than this split.
 """
 
 from __future__ import annotations
