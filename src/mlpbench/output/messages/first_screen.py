@@ -104,13 +104,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "この試行からはどちらが速いとは言えません（{detail}）。"),
     "verdict.no_test": ("too few trials for an interval or a test", "区間や検定を求めるには試行が足りません"),
     "verdict.one_device.one": ("Only {target} was measured: it ran the whole job in {time} (one fresh process); "
-                               "there is nothing to compare it with.",
+                               "there is no other device to compare it with.",
                                "測定したのは {target} だけです：ジョブ全体は {time}（新しいプロセス 1 回）でした。"
-                               "比較する相手はありません。"),
+                               "比較する別のデバイスはありません。"),
     "verdict.one_device": ("Only {target} was measured: it ran the whole job in {time} (median of {n} fresh processes); "
-                           "there is nothing to compare it with.",
+                           "there is no other device to compare it with.",
                            "測定したのは {target} だけです：ジョブ全体は {time}（新しいプロセス {n} 回の中央値）でした。"
-                           "比較する相手はありません。"),
+                           "比較する別のデバイスはありません。"),
     "verdict.one_device_warm": ("Only {target} was measured; there is no other device to compare it with.",
                                 "測定したのは {target} だけで、比較する別のデバイスはありません。"),
     "verdict.per_step": ("A training step takes {step} ({mode}).", "学習 1 ステップは {step}（{mode}）です。"),
