@@ -13,7 +13,6 @@ with its status and the sweep goes on; ``--time-limit`` bounds the whole sweep.
 
 from __future__ import annotations
 
-import itertools
 import os
 import tempfile
 import time
@@ -96,13 +95,6 @@ def apply(base: WorkloadConfig, point: dict[str, float]) -> WorkloadConfig:
     return base.with_changes(**changes)
 
 
-def points(plan: SweepPlan) -> list[dict[str, float]]:
-    """Every point of the grid, smallest first (or largest first)."""
-    names = list(plan.vary)
-    order = (lambda values: sorted(values, reverse=True)) if plan.largest_first else sorted
-    return [dict(zip(names, combo)) for combo in itertools.product(*(order(plan.vary[n]) for n in names))]
-
-
 def validate(plan: SweepPlan, config: WorkloadConfig) -> SweepPlan:
     if plan.warm_runs < 1 or plan.trial_steps < 1 or plan.warmup < 0:
         raise UsageError("--warm-runs and --trial-steps must be at least 1, --warmup at least 0")
@@ -113,7 +105,7 @@ def validate(plan: SweepPlan, config: WorkloadConfig) -> SweepPlan:
             if name in plan.vary:
                 raise UsageError(f"--vary {name} changes the built-in MLP's widths; the workload "
                                  f"{config.name!r} has its own model (vary n, batch, steps or nproc)")
-    for point in points(plan):
+    for point in plan.points():
         try:
             apply(config, point).validate()
         except UsageError as err:
@@ -170,7 +162,7 @@ class Sweep:
         r = self.results
         done = {p.key for p in r.points}
         one_offs = [t for t in self.runnable if not any(c.target == t and c.status == "ok" for c in r.cold)]
-        todo = [(p, t) for p in points(self.plan) for t in self.runnable if f"{point_label(p)}|{t.key}" not in done]
+        todo = [(p, t) for p in self.plan.points() for t in self.runnable if f"{point_label(p)}|{t.key}" not in done]
         need_reference = REFERENCE not in self.runnable
         self.progress.start(len(one_offs) + len(todo) * (1 + need_reference))
         launch = Launcher(self.children, scratch, r.code, self.plan.threads)

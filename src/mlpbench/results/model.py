@@ -11,6 +11,7 @@ reports a wrong value with its path (``$.cold[3].record.phases.train``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Annotated, Any, Literal
 
@@ -348,6 +349,12 @@ class SweepPlan(Struct, tag="sweep", tag_field="kind", forbid_unknown_fields=Tru
     time_limit: float | None = None
     threads: int | None = None
     largest_first: bool = False  # measure the largest point first (a time-limited sweep keeps the big ones)
+
+    def points(self) -> list[dict[str, float]]:
+        """Every point of the grid, smallest first (or largest first)."""
+        names = list(self.vary)
+        order = (lambda values: sorted(values, reverse=True)) if self.largest_first else sorted
+        return [dict(zip(names, combo)) for combo in itertools.product(*(order(self.vary[n]) for n in names))]
 
 
 class Results(Struct, forbid_unknown_fields=True, kw_only=True):

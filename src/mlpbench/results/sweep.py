@@ -126,9 +126,8 @@ class SweepAnalysis:
         """The planned points of every runnable target that have no record at all (a sweep stopped by a
         signal or its time limit before them), in the plan's order."""
         seen = {point_label(p.point) + "|" + p.target.key for p in self.results.points}
-        grid = [dict(zip(self.plan.vary, combo)) for combo in itertools.product(*self.plan.vary.values())]
         runnable = [t.target for t in self.results.targets if t.status == "ok"]
-        return [(point, target) for point in grid for target in runnable
+        return [(point, target) for point in self.plan.points() for target in runnable
                 if point_label(point) + "|" + target.key not in seen]
 
     def failed(self) -> list[Row]:
