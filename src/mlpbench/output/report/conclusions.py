@@ -20,18 +20,19 @@ COMPUTE_BOUND = 0.50  # above it, arithmetic is most of it
 
 def dominant_phases(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None:
     total = a.find(t, "cold", "total")
-    if total is None or total.median <= 0:
+    shares = a.phase_shares(t)  # of the time inside the process; they never add up past 100 %
+    if total is None or not shares:
         return None
-    parts = sorted(((a.find(t, "cold", p).median, p) for p in a.phases_of(t)  # type: ignore[union-attr]
-                    if p not in ("total", "seed_time", "wall")), reverse=True)
-    whole = max(total.median, sum(v for v, _ in parts))  # as phase_shares: the shares never pass 100 %
-    top = [T("concl.phase_item", phase=T.phase(p), time=format_seconds(v), share=format_percent(v / whole))
+    parts = sorted(((a.find(t, "cold", p).median, p) for p in shares), reverse=True)  # type: ignore[union-attr]
+    top = [T("concl.phase_item", phase=T.phase(p), time=format_seconds(v), share=format_percent(shares[p]))
            for v, p in parts[:3] if v > 0]
-    one_off = sum(v for v, p in parts if p in ONE_OFF_PHASES)
-    train = a.find(t, "cold", "train")
-    text = T("concl.dominant" if train else "concl.dominant.no_train", target=name(t),
-             total=format_seconds(total.median), top=T.join(top), one_off=format_seconds(one_off),
-             one_off_pct=format_percent(one_off / whole), train_pct=format_percent(train.median / whole) if train else "")
+    one_off = [p for p in shares if p in ONE_OFF_PHASES]
+    train = shares.get("train")
+    text = T("concl.dominant" if train is not None else "concl.dominant.no_train", target=name(t),
+             total=format_seconds(total.median), top=T.join(top),
+             one_off=format_seconds(sum(a.find(t, "cold", p).median for p in one_off)),  # type: ignore[union-attr]
+             one_off_pct=format_percent(sum(shares[p] for p in one_off)),
+             train_pct=format_percent(train) if train is not None else "")
     first = a.find(t, "cold", "first_optimizer")
     if first is not None and first.median > 0.05 * total.median:
         run = a.first_run(t)
