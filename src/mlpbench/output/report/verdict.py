@@ -129,16 +129,26 @@ def steady(a: Analysis, name: Namer, cpu: Target, gpu: Target, T: Texts) -> str 
     return T("steady.not_shown", detail=_interval(c, T, warm=True), **args)
 
 
+def _backends(a: Analysis, kind: str) -> tuple[list[Target], str]:
+    """The single-process targets of one kind of device with a per-step time, and the mode it is taken
+    in: warm where every one of them has warm trials, else cold (never one figure from each)."""
+    group = [t for t in a.targets if t.kind == kind and t.ranks is None and not t.is_script]
+    mode = "warm" if group and all(a.find(t, "warm", "train") for t in group) else "cold"
+    return [t for t in group if a.per_step(t, mode)], mode
+
+
+def _fastest(a: Analysis, timed: list[Target], mode: str) -> Target | None:
+    return min(timed, key=lambda t: a.per_step(t, mode)[0]) if timed else None  # type: ignore[index]
+
+
 def backends_on_one_device(a: Analysis, name: Namer, main: Target, T: Texts) -> str | None:
     """Where one device ran several backends: its fastest against ``main`` (plain PyTorch), per step,
     warm where all have warm trials, else cold, with the rule."""
-    group = [t for t in a.targets if t.kind == main.kind and t.ranks is None and not t.is_script]
-    mode = "warm" if group and all(a.find(t, "warm", "train") for t in group) else "cold"
-    timed = [t for t in group if a.per_step(t, mode)]
+    timed, mode = _backends(a, main.kind)
     if len(timed) < 2 or main not in timed:
         return None
-    best = min(timed, key=lambda t: a.per_step(t, mode)[0])  # type: ignore[index]
-    c = a.comparison(best, mode, "train", main) if best != main else None
+    best = _fastest(a, timed, mode)
+    c = a.comparison(best, mode, "train", main) if best is not None and best != main else None
     if c is None:
         return None
     best_step, base_step = a.per_step(best, mode)[0], a.per_step(main, mode)[0]  # type: ignore[index]
@@ -153,13 +163,8 @@ def best_pair(a: Analysis, name: Namer, cpu: Target, gpu: Target, T: Texts) -> s
     """The fastest backend on each device against each other, per step (warm where both have warm
     trials, else cold), with the rule; only where some device has more than the loop it was asked
     to compare."""
-    def fastest(kind: str) -> tuple[Target | None, str]:
-        group = [t for t in a.targets if t.kind == kind and t.ranks is None and not t.is_script]
-        mode = "warm" if group and all(a.find(t, "warm", "train") for t in group) else "cold"
-        timed = [t for t in group if a.per_step(t, mode)]
-        return (min(timed, key=lambda t: a.per_step(t, mode)[0]) if timed else None), mode  # type: ignore[index]
-
-    (best_cpu, cpu_mode), (best_gpu, gpu_mode) = fastest(cpu.kind), fastest(gpu.kind)
+    (cpus, cpu_mode), (gpus, gpu_mode) = _backends(a, cpu.kind), _backends(a, gpu.kind)
+    best_cpu, best_gpu = _fastest(a, cpus, cpu_mode), _fastest(a, gpus, gpu_mode)
     if best_cpu is None or best_gpu is None or (best_cpu, best_gpu) == (cpu, gpu):
         return None
     mode = "warm" if "cold" not in (cpu_mode, gpu_mode) else "cold"
@@ -198,10 +203,10 @@ def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Tar
     return [T("when.steps_undecided", gpu=name(gpu), cpu=name(cpu), trials=T(f"when.trials.{mode}")), hint]
 
 
-def when_sweep(results: Results, a: Analysis, T: Texts) -> list[str]:
-    from mlpbench.output.report.sweep import findings
+def when_sweep(results: Results, a: Analysis, sweep: SweepAnalysis, T: Texts) -> list[str]:
+    from mlpbench.output.report.sweep import findings  # here: it imports the plots (matplotlib)
 
-    return findings(results, a, T)
+    return findings(results, a, T, sweep)
 
 
 def scripts_sentence(results: Results, a: Analysis, T: Texts) -> str | None:
@@ -237,7 +242,8 @@ def scripts_sentence(results: Results, a: Analysis, T: Texts) -> str | None:
     return text
 
 
-def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: Texts) -> list[str]:
+def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: Texts,
+             sweep: SweepAnalysis | None = None) -> list[str]:
     out = []
     if results.interrupted:
         out.append(T("not_done.interrupted", signal=results.interrupted))
@@ -248,8 +254,8 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
     unmeasured = [t.target for t in results.targets if t.status == "ok" and t.target not in a.targets]
     if unmeasured and results.kind == "bench":
         out.append(T("not_done.unmeasured", targets=T.join(name(t) for t in unmeasured)))
-    if isinstance(results.plan, SweepPlan):
-        missing = SweepAnalysis(results, a).missing()
+    if sweep is not None:
+        missing = sweep.missing()
         if missing:
             items = [T("not_done.missing_point", point=", ".join(f"{k} = {format_number(v)}" for k, v in p.items()),
                        target=name(t)) for p, t in missing[:6]]
@@ -281,13 +287,14 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
 def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
     name = Namer(results, T)
     cpu, gpu = pair(a)
+    sweep = SweepAnalysis(results, a) if isinstance(results.plan, SweepPlan) else None  # once: it is not cheap
     if not a.targets:
-        return FirstScreen(T("verdict.nothing"), not_done=not_done(results, a, name, gpu, T))
-    if results.kind == "sweep":
-        found = when_sweep(results, a, T)
+        return FirstScreen(T("verdict.nothing"), not_done=not_done(results, a, name, gpu, T, sweep))
+    if sweep is not None:
+        found = when_sweep(results, a, sweep, T)
         screen = FirstScreen(found[0] if found else T("verdict.sweep", parameter=next(iter(results.plan.vary))))  # type: ignore[union-attr]
         screen.when = found[1:]
-        gpu = next((t for t in SweepAnalysis(results, a).targets if t.is_gpu), None)
+        gpu = next((t for t in sweep.targets if t.is_gpu), None)
     elif cpu is not None and gpu is not None:
         screen = FirstScreen(whole_job(a, name, cpu, gpu, T), why(a, name, [cpu, gpu], T),
                              steady(a, name, cpu, gpu, T), best_pair(a, name, cpu, gpu, T),
@@ -303,7 +310,7 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
             text = T.sentences(text, T("verdict.per_step", step=format_seconds(step[0]), mode=T(f"mode.{step[1]}")))
         screen = FirstScreen(text, why(a, name, [main], T), best=backends_on_one_device(a, name, main, T))
     screen.scripts = scripts_sentence(results, a, T)
-    screen.not_done = not_done(results, a, name, gpu, T)
+    screen.not_done = not_done(results, a, name, gpu, T, sweep)
     return FirstScreen(T.cap(screen.verdict), [T.cap(s) for s in screen.why],
                        T.cap(screen.steady) if screen.steady else None, T.cap(screen.best) if screen.best else None,
                        [T.cap(s) for s in screen.when],
