@@ -64,6 +64,14 @@ import triton.language as tl  # noqa: E402
 
 
 @triton.jit
+def _zero_grads(DIN: tl.constexpr, H1: tl.constexpr, H2: tl.constexpr, DOUT: tl.constexpr):
+    """Zeroed gradient accumulators in the padded shapes, and a zero scalar loss."""
+    return (tl.zeros((DIN, H1), tl.float32), tl.zeros((H1,), tl.float32), tl.zeros((H1, H2), tl.float32),
+            tl.zeros((H2,), tl.float32), tl.zeros((H2, DOUT), tl.float32), tl.zeros((DOUT,), tl.float32),
+            tl.sum(tl.zeros((16,), tl.float32), axis=0))
+
+
+@triton.jit
 def _load_weights(P, DIN: tl.constexpr, H1: tl.constexpr, H2: tl.constexpr, DOUT: tl.constexpr, VOLATILE: tl.constexpr):
     """The padded weights, in the flat layout W1 b1 W2 b2 W3 b3 (weights input-major)."""
     i_in, i_h1, i_h2, i_out = tl.arange(0, DIN), tl.arange(0, H1), tl.arange(0, H2), tl.arange(0, DOUT)
@@ -116,13 +124,7 @@ def _grads(X, Y, P, PARTIALS, PARTIAL_LOSS, batch_start, batch, d_in, d_out, sca
     pid = tl.program_id(0)
     programs = tl.num_programs(0)
     w1, b1, w2, b2, w3, b3 = _load_weights(P, DIN, H1, H2, DOUT, False)
-    g_w1 = tl.zeros((DIN, H1), tl.float32)
-    g_b1 = tl.zeros((H1,), tl.float32)
-    g_w2 = tl.zeros((H1, H2), tl.float32)
-    g_b2 = tl.zeros((H2,), tl.float32)
-    g_w3 = tl.zeros((H2, DOUT), tl.float32)
-    g_b3 = tl.zeros((DOUT,), tl.float32)
-    loss = tl.sum(tl.zeros((16,), tl.float32), axis=0)
+    g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss = _zero_grads(DIN, H1, H2, DOUT)
     blocks = tl.cdiv(batch, BM)
     for blk in range(pid, blocks, programs):
         g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss = _block_grads(
@@ -205,13 +207,7 @@ def _persistent(X, Y, P, M, V, LOSSES, STEP_SIZE, BC2_SQRT, steps, step0, batch,
     blocks = tl.cdiv(batch, BM)
     for s in range(0, steps):
         w1, b1, w2, b2, w3, b3 = _load_weights(P, DIN, H1, H2, DOUT, True)
-        g_w1 = tl.zeros((DIN, H1), tl.float32)
-        g_b1 = tl.zeros((H1,), tl.float32)
-        g_w2 = tl.zeros((H1, H2), tl.float32)
-        g_b2 = tl.zeros((H2,), tl.float32)
-        g_w3 = tl.zeros((H2, DOUT), tl.float32)
-        g_b3 = tl.zeros((DOUT,), tl.float32)
-        loss = tl.sum(tl.zeros((16,), tl.float32), axis=0)
+        g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss = _zero_grads(DIN, H1, H2, DOUT)
         batch_start = ((step0 + s) % nbatches) * batch
         for blk in range(0, blocks):
             g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss = _block_grads(
