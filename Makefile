@@ -1,7 +1,10 @@
 # Two commands on a fresh clone: `make bench` (set up, then the main job) and `make test`.
 # Each creates .venv on first use; only Python 3.10+ and pip are needed.
-# `make bench` does what the user asked: their two scripts run as they are and timed, beside mlpbench's
-# own phase-by-phase measurement of the same training on every device, and one report of it all.
+# `make bench` does what the user asked: their two scripts run as they are and timed (4 fresh processes
+# each, interleaved: the fewest a difference can be shown with), beside mlpbench's own measurement of the
+# same training on every device (one process per device: the job's phases, then warm trials of its
+# training loop, a profile of a step and its memory), and one report of it all. mlpbench's own cold
+# trials would repeat what the scripts' trials measure; `mlpbench bench --runs 6` adds them.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -11,6 +14,7 @@ BIN := $(VENV)/bin
 # (on the development machine torch==2.13.0 is a CPU build on local disk).
 TORCH ?= $(shell command -v nvidia-smi >/dev/null 2>&1 && echo 'torch>=2.4' || echo 'torch==2.13.0')
 EXTRAS ?= test,jax,triton
+OUT ?= mlpbench-out
 
 .PHONY: setup bench test clean
 
@@ -24,7 +28,8 @@ setup: $(BIN)/.installed
 SCRIPTS := --script examples/three_layer_nn_pytorch.py --script examples/three_layer_nn_pytorch_cuda.py
 
 bench: setup
-	$(BIN)/mlpbench bench $(SCRIPTS) --runs 4 --warm-time 10
+	$(BIN)/mlpbench bench $(SCRIPTS) --script-runs 4 --runs 0 --warm-runs 6 --warmup 1 --warm-time 6 \
+	  --out $(OUT)
 
 test: setup
 	$(BIN)/python -m pytest -q

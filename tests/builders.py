@@ -63,6 +63,38 @@ def warm_set(target: Target, median: float, n: int = 10, scale: float = 1.0, mat
                    record=record(target, phases, scale=scale, warm=warm, matmul=matmul))
 
 
+SCRIPT_COLD = {"interpreter": 0.06, "import_torch": 1.7, "first_optimizer": 1.9, "rest": 1.4}
+
+
+def script_trials(script: str, device: str, runs: int, start: int, gap: int, cuda_init: float = 0.0,
+                  rest: float = 1.4) -> list[ColdTrial]:
+    """Cold trials of a user's script as the bootstrap records them: its phases, its own printed time
+    (``seed_time``) and the device it ran on."""
+    target, out = Target(None, "script", script=script), []
+    for r in range(runs):
+        j = JITTER[r % len(JITTER)]
+        phases = {k: v * j for k, v in dict(SCRIPT_COLD, rest=rest, **({"cuda_init": cuda_init} if cuda_init else {})).items()}
+        phases["total"] = sum(phases.values())
+        run = RunRecord(target=target, config=None, status="ok", phases=phases, seed_time=phases["total"] - 2.0,
+                        losses=losses(),
+                        log=[f"Using device: {device}", "Total Execution Time: 3.0 seconds"], facts={"device": device})
+        out.append(ColdTrial(target=target, status="ok", wall=phases["total"] + 0.9 * j, returncode=0, record=run,
+                             index=start + gap * r, round=r))
+    return out
+
+
+def make_bench(gpu: bool = True, runs: int = 4, gpu_rest: float = 0.9) -> Results:
+    """What ``make bench`` measures: the user's two scripts cold, the workload warm only (``--runs 0``)."""
+    results = bench(gpu=gpu, runs=0)
+    a, b = "examples/three_layer_nn_pytorch.py", "examples/three_layer_nn_pytorch_cuda.py"
+    results.cold = script_trials(a, "cpu", runs, 0, 2) + script_trials(
+        b, "cuda" if gpu else "cpu", runs, 1, 2, cuda_init=0.5 if gpu else 0.0, rest=gpu_rest if gpu else 1.4)
+    results.cold.sort(key=lambda t: t.index)
+    results.targets += [PlannedTarget(Target(None, "script", script=s)) for s in (a, b)]
+    results.plan = BenchPlan(scripts=[a, b], runs=0, script_runs=runs, warm_runs=6, warm_time=6.0)
+    return results
+
+
 def bench(gpu: bool = True, runs: int = 6, cpu_train: float = 0.52, gpu_train: float = 0.30, warm_cpu: float | None = 0.39,
           warm_gpu: float | None = 0.21, gpu_device_init: float = 0.45, gpu_scale: float = 1.0,
           interrupted: str | None = None) -> Results:

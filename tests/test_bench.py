@@ -28,17 +28,28 @@ class Quiet:
     def stop(self): ...
 
 
-def make_bench(tmp_path: Path, runs: int, targets: list[PlannedTarget], children=None) -> Bench:
+def make_bench(tmp_path: Path, runs: int, targets: list[PlannedTarget], children=None, script_runs=None) -> Bench:
     from mlpbench.measure.sources import backend_code
 
-    return Bench(BenchPlan(runs=runs, warm_runs=0), WorkloadConfig(steps=30, n=100), targets, backend_code(["eager"]),
-                 Environment(), Quiet(), tmp_path, children)
+    return Bench(BenchPlan(runs=runs, script_runs=script_runs, warm_runs=0), WorkloadConfig(steps=30, n=100), targets,
+                 backend_code(["eager"]), Environment(), Quiet(), tmp_path, children)
 
 
 def test_cold_trials_are_interleaved(tmp_path):
     missing = PlannedTarget(Target("mps", "eager"), "unavailable", "no Apple GPU")
     plan = make_bench(tmp_path, 3, [PlannedTarget(CPU), PlannedTarget(GPU), missing]).cold_order()
     assert plan == [(0, CPU), (0, GPU), (1, CPU), (1, GPU), (2, CPU), (2, GPU)]
+
+
+def test_scripts_may_have_their_own_count_of_cold_trials(tmp_path):
+    """`make bench`: the scripts 4 times each, the workload only warm (--runs 0); and a target with
+    fewer trials than another sits out the last rounds, the others stay interleaved."""
+    a, b = Target(None, "script", script="a.py"), Target(None, "script", script="b.py")
+    targets = [PlannedTarget(CPU), PlannedTarget(a), PlannedTarget(b)]
+    assert make_bench(tmp_path, 0, targets, script_runs=2).cold_order() == [(0, a), (0, b), (1, a), (1, b)]
+    assert make_bench(tmp_path, 2, targets, script_runs=3).cold_order() == [
+        (0, CPU), (0, a), (0, b), (1, CPU), (1, a), (1, b), (2, a), (2, b)]
+    assert make_bench(tmp_path, 2, targets).cold_order() == [(0, CPU), (0, a), (0, b), (1, CPU), (1, a), (1, b)]
 
 
 def test_a_hanging_child_is_killed_at_the_timeout(tmp_path):
@@ -127,6 +138,10 @@ def test_compare_two_results_files(tmp_path):
     (["bench", "--devices", "tpu"], "unknown device 'tpu'"),
     (["bench", "--runs", "0", "--warm-runs", "0"], "measures nothing"),
     (["bench", "--runs", "-1"], "cannot be negative"),
+    (["bench", "--script-runs", "-2", "--script", str(ROOT / "examples/three_layer_nn_pytorch.py")], "cannot be negative"),
+    (["bench", "--script-runs", "3"], "--script-runs counts the trials of --script PATH.py; no script was given"),
+    (["bench", "--script", str(ROOT / "examples/three_layer_nn_pytorch.py"), "--script-runs", "0", "--runs", "0",
+      "--warm-runs", "0"], "measures nothing"),
     (["bench", "--backends", "warp"], "unknown backend 'warp'"),
     (["bench", "--lang", "fr"], "invalid choice: 'fr'"),
     (["bench", "--script", "missing.py"], "--script missing.py: no such file"),

@@ -24,6 +24,7 @@ from mlpbench.results.model import Measurement, PlannedTarget, Target
 GOLDEN = DATA / "golden"
 UPDATE = os.environ.get("MLPBENCH_UPDATE_GOLDEN") == "1"
 GOLDENS = {"results-cpu.en": DATA / "results-cpu.json", "sweep-cpu.en": DATA / "sweep-cpu.json",
+           "make-bench-cpu.en": DATA / "make-bench-cpu.json",
            "h100-bench.en": H100 / "bench" / "results.json", "h100-bench.ja": H100 / "bench" / "results.json",
            "h100-sweep.en": H100 / "sweep" / "results.json"}
 
@@ -214,6 +215,19 @@ def test_html_is_self_contained_and_in_order(tmp_path):
     assert order == sorted(order)
 
 
+def test_both_formats_come_from_one_build(tmp_path, monkeypatch):
+    """The bench ends with report.html and report.md: its analysis and its plots are computed once."""
+    from mlpbench.output import report
+    from mlpbench.output.report import content
+
+    calls = []
+    monkeypatch.setattr(content, "build", lambda *a, **k: calls.append(a) or build(*a, **k))
+    written = report.write_reports(builders.bench(), [tmp_path / "r.html", tmp_path / "r.md"])
+    assert len(calls) == 1 and [w[0].name for w in written] == ["r.html", "r.md"]
+    verdict = first_screen(builders.bench()).split(". ")[0]
+    assert verdict in (tmp_path / "r.html").read_text() and verdict in (tmp_path / "r.md").read_text()
+
+
 def test_markdown_plots_sit_beside_it_whatever_its_name(tmp_path):
     path = tmp_path / "my report [v2].md"
     written = write_report(builders.bench(), path)
@@ -327,6 +341,43 @@ def test_a_scripts_training_share_is_never_claimed():
     assert "three\\_layer\\_nn\\_pytorch\\_cuda.py on the CPU printed 3.41 s" in text
 
 
+def test_make_bench_on_a_gpu_machine_answers_with_the_users_own_scripts():
+    """`make bench` times the scripts cold and the workload only warm: the whole-job answer is then the
+    scripts' (each named with the device it ran on), and why comes from their phases, never '0 % training'."""
+    text = first_screen(builders.make_bench(gpu_rest=0.3))
+    assert text.startswith("Your script three_layer_nn_pytorch_cuda.py on the GPU (H100 80GB HBM3) finished its whole "
+                           "process 1.11× faster than your script three_layer_nn_pytorch.py on the CPU (bootstrap range")
+    assert "Mann-Whitney p = 0.029, 4 fresh processes each)" in text
+    assert "No whole-job times were measured" not in text and "training: 0 %" not in text
+    assert ("took 72 % in your script three_layer_nn_pytorch.py on the CPU (the rest of the script, its training "
+            "included: 28 %)") in text
+    assert "spent decidedly more time than your script three_layer_nn_pytorch.py on the CPU on CUDA start-up" in text
+    assert "Once warm, the training loop is 1.86× faster on the GPU (H100 80GB HBM3)" in text
+    assert text.count("finished its whole process") == 1  # the headline is not said twice
+    undecided = first_screen(builders.make_bench())  # equal medians: the headline says the trials cannot tell
+    assert undecided.startswith("Whether your script three_layer_nn_pytorch_cuda.py on the GPU (H100 80GB HBM3) or "
+                                "your script three_layer_nn_pytorch.py on the CPU finishes its whole process first, "
+                                "these trials do not show")
+
+
+def test_make_bench_without_a_gpu_explains_with_the_scripts_phases():
+    text = first_screen(builders.make_bench(gpu=False))
+    assert text.startswith("Only the CPU was measured; there is no other device to compare it with. A training step "
+                           "takes 390 µs (warm). Why: of the time inside the process, start-up")
+    assert "72 % in your script three_layer_nn_pytorch_cuda.py on the CPU" in text
+    # both scripts on one device: their comparison is no device verdict, it stays with the scripts
+    assert "Your scripts, run as they are:" in text and "Whether three_layer_nn_pytorch_cuda.py or" in text
+
+
+def test_the_real_make_bench_explains_with_the_scripts_phases():
+    """tests/data/make-bench-cpu.json is `make bench` itself on the development machine."""
+    text = first_screen(load_results(DATA / "make-bench-cpu.json"))
+    assert text.startswith("Only the CPU was measured; there is no other device to compare it with. A training step "
+                           "takes 1.45 ms (warm). Why: of the time inside the process, start-up")
+    assert "took 71 % in your script three_layer_nn_pytorch.py (the rest of the script, its training included: 29 %)" in text
+    assert "three_layer_nn_pytorch_cuda.py on the CPU printed 3.24 s about itself and its process took 6.16 s" in text
+
+
 def test_one_device_with_several_backends_says_which_is_fastest_and_what_was_cut():
     """The H200 warm bench measured only the GPU's backends before its limit: the first screen must not
     stop at 'nothing to compare' while its table holds a 65x difference, and must say the CPU was cut."""
@@ -357,3 +408,15 @@ def test_a_command_in_backticks_is_code_and_stays_inert():
                                          "`<img src=x onerror=alert(1)>`")  # a code span is literal in Markdown
     out = html_format.prose(sentence)
     assert "<code>mlpbench sweep --vary n=500</code>" in out and "<img" not in out and "<b>" not in out
+
+
+def test_the_first_optimizers_share_is_the_phase_lists_share():
+    """Phase medians need not add up to the median total; every share of a phase is then of the larger
+    of the two, and the first optimizer's own sentence must quote the same share as the phase list."""
+    results = builders.bench(gpu=False, warm_cpu=None)
+    for trial in results.cold:  # a total under the sum of its phases, as medians of noisy phases can give
+        trial.record.phases["total"] = 0.8 * sum(v for k, v in trial.record.phases.items() if k != "total")
+    text = conclusions_of(results)
+    listed = re.search(r"first optimizer [\d.]+ \w?s \((\d+ %)\)", text)
+    alone = re.search(r"optimizer's construction alone took [\d.]+ \w?s \((\d+ %)\)", text)
+    assert listed and alone and listed.group(1) == alone.group(1) == "41 %", text

@@ -64,9 +64,14 @@ class BenchResults:
         return Path(path)
 
     def report(self, path: str | os.PathLike[str] = "report.html", lang: str = "en") -> list[Path]:
-        from mlpbench.output.report import write_report
+        """The report in the format of ``path``'s suffix (.html or .md); returns the files written."""
+        return self.reports([path], lang)[0]
 
-        return write_report(self.results, path, lang)
+    def reports(self, paths: Sequence[str | os.PathLike[str]], lang: str = "en") -> list[list[Path]]:
+        """Several formats drawn from one analysis and one set of plots."""
+        from mlpbench.output.report import write_reports
+
+        return write_reports(self.results, list(paths), lang, self.analysis)
 
     def _repr_markdown_(self) -> str:  # a notebook shows the verdict
         return self.summary()
@@ -193,9 +198,9 @@ def plan_targets(plan: BenchPlan, config: WorkloadConfig) -> list[PlannedTarget]
 
 
 def bench(workload: Any = None, *, devices: Sequence[str] = ("cpu", "cuda"), backends: Sequence[str] = ("eager",),
-          scripts: Sequence[str] = (), runs: int = 6, warm_runs: int = 10, warmup: int = 2, warm_time: float = 20.0,
-          threads: int | None = None, trial_timeout: float = 600.0, nproc: int | None = None,
-          nnodes: int | None = None, rdzv_endpoint: str | None = None, out: str | os.PathLike[str] | None = None,
+          scripts: Sequence[str] = (), runs: int = 6, script_runs: int | None = None, warm_runs: int = 10,
+          warmup: int = 2, warm_time: float = 20.0, threads: int | None = None, trial_timeout: float = 600.0,
+          nproc: int | None = None, nnodes: int | None = None, rdzv_endpoint: str | None = None, out: str | os.PathLike[str] | None = None,
           progress: Progress | None = None, **options: Any) -> BenchResults:
     """Cold and warm trials of ``workload`` on every device and backend (and ``scripts`` as they are).
 
@@ -206,9 +211,9 @@ def bench(workload: Any = None, *, devices: Sequence[str] = ("cpu", "cuda"), bac
 
     config, loaded = resolve_workload(workload, options)
     plan = benching.validate(BenchPlan(devices=list(devices), backends=list(backends), scripts=list(scripts),
-                                       runs=runs, warm_runs=warm_runs, warmup=warmup, warm_time=warm_time,
-                                       threads=threads, trial_timeout=trial_timeout, nproc=nproc, nnodes=nnodes,
-                                       rdzv_endpoint=rdzv_endpoint))
+                                       runs=runs, script_runs=script_runs, warm_runs=warm_runs, warmup=warmup,
+                                       warm_time=warm_time, threads=threads, trial_timeout=trial_timeout,
+                                       nproc=nproc, nnodes=nnodes, rdzv_endpoint=rdzv_endpoint))
     from mlpbench.measure.devices import check_spec
     from mlpbench.measure.plan import plan_scripts
 
@@ -216,10 +221,11 @@ def bench(workload: Any = None, *, devices: Sequence[str] = ("cpu", "cuda"), bac
         check_spec(spec, "--devices")
     scripts_planned = plan_scripts(plan.scripts)  # a missing script is one line before torch is imported
     check_workload_file(config)
-    loaded_workload = prepare(config, loaded) if plan.devices else None
-    targets = plan_targets(plan, config) if plan.devices else []
+    jobs = bool(plan.devices) and (plan.runs > 0 or plan.warm_runs > 0)  # else only the scripts are measured
+    loaded_workload = prepare(config, loaded) if jobs else None
+    targets = plan_targets(plan, config) if jobs else []
     targets += scripts_planned
-    code = record_code(config, loaded_workload, plan.backends, plan.scripts, nproc is not None)
+    code = record_code(config, loaded_workload, plan.backends if jobs else [], plan.scripts, nproc is not None)
     progress = progress or Quiet()
     if loaded is not None:
         from mlpbench.measure.inprocess import bench_in_process

@@ -128,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--script", action="append", default=[], metavar="PATH.py", dest="scripts",
                        help="also benchmark this script as it is (repeatable): cold trials, its own printed time")
     bench.add_argument("--runs", type=_integer("runs"), default=6, help="cold trials per target (default 6)")
+    bench.add_argument("--script-runs", type=_integer("script-runs"), default=None, metavar="N",
+                       help="cold trials per --script (default: --runs); e.g. --runs 0 --script-runs 4 times the "
+                            "scripts cold and the workload warm only")
     bench.add_argument("--warm-runs", type=_integer("warm-runs"), default=10,
                        help="at least this many warm trials per target (default 10; 0 skips them)")
     bench.add_argument("--warmup", type=_integer("warmup"), default=2, help="warm-up runs before warm trials (default 2)")
@@ -226,7 +229,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.nproc is not None and args.backends != "eager":
         raise UsageError("--nproc runs the eager loop under DistributedDataParallel; it does not take --backends")
     result = api.bench(args.workload, devices=args.devices, backends=backends.expand(args.backends),
-                       scripts=args.scripts, runs=args.runs, warm_runs=args.warm_runs, warmup=args.warmup,
+                       scripts=args.scripts, runs=args.runs, script_runs=args.script_runs,
+                       warm_runs=args.warm_runs, warmup=args.warmup,
                        warm_time=args.warm_time, threads=args.threads, trial_timeout=args.trial_timeout,
                        nproc=args.nproc, nnodes=args.nnodes, rdzv_endpoint=args.rdzv_endpoint, out=Path(args.out),
                        progress=console.Progress(args.quiet), **workload_options(args))
@@ -267,14 +271,11 @@ def finish(result, args: argparse.Namespace, show: Callable[..., None]) -> int:
 
 
 def write_reports(result, out: Path, lang: str) -> list[Path]:
-    """report.html and report.md (with its SVG plots) in ``out``."""
-    paths = []
-    for name in ("report.html", "report.md"):
-        try:
-            paths += result.report(out / name, lang=lang)[:1]
-        except OSError as err:
-            raise UsageError(f"cannot write {out / name} ({err.strerror})") from None
-    return paths
+    """report.html and report.md (with its SVG plots) in ``out``, drawn once."""
+    try:
+        return [written[0] for written in result.reports([out / "report.html", out / "report.md"], lang=lang)]
+    except OSError as err:
+        raise UsageError(f"cannot write {err.filename or out} ({err.strerror})") from None
 
 
 def cmd_report(args: argparse.Namespace) -> int:

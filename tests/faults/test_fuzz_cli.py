@@ -27,7 +27,7 @@ FLAGS = {
             "--precision", "--train-fraction", "--json", "--bogus", "--workload", "--script"],
     "bench": ["--devices", "--backends", "--runs", "--warm-runs", "--warmup", "--warm-time", "--trial-timeout", "--n",
               "--hidden", "--steps", "--lr", "--lang", "--nproc", "--nnodes", "--rdzv-endpoint", "--precision", "--out",
-              "--workload", "--script"],
+              "--workload", "--script", "--script-runs"],
     "sweep": ["--vary", "--devices", "--backends", "--warm-runs", "--trial-steps", "--point-timeout", "--time-limit",
               "--n", "--hidden", "--lang", "--batch-size"],
     "report": ["-o", "--lang", "--x"],
@@ -49,6 +49,7 @@ def stubs(monkeypatch, tmp_path):
     monkeypatch.setattr("mlpbench.api.bench", stub)
     monkeypatch.setattr("mlpbench.api.sweep", stub)
     monkeypatch.setattr("mlpbench.output.report.write_report", stub)
+    monkeypatch.setattr("mlpbench.output.report.write_reports", stub)
     monkeypatch.chdir(tmp_path)  # --out, --json and -o land in a scratch directory
 
 

@@ -32,9 +32,12 @@ REFERENCE = Target("cpu", "eager")
 
 
 def validate(plan: BenchPlan) -> BenchPlan:
-    if plan.runs < 0 or plan.warm_runs < 0 or plan.warmup < 0:
-        raise UsageError("--runs, --warm-runs and --warmup cannot be negative")
-    if plan.runs == 0 and plan.warm_runs == 0:
+    if min(plan.runs, plan.warm_runs, plan.warmup, plan.script_runs or 0) < 0:
+        raise UsageError("--runs, --script-runs, --warm-runs and --warmup cannot be negative")
+    if plan.script_runs is not None and not plan.scripts:
+        raise UsageError("--script-runs counts the trials of --script PATH.py; no script was given")
+    script_runs = (plan.runs if plan.script_runs is None else plan.script_runs) if plan.scripts else 0
+    if plan.runs == 0 and plan.warm_runs == 0 and script_runs == 0:
         raise UsageError("--runs 0 with --warm-runs 0 measures nothing; ask for at least one trial")
     if not plan.devices and not plan.scripts:
         raise UsageError("--devices needs at least one device")
@@ -68,8 +71,10 @@ class Bench:
                                targets=targets)
 
     def cold_order(self) -> list[tuple[int, Target]]:
-        """Round-robin: every target once per round, so drift hits all targets alike."""
-        return [(r, t) for r in range(self.plan.runs) for t in self.runnable]
+        """Round-robin: every target once per round, so drift hits all targets alike (a target with
+        fewer trials than another sits out the last rounds)."""
+        rounds = max((self.plan.cold_runs(t) for t in self.runnable), default=0)
+        return [(r, t) for r in range(rounds) for t in self.runnable if r < self.plan.cold_runs(t)]
 
     def warm_targets(self) -> list[Target]:
         return [t for t in self.runnable if not t.is_script] if self.plan.warm_runs > 0 else []
@@ -91,7 +96,7 @@ class Bench:
                 self.progress.update("reference  cpu/eager")
                 self.reference(launch)
             for index, (round_, target) in enumerate(cold):
-                self.progress.update(f"cold {round_ + 1}/{self.plan.runs}  {target.key}")
+                self.progress.update(f"cold {round_ + 1}/{self.plan.cold_runs(target)}  {target.key}")
                 child = launch.run(target, self.config, trial=f"cold:{index}", timeout=self.plan.trial_timeout)
                 self.results.cold.append(outcome(ColdTrial, target, child, index=index, round=round_))
                 self.save()

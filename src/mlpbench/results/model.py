@@ -33,6 +33,7 @@ RUN_SCHEMA = "mlpbench.run/2"
 #                       (``code``); intervals carry their true coverage; derived figures are no longer
 #                       stored but computed from the samples. /1 files are converted on reading
 #                       (``results.migrate``).
+#                       Added since, with a default that reads older /2 files alike: ``BenchPlan.script_runs``.
 # History of RUN_SCHEMA (``mlpbench run --json`` and what a child process returns):
 #   mlpbench.run/1      flat dict of one run.
 #   mlpbench.run/2      ``RunRecord``: target, config, phases, losses, evaluation, log, facts, flops,
@@ -323,6 +324,7 @@ class BenchPlan(Struct, tag="bench", tag_field="kind", forbid_unknown_fields=Tru
     backends: list[Name] = msgspec.field(default_factory=lambda: ["eager"])
     scripts: list[Name] = []
     runs: int = 6  # cold trials per target (6: the smallest count with a 95 % interval of the median)
+    script_runs: int | None = None  # cold trials per script (None: as many as ``runs``)
     warm_runs: int = 10
     max_warm_runs: int = 100
     warmup: int = 2
@@ -333,6 +335,10 @@ class BenchPlan(Struct, tag="bench", tag_field="kind", forbid_unknown_fields=Tru
     nnodes: int | None = None
     rdzv_endpoint: Name | None = None
     order: Literal["interleaved"] = "interleaved"
+
+    def cold_runs(self, target: Target) -> int:
+        """Cold trials of one target: a script's may be asked for apart from the workload's."""
+        return self.script_runs if target.is_script and self.script_runs is not None else self.runs
 
 
 class SweepPlan(Struct, tag="sweep", tag_field="kind", forbid_unknown_fields=True, kw_only=True):

@@ -126,6 +126,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "理由：プロセス内の時間のうち、起動（torch の import、最初のオプティマイザ生成、デバイス初期化、"
                    "セットアップ、コンパイル）が占めた割合は {parts} です。"),
     "why.share": ("{start} on {target} (training: {train})", "{target} で {start}（学習は {train}）"),
+    "why.share.script": ("{start} in {target} (the rest of the script, its training included: {rest})",
+                         "{target} で {start}（学習を含むスクリプトの残りは {rest}）"),
     "why.extra": ("{gpu} spent decidedly more time than {cpu} on {items}.",
                   "{gpu} が {cpu} より明らかに長くかかったのは、{items}です。"),
     "why.extra_item": ("{phase} (+{time})", "{phase}（+{time}）"),

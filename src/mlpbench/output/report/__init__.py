@@ -1,4 +1,5 @@
-"""The one file with everything: ``write_report(results, path, lang)``, the format by the suffix.
+"""The one file with everything: ``write_report(results, path, lang)``, the format by the suffix;
+``write_reports`` renders several formats from one build (the analysis and the plots once).
 
 To add a format: one module with ``write(report, path) -> list[Path]`` and one line in FORMATS.
 """
@@ -15,12 +16,20 @@ from mlpbench.results.model import Results
 FORMATS = {".html": "mlpbench.output.report.html", ".md": "mlpbench.output.report.markdown"}
 
 
-def write_report(results: Results, path: str | os.PathLike[str], lang: str = "en") -> list[Path]:
+def write_report(results: Results, path: str | os.PathLike[str], lang: str = "en", analysis=None) -> list[Path]:
     """Render ``results`` to ``path``; returns the files written (the report first)."""
+    return write_reports(results, [path], lang, analysis)[0]
+
+
+def write_reports(results: Results, paths: list[str | os.PathLike[str]], lang: str = "en",
+                  analysis=None) -> list[list[Path]]:
+    """Render ``results`` once and write it to each of ``paths``; for each, the files written (the report
+    first). ``analysis``: the ``Analysis`` of ``results`` where the caller has it already."""
     from mlpbench.output.report.content import build
 
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise UsageError(f"-o {path}: the report format follows the suffix; use {' or '.join(FORMATS)}")
-    return importlib.import_module(FORMATS[suffix]).write(build(results, lang), path)
+    paths = [Path(p) for p in paths]
+    for path in paths:
+        if path.suffix.lower() not in FORMATS:
+            raise UsageError(f"-o {path}: the report format follows the suffix; use {' or '.join(FORMATS)}")
+    report = build(results, lang, analysis)
+    return [importlib.import_module(FORMATS[path.suffix.lower()]).write(report, path) for path in paths]

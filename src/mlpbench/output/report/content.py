@@ -37,9 +37,9 @@ def request_answers(results: Results, T: Texts) -> list[tuple[str, str, str]]:
     return out
 
 
-def build(results: Results, lang: str = "en") -> Report:
+def build(results: Results, lang: str = "en", analysis: Analysis | None = None) -> Report:
     T = Texts(lang)
-    a = Analysis(results)
+    a = analysis if analysis is not None and analysis.results is results else Analysis(results)
     env = results.env
     hardware = T.join(x for x in (env.cpu, gpu_name(env)) if x) or T("env.unknown")
     subtitle = T("subtitle", host=env.hostname or T("env.unknown"), hardware=hardware, date=env.date or T("env.unknown"),

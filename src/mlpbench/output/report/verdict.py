@@ -94,8 +94,12 @@ def why(a: Analysis, name: Namer, targets: list[Target], T: Texts) -> list[str]:
         start, shares = a.start_up_share(target), a.phase_shares(target)
         if start is None:
             continue
-        parts.append(T("why.share", target=name(target), start=format_percent(start),
-                       train=format_percent(shares.get("train", 0.0))))
+        if target.is_script:  # a script's training is inside "the rest", with whatever else it does
+            parts.append(T("why.share.script", target=name(target), start=format_percent(start),
+                           rest=format_percent(shares.get("rest", 0.0))))
+        else:
+            parts.append(T("why.share", target=name(target), start=format_percent(start),
+                           train=format_percent(shares.get("train", 0.0))))
     out = [T("why.shares", parts=T.join(parts))] if parts else []
     if len(targets) == 2:
         cpu, gpu = targets
@@ -210,6 +214,7 @@ def when_sweep(results: Results, a: Analysis, sweep: SweepAnalysis, T: Texts) ->
 
 
 def scripts_sentence(results: Results, a: Analysis, T: Texts) -> str | None:
+    """What each of the user's scripts printed about itself against what its process took."""
     parts = []
     name = Namer(results, T)
     for target in a.targets:
@@ -223,23 +228,35 @@ def scripts_sentence(results: Results, a: Analysis, T: Texts) -> str | None:
                            wall=format_seconds(wall.median if wall else None)))
         elif wall is not None:
             parts.append(T("scripts.item_no_figure", script=script, wall=format_seconds(wall.median)))
-    if not parts:
+    return T("scripts.sentence", items=T.join(parts)) if parts else None
+
+
+def timed_scripts(a: Analysis) -> list[Target]:
+    return [t for t in a.targets if t.is_script and a.find(t, "cold", "wall")]
+
+
+def scripts_comparison(a: Analysis, T: Texts, name: Namer | None = None) -> str | None:
+    """The user's own question: their second script's whole process against their first's, by the rule
+    (``name``: call each script by its name and device, as a headline must)."""
+    scripts = timed_scripts(a)
+    if len(scripts) != 2:
         return None
-    text = T("scripts.sentence", items=T.join(parts))
-    scripts = [t for t in a.targets if t.is_script and a.find(t, "cold", "wall")]
-    if len(scripts) == 2:  # the user's own question: their second script against their first
-        first, second = scripts
-        c = a.comparison(second, "cold", "wall", first)
-        if c is not None:
-            args = dict(a=PurePath(first.script or "").name, b=PurePath(second.script or "").name)
-            if c.verdict == "faster":
-                text = T.sentences(text, T("scripts.faster", factor=format_ratio(c.speedup),
-                                           detail=_interval(c, T, invert=True), **args))
-            elif c.verdict == "slower":
-                text = T.sentences(text, T("scripts.slower", factor=format_ratio(c.ratio), detail=_interval(c, T), **args))
-            else:
-                text = T.sentences(text, T("scripts.not_shown", detail=_interval(c, T), **args))
-    return text
+    first, second = scripts
+    c = a.comparison(second, "cold", "wall", first)
+    if c is None:
+        return None
+    args = {k: name(t) if name else PurePath(t.script or "").name for k, t in (("a", first), ("b", second))}
+    if c.verdict == "faster":
+        return T("scripts.faster", factor=format_ratio(c.speedup), detail=_interval(c, T, invert=True), **args)
+    if c.verdict == "slower":
+        return T("scripts.slower", factor=format_ratio(c.ratio), detail=_interval(c, T), **args)
+    return T("scripts.not_shown", detail=_interval(c, T), **args)
+
+
+def explained(a: Analysis, targets: list[Target]) -> list[Target]:
+    """Whose phase shares say why: ``targets`` where they had cold trials, else the user's scripts."""
+    cold = [t for t in targets if a.start_up_share(t) is not None]
+    return cold or [t for t in timed_scripts(a) if a.start_up_share(t) is not None]
 
 
 def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: Texts,
@@ -296,7 +313,7 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
         screen.when = found[1:]
         gpu = next((t for t in sweep.targets if t.is_gpu), None)
     elif cpu is not None and gpu is not None:
-        screen = FirstScreen(whole_job(a, name, cpu, gpu, T), why(a, name, [cpu, gpu], T),
+        screen = FirstScreen(whole_job(a, name, cpu, gpu, T), why(a, name, explained(a, [cpu, gpu]), T),
                              steady(a, name, cpu, gpu, T), best_pair(a, name, cpu, gpu, T),
                              when_bench(a, results, name, cpu, gpu, T))
     else:
@@ -308,8 +325,14 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
                  n=wall.stats.n if wall else 0) if wall else T("verdict.one_device_warm", target=name(main))
         if step is not None:
             text = T.sentences(text, T("verdict.per_step", step=format_seconds(step[0]), mode=T(f"mode.{step[1]}")))
-        screen = FirstScreen(text, why(a, name, [main], T), best=backends_on_one_device(a, name, main, T))
-    screen.scripts = scripts_sentence(results, a, T)
+        screen = FirstScreen(text, why(a, name, explained(a, [main]), T), best=backends_on_one_device(a, name, main, T))
+    scripts, compared = scripts_sentence(results, a, T), scripts_comparison(a, T)
+    if compared is not None and cpu is not None and gpu is not None and a.find(gpu, "cold", "wall") is None \
+            and len({name.script_device(t, short=True) for t in timed_scripts(a)}) == 2:
+        # no cold trials of the workload on both devices, but the user's scripts ran on each: the
+        # whole-job answer is theirs
+        screen.verdict, compared = scripts_comparison(a, T, name) or compared, None
+    screen.scripts = T.sentences(scripts, compared) if scripts and compared else scripts
     screen.not_done = not_done(results, a, name, gpu, T, sweep)
     return FirstScreen(T.cap(screen.verdict), [T.cap(s) for s in screen.why],
                        T.cap(screen.steady) if screen.steady else None, T.cap(screen.best) if screen.best else None,
