@@ -375,6 +375,9 @@ def test_the_real_make_bench_explains_with_the_scripts_phases():
     assert text.startswith("Only the CPU was measured; there is no other device to compare it with. A training step "
                            "takes 1.45 ms (warm). Why: of the time inside the process, start-up")
     assert "took 71 % in your script three_layer_nn_pytorch.py (the rest of the script, its training included: 29 %)" in text
+    # the start-up it names is what was measured: no device start-up or compiling on a CPU-only run
+    assert "start-up (interpreter start, import torch, first optimizer) took 71 %" in text
+    assert "the same command on a machine with an NVIDIA GPU and a CUDA build of torch makes it" in text
     assert "three_layer_nn_pytorch_cuda.py on the CPU printed 3.24 s about itself and its process took 6.16 s" in text
 
 
@@ -420,3 +423,46 @@ def test_the_first_optimizers_share_is_the_phase_lists_share():
     listed = re.search(r"first optimizer [\d.]+ \w?s \((\d+ %)\)", text)
     alone = re.search(r"optimizer's construction alone took [\d.]+ \w?s \((\d+ %)\)", text)
     assert listed and alone and listed.group(1) == alone.group(1) == "41 %", text
+
+
+def test_the_users_two_scripts_losses_are_compared_with_each_other():
+    """The losses each script prints say whether the CUDA script computes what the CPU one does: on the
+    H200 they agree exactly through step 500 and within 1.4e-3 after; a script 2 % off is called out."""
+    from conftest import H200
+
+    real = conclusions_of(load_results(H200.with_name("2026-11-27-h200-416688c") / "cold-bench" / "results.json"))
+    assert ("Your two scripts computed the same training, as far as their logs show: the losses your script "
+            "three_layer_nn_pytorch_cuda.py on the GPU (H200) printed at 11 steps agree with those your script "
+            "three_layer_nn_pytorch.py printed within 0.0e+00 through the first half and 1.4e-03 overall") in real
+    assert "Your scripts' losses are not checked" not in real
+    results = builders.make_bench()
+    for trial in results.cold:
+        if trial.target.script.endswith("_cuda.py"):
+            trial.record.losses = {s: v * 1.02 for s, v in trial.record.losses.items()}
+    text = conclusions_of(results)
+    assert ("The losses your two scripts printed differ: at the 11 steps both logged, those of your script "
+            "three_layer_nn_pytorch_cuda.py on the GPU (H100 80GB HBM3) are off those of your script "
+            "three_layer_nn_pytorch.py on the CPU by up to 2.0e-02 through the first half and 2.0e-02 overall "
+            "(tolerance 0.001 and 0.05, relative)") in text
+    assert "Your two scripts computed the same training" not in text
+
+
+def test_the_phase_table_says_why_its_medians_do_not_add_up():
+    from mlpbench.output import tables
+    from mlpbench.output.i18n import Texts
+    from mlpbench.results.analysis import Analysis
+
+    results = builders.bench(gpu=False, warm_cpu=None)
+    assert tables.phase_table(results, Analysis(results), Texts("en")).caption is None
+    for trial in results.cold:
+        trial.record.phases["total"] = 0.8 * sum(v for k, v in trial.record.phases.items() if k != "total")
+    caption = tables.phase_table(results, Analysis(results), Texts("en")).caption
+    assert caption and caption.startswith("For CPU, the phases' medians add up to more than the median total")
+
+
+def test_no_gpu_asked_for_says_how_to_ask():
+    results = builders.bench(gpu=False)
+    results.targets = [t for t in results.targets if t.status == "ok"]
+    text = first_screen(results)
+    assert "No GPU was measured (none was asked for): no claim about the GPU can be made from this run; " \
+           "--devices cpu,cuda on a machine with an NVIDIA GPU makes it." in text

@@ -87,7 +87,10 @@ def phase_table(results: Results, a: Analysis, T: Texts) -> Table:
             else:
                 row.append(f"{format_seconds(m.median)} ({format_percent(share)})")
         rows.append(row)
-    return Table(T("table.phases"), [T("col.phase")] + [name.label(t) for t in targets], rows, anchor="phases")
+    over = [t for t in targets if a.phase_sum(t) > a.find(t, "cold", "total").median]  # type: ignore[union-attr]
+    caption = T("table.phases.caption", targets=T.join(name.label(t) for t in over)) if over else None
+    return Table(T("table.phases"), [T("col.phase")] + [name.label(t) for t in targets], rows, caption=caption,
+                 anchor="phases")
 
 
 def warm_table(results: Results, a: Analysis, T: Texts) -> Table:

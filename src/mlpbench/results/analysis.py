@@ -12,7 +12,7 @@ from typing import Iterable
 
 import msgspec
 
-from mlpbench.results.checks import LossCheck, check_all
+from mlpbench.results.checks import LossCheck, check_all, scripts_agreement
 from mlpbench.results.model import Measurement, Results, RunRecord, Target, WarmSet
 from mlpbench.stats.compare import Comparison, compare
 from mlpbench.stats.crossover import break_even_steps
@@ -180,6 +180,14 @@ class Analysis:
             return None
         return break_even_steps(ff, fs, pf[0], ps[0])
 
+    def _phase_medians(self, target: Target) -> dict[str, float]:
+        return {p: self.find(target, "cold", p).median  # type: ignore[union-attr]
+                for p in self.phases_of(target) if p not in ("total", "seed_time", "wall")}
+
+    def phase_sum(self, target: Target) -> float:
+        """The medians of a target's cold phases added up (not the median of their total)."""
+        return sum(self._phase_medians(target).values())
+
     def phase_shares(self, target: Target) -> dict[str, float]:
         """Each cold phase's share of the in-process time (medians).
 
@@ -188,8 +196,7 @@ class Analysis:
         total = self.find(target, "cold", "total")
         if total is None or total.median <= 0:
             return {}
-        medians = {p: self.find(target, "cold", p).median  # type: ignore[union-attr]
-                   for p in self.phases_of(target) if p not in ("total", "seed_time", "wall")}
+        medians = self._phase_medians(target)
         whole = max(total.median, sum(medians.values()))
         return {p: m / whole for p, m in medians.items()}
 
@@ -200,6 +207,11 @@ class Analysis:
     # ----- notices ------------------------------------------------------------------------------------
     def failed_checks(self) -> list[LossCheck]:
         return [c for checks in self.checks.values() for c in checks if not c.passed]
+
+    @functools.cached_property
+    def scripts_check(self) -> LossCheck | None:
+        """The user's second script's logged losses against their first's (informative: it excludes nothing)."""
+        return scripts_agreement(self.results)
 
     def notices(self) -> list[Notice]:
         """What a careful reader should know: about the run as a whole, then about its figures (only

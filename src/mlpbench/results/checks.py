@@ -102,6 +102,20 @@ def check_record(record: RunRecord, run: tuple[str, int, str], reference: RunRec
     return [c for c in found if c is not None]
 
 
+def scripts_agreement(results: Results) -> LossCheck | None:
+    """The user's second script's logged losses against their first script's, where both logged the
+    same steps: whether the two computed the same training, as far as their own logs show. Not a
+    check that excludes anything: mlpbench does not know what a user's scripts are meant to compute.
+    Each script's first complete run; the tolerance of fp32."""
+    scripts = list(dict.fromkeys(t.target for t in results.cold if t.target.is_script))
+    if len(scripts) != 2:
+        return None
+    first, second = (results.first_run(t) for t in scripts)
+    if first is None or second is None or not first.losses:
+        return None
+    return compare_losses(second.target, ("cold", 1, ""), second.losses, second.test_loss, first, "fp32")
+
+
 def check_all(results: Results) -> dict[int, list[LossCheck]]:
     """The checks of every record in the file, keyed by ``id`` of the record they belong to."""
     refs = references(results)

@@ -20,7 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "advice.slow_first": ("likely caches, lazy loading or clock ramp-up: add warm-up runs (--warmup) or discard it",
                           "キャッシュ、遅延読み込み、クロックの立ち上がりが原因の可能性があります。ウォームアップ（--warmup）を増やすか、"
                           "その試行を除いてください"),
-    "caveat.outliers": ("{count} of {n} trials are outliers by median absolute deviation",
+    "caveat.outliers": ("outliers by median absolute deviation: {count} of {n} trials",
                         "{n} 回中 {count} 回の試行が、中央絶対偏差による外れ値です"),
     "advice.outliers": ("something else may have used the machine meanwhile; the medians resist a few outliers, but "
                         "rerun on a quiet machine to be sure",

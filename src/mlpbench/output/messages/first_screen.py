@@ -121,10 +121,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verdict.slower": ("slower", "遅い"),
     "verdict.undecided": ("no difference shown", "差は示されず"),
     # ----- why ----------------------------------------------------------------------------------------------
-    "why.shares": ("Why: of the time inside the process, start-up (importing torch, the first optimizer, device "
-                   "initialisation, setup, compiling) took {parts}.",
-                   "理由：プロセス内の時間のうち、起動（torch の import、最初のオプティマイザ生成、デバイス初期化、"
-                   "セットアップ、コンパイル）が占めた割合は {parts} です。"),
+    "why.shares": ("Why: of the time inside the process, start-up ({phases}) took {parts}.",
+                   "理由：プロセス内の時間のうち、起動（{phases}）が占めた割合は {parts} です。"),
     "why.share": ("{start} on {target} (training: {train})", "{target} で {start}（学習は {train}）"),
     "why.share.script": ("{start} in {target} (the rest of the script, its training included: {rest})",
                          "{target} で {start}（学習を含むスクリプトの残りは {rest}）"),
@@ -212,9 +210,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_done.unmeasured": ("Planned but not measured before the run ended: {targets}.",
                             "計画したものの、実行が終わるまでに測定されなかった対象：{targets}。"),
     "not_done.missing_point": ("{point} on {target}", "{target} の {point}"),
-    "not_done.no_gpu": ("No GPU was measured ({reasons}): no claim about the GPU can be made from this run.",
-                        "GPU は測定していません（理由：「{reasons}」）。この実行から GPU について言えることはありません。"),
-    "not_done.no_gpu_asked": ("none was asked for", "GPU は指定されていません"),
+    "not_done.no_gpu": ("No GPU was measured ({reasons}): no claim about the GPU can be made from this run; the same "
+                        "command on a machine with an NVIDIA GPU and a CUDA build of torch makes it.",
+                        "GPU は測定していません（理由：「{reasons}」）。この実行から GPU について言えることはありません。"
+                        "NVIDIA GPU と CUDA 版の torch があるマシンで同じコマンドを実行すれば比較できます。"),
+    "not_done.no_gpu.unasked": ("No GPU was measured (none was asked for): no claim about the GPU can be made from this "
+                                "run; --devices cpu,cuda on a machine with an NVIDIA GPU makes it.",
+                                "GPU は測定していません（GPU は指定されていません）。この実行から GPU について言えることはありません。"
+                                "NVIDIA GPU のあるマシンで --devices cpu,cuda を指定すれば比較できます。"),
     "not_done.few_trials.one": ("Only one cold trial per target: no interval and no test is possible; {need} trials give "
                                 "a 95 % interval.",
                                 "対象あたりのコールド試行は 1 回だけのため、区間も検定も求められません。95 % の区間には {need} 回が"

@@ -101,12 +101,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- measurements -------------------------------------------------------------------------------------
     "results.intro": ("Cold trials are fresh processes running the whole job, interleaved across targets; warm trials "
                       "repeat the training loop in one process after warm-up runs. Every figure is a median with a "
-                      "distribution-free interval; its column \"coverage\" gives the interval's true confidence "
-                      "(95 % from 6 trials; with fewer the interval is [min, max] and covers less).",
+                      "distribution-free interval; its column \"coverage\" gives the confidence the interval has at "
+                      "least (95 % from 6 trials; with fewer the interval is [min, max] and covers less: 87.5 % with 4).",
                       "コールド試行は、ジョブ全体を新しいプロセスで実行するもので、対象ごとに交互に実行しました。ウォーム試行は、"
                       "ウォームアップ後に同じプロセスで学習ループだけを繰り返したものです。数値はすべて中央値で、分布を仮定しない"
-                      "区間を添えています。「信頼度」の列がその区間の実際の信頼度です（6 回以上で 95 %。それより少ないと区間は"
-                      "［最小, 最大］で、信頼度は下がります）。"),
+                      "区間を添えています。「信頼度」の列は、その区間が少なくとも持つ信頼度です（6 回以上で 95 %。それより少ないと"
+                      "区間は［最小, 最大］で、信頼度は下がります：4 回で 87.5 %）。"),
     "results.unavailable": ("Not measured:", "測定できなかった対象："),
     "results.unavailable_item": ("{target}: {reason}", "{target}：「{reason}」"),
     "results.failed": ("{n} trial(s) failed; their stderr is kept in results.json.",
@@ -255,6 +255,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "最大 {early}（許容 {tol_early}）、全体で最大 {all}（許容 {tol_late}）の相対差に収まります。{scripts}"),
     "concl.scripts_unchecked": (" Your scripts' losses are not checked: mlpbench runs them as they are and only reads their time.",
                                 "スクリプトの損失は照合していません（mlpbench はそのまま実行し、時間を読むだけです）。"),
+    "concl.scripts_agree": (" Your two scripts computed the same training, as far as their logs show: the losses {b} "
+                            "printed at {steps} steps agree with those {a} printed within {early} through the first "
+                            "half and {all} overall (tolerance {tol_early} and {tol_late}, relative). Nothing else of "
+                            "them is checked: mlpbench runs them as they are.",
+                            "2 つのスクリプトは、ログで見る限り同じ学習を計算しています：{b} が {steps} ステップで表示した損失は、"
+                            "{a} が表示した損失と前半で最大 {early}、全体で最大 {all}（許容 {tol_early} と {tol_late}、相対差）"
+                            "の差に収まります。それ以外は照合していません（mlpbench はそのまま実行します）。"),
+    "concl.scripts_differ": (" The losses your two scripts printed differ: at the {steps} steps both logged, those of "
+                             "{b} are off those of {a} by up to {early} through the first half and {all} overall (tolerance "
+                             "{tol_early} and {tol_late}, relative): they did not compute "
+                             "the same training, or they print different things. Their times are kept: mlpbench does "
+                             "not know what your scripts are meant to compute.",
+                             "2 つのスクリプトが表示した損失は一致しません：両方が記録した {steps} ステップで、{b} の損失は "
+                             "{a} の損失から前半で最大 {early}、全体で最大 {all}（許容 {tol_early} と {tol_late}、相対差）"
+                             "ずれています。同じ学習を計算していないか、"
+                             "表示する内容が異なります。mlpbench はスクリプトが何を計算するはずかを知らないため、時間はそのまま"
+                             "残します。"),
     "concl.disagreement": ("{n} of {total} measured runs computed different losses from the CPU's eager loop (worst: "
                            "{target}, {run}, off by {worst}; tolerance {tol_late}); they are left out of every figure.",
                            "{total} 件中 {n} 件の実行で、損失が CPU の eager ループと異なりました（最大は {target} の {run}、"

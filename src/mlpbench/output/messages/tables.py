@@ -9,6 +9,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "実行が自分で出力した時間（元のスクリプトの time.time()）"),
     "table.phases": ("Where the time goes, phase by phase (cold, median, share of the time inside the process)",
                      "フェーズ別の時間（コールド、中央値、プロセス内の時間に占める割合）"),
+    "table.phases.caption": ("For {targets}, the phases' medians add up to more than the median total: a median of "
+                             "parts need not add up to the median of the whole, as each comes from its own trial. The "
+                             "shares are then of that sum, so that they never add up to more than 100 %.",
+                             "{targets} では、各フェーズの中央値の和が合計の中央値を上回ります。中央値はフェーズごとに別の試行から"
+                             "決まるため、部分の中央値の和は全体の中央値と一致するとは限りません。そのため割合はその和に対する"
+                             "ものとし、合計が 100 % を超えないようにしています。"),
     "table.warm": ("Warm trials: the training loop alone, after warm-up (median [interval])",
                    "ウォーム試行：ウォームアップ後の学習ループのみ（中央値［区間］）"),
     "table.comparison": ("Against the baseline ({baseline})", "基準との比較（{baseline}）"),

@@ -134,21 +134,33 @@ def better_backend(a: Analysis, name: Namer, T: Texts) -> list[str]:
     return out
 
 
+def scripts_losses(a: Analysis, name: Namer, T: Texts) -> str | None:
+    """Whether the user's two scripts computed the same training, as far as the losses they printed show."""
+    c = a.scripts_check
+    scripts = [t for t in a.targets if t.is_script]
+    if c is None:
+        return T("concl.scripts_unchecked") if scripts else None
+    first = next(t for t in scripts if t != c.target)
+    args = dict(a=name(first), b=name(c.target), steps=c.steps, early=f"{c.worst_early:.1e}", all=f"{c.worst:.1e}",
+                tol_early=f"{c.tolerance[0]:g}", tol_late=f"{c.tolerance[1]:g}")
+    return T("concl.scripts_agree" if c.passed else "concl.scripts_differ", **args)
+
+
 def agreement(a: Analysis, name: Namer, T: Texts) -> str | None:
     checks = [c for cs in a.checks.values() for c in cs]
+    scripts = scripts_losses(a, name, T)
     if not checks:
-        return None
+        return scripts.strip() if scripts else None
     failed = [c for c in checks if not c.passed]
     early, late = checks[0].tolerance
     if not failed:
-        scripts = T("concl.scripts_unchecked") if any(t.is_script for t in a.targets) else ""
         return T("concl.agreement", n=len(checks), early=f"{max(c.worst_early for c in checks):.1e}",
                  all=f"{max(c.worst for c in checks):.1e}", tol_early=f"{early:g}", tol_late=f"{late:g}",
-                 scripts=scripts)
+                 scripts=scripts or "")
     worst = max(failed, key=lambda c: c.worst)
-    return T("concl.disagreement", n=len(failed), total=len(checks), target=name(worst.target),
-             run=T(f"run.{worst.run}", index=worst.index, point=worst.point),
-             worst=f"{worst.worst:.1e}", tol_late=f"{late:g}")
+    return T.sentences(T("concl.disagreement", n=len(failed), total=len(checks), target=name(worst.target),
+                         run=T(f"run.{worst.run}", index=worst.index, point=worst.point),
+                         worst=f"{worst.worst:.1e}", tol_late=f"{late:g}"), (scripts or "").strip())
 
 
 def scaling(a: Analysis, T: Texts) -> list[str]:

@@ -23,6 +23,9 @@ from mlpbench.stats.compare import ALPHA, Comparison, trials_for_significance
 from mlpbench.stats.summary import CONFIDENCE, trials_for_coverage
 
 
+NAMED_SHARE = 0.01  # a start-up phase is named in the why sentence where it took 1 % of some target's time
+
+
 @dataclass
 class FirstScreen:
     verdict: str
@@ -100,7 +103,8 @@ def why(a: Analysis, name: Namer, targets: list[Target], T: Texts) -> list[str]:
         else:
             parts.append(T("why.share", target=name(target), start=format_percent(start),
                            train=format_percent(shares.get("train", 0.0))))
-    out = [T("why.shares", parts=T.join(parts))] if parts else []
+    named = [p for p in START_UP_PHASES if any(a.phase_shares(t).get(p, 0.0) >= NAMED_SHARE for t in targets)]
+    out = [T("why.shares", phases=T.join(T.phase(p) for p in named), parts=T.join(parts))] if parts else []
     if len(targets) == 2:
         cpu, gpu = targets
         extra = []
@@ -279,7 +283,7 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
             out.append(T("not_done.missing", n=len(missing), items=T.join(items)))
     if gpu is None:
         reasons = dict.fromkeys(t.reason for t in results.targets if t.status != "ok" and t.target.is_gpu and t.reason)
-        out.append(T("not_done.no_gpu", reasons="; ".join(reasons) or T("not_done.no_gpu_asked")))
+        out.append(T("not_done.no_gpu", reasons="; ".join(reasons)) if reasons else T("not_done.no_gpu.unasked"))
     colds = {t: m.stats.n for t in a.targets if (m := a.find(t, "cold", "wall")) is not None}
     n = min(colds.values(), default=None)
     if n is not None and n < trials_for_coverage(CONFIDENCE):
