@@ -466,3 +466,15 @@ def test_no_gpu_asked_for_says_how_to_ask():
     text = first_screen(results)
     assert "No GPU was measured (none was asked for): no claim about the GPU can be made from this run; " \
            "--devices cpu,cuda on a machine with an NVIDIA GPU makes it." in text
+
+
+def test_a_trials_panel_says_which_rows_it_leaves_empty():
+    """make bench times the scripts cold and the workload warm: each panel names its empty rows."""
+    from mlpbench.output.i18n import Texts
+    from mlpbench.output.report import plots
+    from mlpbench.results.analysis import Analysis
+
+    results = load_results(DATA / "make-bench-cpu.json")
+    svg, caption = plots.trials(results, Analysis(results), Texts("en"))
+    assert caption == "plot.trials.both"
+    assert svg.count(">no cold trials</text>") == 1 and svg.count(">no warm trials</text>") == 2

@@ -114,6 +114,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "results.incomplete": ("This run was interrupted ({how}); the tables hold the trials that finished.",
                            "この実行は中断されました（{how}）。表には完了した試行のみが含まれます。"),
     # ----- plots --------------------------------------------------------------------------------------------
+    "plot.no_cold": ("no cold trials", "コールド試行なし"),
+    "plot.no_warm": ("no warm trials", "ウォーム試行なし"),
     "plot.phases": ("Where the time goes: the median of each phase of the cold trials",
                     "時間の内訳：コールド試行の各フェーズの中央値"),
     "plot.trials.both": ("Every trial, with its median (bar) and interval (line): cold, the whole process (left); "

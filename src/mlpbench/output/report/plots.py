@@ -134,7 +134,9 @@ def trials(results: Results, a: Analysis, T: Texts) -> tuple[str, str] | None:
         values: list[float] = []
         for row, t in enumerate(targets):
             m = a.find(t, mode, phase)
-            if not m:
+            if not m:  # a row left empty says so: this target had no trials of this kind
+                ax.text(0.02, row, T(f"plot.no_{mode}"), transform=ax.get_yaxis_transform(), va="center",
+                        fontsize=8, color="0.45", style="italic")
                 continue
             values += _strip(ax, row, m.samples, colour[t])
             ax.plot([m.median] * 2, [row - 0.3, row + 0.3], color="black", linewidth=1.5, zorder=4)
