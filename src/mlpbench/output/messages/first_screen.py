@@ -28,6 +28,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mode.cold": ("cold", "コールド"),
     "mode.warm": ("warm", "ウォーム"),
     "mode.sweep": ("sweep", "スイープ"),
+    "mode.long.warm": ("the training loop alone, repeated once warm", "ウォームアップ後に繰り返した学習ループのみ"),
+    "mode.long.cold": ("the training phase of fresh processes", "新しいプロセスでの学習フェーズ"),
     # ----- phases -------------------------------------------------------------------------------------------
     "phase.import": ("import", "import"),
     "phase.device_check": ("device check", "デバイス確認"),

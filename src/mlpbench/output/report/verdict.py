@@ -328,7 +328,7 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
         text = T("verdict.one_device", target=name(main), time=format_seconds(wall.median if wall else None),
                  n=wall.stats.n if wall else 0) if wall else T("verdict.one_device_warm", target=name(main))
         if step is not None:
-            text = T.sentences(text, T("verdict.per_step", step=format_seconds(step[0]), mode=T(f"mode.{step[1]}")))
+            text = T.sentences(text, T("verdict.per_step", step=format_seconds(step[0]), mode=T(f"mode.long.{step[1]}")))
         screen = FirstScreen(text, why(a, name, explained(a, [main]), T), best=backends_on_one_device(a, name, main, T))
     scripts, compared = scripts_sentence(results, a, T), scripts_comparison(a, T)
     if compared is not None and cpu is not None and gpu is not None and a.find(gpu, "cold", "wall") is None \
