@@ -4,7 +4,8 @@
 # each, interleaved: the fewest a difference can be shown with), beside mlpbench's own measurement of the
 # same training on every device (one process per device: the job's phases, then warm trials of its
 # training loop, a profile of a step and its memory), and one report of it all. mlpbench's own cold
-# trials would repeat what the scripts' trials measure; `mlpbench bench --runs 6` adds them.
+# trials would repeat what the scripts' trials measure; `mlpbench bench` with its default of 6 cold trials a
+# target adds them.
 
 PYTHON ?= python3
 VENV ?= .venv

@@ -200,8 +200,8 @@ def plan_targets(plan: BenchPlan, config: WorkloadConfig) -> list[PlannedTarget]
 def bench(workload: Any = None, *, devices: Sequence[str] = ("cpu", "cuda"), backends: Sequence[str] = ("eager",),
           scripts: Sequence[str] = (), runs: int = 6, script_runs: int | None = None, warm_runs: int = 10,
           warmup: int = 2, warm_time: float = 20.0, threads: int | None = None, trial_timeout: float = 600.0,
-          nproc: int | None = None, nnodes: int | None = None, rdzv_endpoint: str | None = None, out: str | os.PathLike[str] | None = None,
-          progress: Progress | None = None, **options: Any) -> BenchResults:
+          nproc: int | None = None, nnodes: int | None = None, rdzv_endpoint: str | None = None,
+          out: str | os.PathLike[str] | None = None, progress: Progress | None = None, **options: Any) -> BenchResults:
     """Cold and warm trials of ``workload`` on every device and backend (and ``scripts`` as they are).
 
     ``options`` are workload settings (n, steps, lr, seed, batch_size, precision, hidden, ...).

@@ -36,8 +36,7 @@ def validate(plan: BenchPlan) -> BenchPlan:
         raise UsageError("--runs, --script-runs, --warm-runs and --warmup cannot be negative")
     if plan.script_runs is not None and not plan.scripts:
         raise UsageError("--script-runs counts the trials of --script PATH.py; no script was given")
-    script_runs = (plan.runs if plan.script_runs is None else plan.script_runs) if plan.scripts else 0
-    if plan.runs == 0 and plan.warm_runs == 0 and script_runs == 0:
+    if plan.runs == 0 and plan.warm_runs == 0 and (not plan.scripts or plan.runs_per_script == 0):
         raise UsageError("--runs 0 with --warm-runs 0 measures nothing; ask for at least one trial")
     if not plan.devices and not plan.scripts:
         raise UsageError("--devices needs at least one device")

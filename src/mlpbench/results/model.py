@@ -336,9 +336,13 @@ class BenchPlan(Struct, tag="bench", tag_field="kind", forbid_unknown_fields=Tru
     rdzv_endpoint: Name | None = None
     order: Literal["interleaved"] = "interleaved"
 
+    @property
+    def runs_per_script(self) -> int:
+        """Cold trials of each script: asked for apart from the workload's, or as many."""
+        return self.runs if self.script_runs is None else self.script_runs
+
     def cold_runs(self, target: Target) -> int:
-        """Cold trials of one target: a script's may be asked for apart from the workload's."""
-        return self.script_runs if target.is_script and self.script_runs is not None else self.runs
+        return self.runs_per_script if target.is_script else self.runs
 
 
 class SweepPlan(Struct, tag="sweep", tag_field="kind", forbid_unknown_fields=True, kw_only=True):

@@ -38,8 +38,7 @@ def dominant_phases(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None
         run = a.first_run(t)
         loaded = run.facts.get("first_optimizer_loaded", []) if run is not None else []
         key = "concl.first_optimizer_dynamo" if "torch._dynamo" in loaded else "concl.first_optimizer"
-        text = T.sentences(text, T(key, time=format_seconds(first.median),
-                                   share=format_percent(shares.get("first_optimizer", first.median / total.median))))
+        text = T.sentences(text, T(key, time=format_seconds(first.median), share=format_percent(shares["first_optimizer"])))
     return text
 
 

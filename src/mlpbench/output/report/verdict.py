@@ -93,8 +93,9 @@ def why(a: Analysis, name: Namer, targets: list[Target], T: Texts) -> list[str]:
     """Measured phase shares: start-up against training, per target; and the phases in which the GPU
     spent decidedly more time than the CPU."""
     parts = []
+    shares_of = {t: a.phase_shares(t) for t in targets}
     for target in targets:
-        start, shares = a.start_up_share(target), a.phase_shares(target)
+        start, shares = a.start_up_share(target), shares_of[target]
         if start is None:
             continue
         if target.is_script:  # a script's training is inside "the rest", with whatever else it does
@@ -103,7 +104,7 @@ def why(a: Analysis, name: Namer, targets: list[Target], T: Texts) -> list[str]:
         else:
             parts.append(T("why.share", target=name(target), start=format_percent(start),
                            train=format_percent(shares.get("train", 0.0))))
-    named = [p for p in START_UP_PHASES if any(a.phase_shares(t).get(p, 0.0) >= NAMED_SHARE for t in targets)]
+    named = [p for p in START_UP_PHASES if any(s.get(p, 0.0) >= NAMED_SHARE for s in shares_of.values())]
     out = [T("why.shares", phases=T.join(T.phase(p) for p in named), parts=T.join(parts))] if parts else []
     if len(targets) == 2:
         cpu, gpu = targets
