@@ -480,3 +480,13 @@ def test_a_trials_panel_says_which_rows_it_leaves_empty():
     svg, caption = plots.trials(results, Analysis(results), Texts("en"))
     assert caption == "plot.trials.both"
     assert svg.count(">no cold trials</text>") == 1 and svg.count(">no warm trials</text>") == 2
+
+
+def test_scripts_whose_device_is_unknown_never_make_the_headline():
+    """Only scripts known to have run on two different devices answer the CPU-against-GPU question."""
+    results = builders.make_bench(gpu_rest=0.3)
+    for trial in results.cold:
+        if not trial.target.script.endswith("_cuda.py"):
+            trial.record.facts, trial.record.log = {}, []  # nothing says where the CPU script ran
+    text = first_screen(results)
+    assert not text.startswith("Your script") and "finished its whole process 1.11× faster" in text

@@ -331,12 +331,16 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
         if step is not None:
             text = T.sentences(text, T("verdict.per_step", step=format_seconds(step[0]), mode=T(f"mode.long.{step[1]}")))
         screen = FirstScreen(text, why(a, name, explained(a, [main]), T), best=backends_on_one_device(a, name, main, T))
-    scripts, compared = scripts_sentence(results, a, T), scripts_comparison(a, T)
-    if compared is not None and cpu is not None and gpu is not None and a.find(gpu, "cold", "wall") is None \
-            and len({name.script_device(t, short=True) for t in timed_scripts(a)}) == 2:
-        # no cold trials of the workload on both devices, but the user's scripts ran on each: the
+    scripts, compared = scripts_sentence(results, a, T), None
+    ran_on = [name.script_device(t, short=True) for t in timed_scripts(a)]
+    headline = cpu is not None and gpu is not None and a.find(gpu, "cold", "wall") is None \
+        and None not in ran_on and len(set(ran_on)) == 2
+    if headline and (answer := scripts_comparison(a, T, name)) is not None:
+        # no cold trials of the workload on both devices, but the user's scripts ran one on each: the
         # whole-job answer is theirs
-        screen.verdict, compared = scripts_comparison(a, T, name) or compared, None
+        screen.verdict = answer
+    else:
+        compared = scripts_comparison(a, T)
     screen.scripts = T.sentences(scripts, compared) if scripts and compared else scripts
     screen.not_done = not_done(results, a, name, gpu, T, sweep)
     return FirstScreen(T.cap(screen.verdict), [T.cap(s) for s in screen.why],
