@@ -164,7 +164,7 @@ def test_agreement_is_tied_to_the_checks():
 
 # ----- Japanese -------------------------------------------------------------------------------------------
 ALLOWED = {"mlpbench", "import", "torch", "CUDA", "GPU", "CPU", "Adam", "MLP", "eager", "fused", "JAX", "BLAS", "cuDNN",
-           "Python", "NVIDIA", "Mann", "Whitney", "sweep", "vary", "runs", "warm", "time", "limit", "resume", "threads",
+           "Python", "NVIDIA", "Mann", "Whitney", "Benjamini", "Hochberg", "sweep", "vary", "runs", "warm", "time", "limit", "resume", "threads",
            "warmup", "trial", "timeout", "point", "backends", "bench", "compile", "dynamo", "optim", "FLOP", "MFLOP",
            "GFLOP", "TFLOP", "AMD", "EPYC", "Intel", "Xeon", "Processor", "HBM", "SIGTERM", "SIGINT", "Linux", "mkl",
            "AVX", "perf", "counter", "getrusage", "max", "memory", "allocated", "reserved", "sync", "FlopCounterMode",

@@ -92,6 +92,25 @@ def test_the_rule_needs_the_interval_too():
     assert cmp.Comparison(0.95, (0.9, 0.99), 0.2, 10, 10, False).verdict == "undecided"
 
 
+def test_comparisons_scanned_together_are_adjusted_together():
+    """Benjamini-Hochberg: sorted p_(i) * m / i, made monotone; the rule reads the adjusted value."""
+    made = [cmp.Comparison(0.9, (0.8, 0.95), p, 10, 10, False) for p in (0.04, 0.01, 0.03)]
+    adjusted = cmp.in_family(made)
+    assert [c.p_family for c in adjusted] == pytest.approx([0.04, 0.03, 0.04])
+    assert all(c.family == 3 for c in adjusted) and [c.p_value for c in adjusted] == [0.04, 0.01, 0.03]
+    four = cmp.in_family([*made, cmp.Comparison(0.9, (0.8, 0.95), 0.5, 10, 10, False)])
+    assert [c.verdict for c in four] == ["undecided", "faster", "undecided", "undecided"]  # 0.04 * 4 / 3 > 0.05
+    assert [c.verdict for c in made] == ["faster"] * 3  # each alone
+
+
+def test_a_comparison_alone_or_untested_is_not_adjusted():
+    one = cmp.Comparison(0.9, (0.8, 0.95), 0.04, 10, 10, False)
+    untested = cmp.Comparison(0.9, None, None, 1, 1, True)
+    assert cmp.in_family([one]) == [one]
+    assert cmp.in_family([one, untested]) == [one, untested]  # one test: a family of one
+    assert cmp.in_family([one, untested, one])[1] == untested
+
+
 def test_compare_is_reproducible_and_bounded_for_many_samples():
     a, b = [1.0, 1.3, 1.1, 1.2], [2.0, 2.4, 2.2, 2.1]
     assert cmp.compare(a, b).ci == cmp.compare(a, b).ci

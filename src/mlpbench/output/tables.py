@@ -14,7 +14,7 @@ from mlpbench.output.units import format_bytes, format_flops, format_p, format_p
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import Analysis, ordered_phases
 from mlpbench.results.model import Measurement, Results
-from mlpbench.stats.compare import Comparison, compare
+from mlpbench.stats.compare import Comparison, compare, in_family
 
 
 @dataclass
@@ -111,18 +111,41 @@ def warm_table(results: Results, a: Analysis, T: Texts) -> Table:
                                    T("col.achieved"), "n", T("col.stopped_by")], rows, anchor="warm")
 
 
+def _family_columns(comparisons: list[Comparison], T: Texts) -> tuple[list[Comparison], list[str]]:
+    """The comparisons adjusted together, and the p column(s) to show: the p-value alone, then, where
+    the table holds several tests, the adjusted one the verdict reads."""
+    adjusted = in_family(comparisons)
+    family = max((c.family for c in adjusted), default=1)
+    return adjusted, ["p", *([T("col.p_family", n=family)] if family > 1 else [])]
+
+
+def _p_cells(c: Comparison, columns: list[str]) -> list[str]:
+    return [format_p(c.p_value), *([format_p(c.p_family)] if len(columns) > 1 else [])]
+
+
+def _family_caption(caption: str, columns: list[str], T: Texts, *more: str) -> str:
+    """A caption with the adjustment explained, clause after clause (captions carry no final stop)."""
+    if len(columns) < 2:
+        return caption
+    return ("。" if T.lang == "ja" else "; ").join([caption, T("table.family.caption"), *(T(k) for k in more)])
+
+
 def comparison_table(results: Results, a: Analysis, T: Texts, headline_only: bool = True) -> Table:
     name = Namer(results, T)
+    found = a.comparisons(headline_only)
+    adjusted, p_columns = _family_columns([c for *_, c in found], T)
     rows = []
-    for target, mode, phase, c in a.comparisons(headline_only):
+    for (target, mode, phase, _), c in zip(found, adjusted):
         low, high = c.ci if c.ci else (None, None)
         rows.append([name.label(target), figure_name(mode, phase, T), format_ratio(c.ratio),
-                     f"[{format_ratio(low)}, {format_ratio(high)}]", format_ratio(c.speedup), format_p(c.p_value),
+                     f"[{format_ratio(low)}, {format_ratio(high)}]", format_ratio(c.speedup), *_p_cells(c, p_columns),
                      verdict_word(c, T)])
     base = name.label(a.baseline) if a.baseline else "–"
     return Table(T("table.comparison", baseline=base), [T("col.target"), T("col.figure"), T("col.ratio"),
-                                                         T("col.ratio_interval"), T("col.speedup"), "p", T("col.verdict")],
-                 rows, caption=T("table.comparison.caption"), anchor="comparison")
+                                                         T("col.ratio_interval"), T("col.speedup"), *p_columns,
+                                                         T("col.verdict")],
+                 rows, caption=_family_caption(T("table.comparison.caption"), p_columns, T,
+                                                  "table.family.first_screen"), anchor="comparison")
 
 
 def scaling_table(results: Results, a: Analysis, T: Texts) -> Table:
@@ -206,18 +229,19 @@ def compare_table(a: Results, b: Results, name_a: str, name_b: str, T: Texts | N
     T = T or Texts("en")
     first, second = Analysis(a), Analysis(b)
     namer = Namer(b, T)
-    rows = []
+    found = []
     for (target, mode, phase), mb in second.measurements.items():
         ma = first.find(target, mode, phase)
-        if ma is None or ma.median <= 0:
-            continue
-        c = compare(mb.samples, ma.samples)
+        if ma is not None and ma.median > 0:
+            found.append((target, mode, phase, ma, mb, compare(mb.samples, ma.samples)))
+    adjusted, p_columns = _family_columns([f[-1] for f in found], T)
+    rows = []
+    for (target, mode, phase, ma, mb, _), c in zip(found, adjusted):
         low, high = c.ci if c.ci else (None, None)
         rows.append([namer.label(target), figure_name(mode, phase, T), format_seconds(ma.median),
                      format_seconds(mb.median), format_ratio(c.ratio), f"[{format_ratio(low)}, {format_ratio(high)}]",
-                     format_p(c.p_value), verdict_word(c, T)])
+                     *_p_cells(c, p_columns), verdict_word(c, T)])
     return Table(T("table.compare", a=name_a, b=name_b), [T("col.target"), T("col.figure"), T("col.a_median"),
-                                                          T("col.b_median"), "B / A", T("col.ratio_interval"), "p",
-                                                          T("col.verdict")],
-                 rows, caption=T("table.compare.caption", a=name_a, b=name_b))
-
+                                                          T("col.b_median"), "B / A", T("col.ratio_interval"),
+                                                          *p_columns, T("col.verdict")],
+                 rows, caption=_family_caption(T("table.compare.caption", a=name_a, b=name_b), p_columns, T))

@@ -4,6 +4,13 @@ Every table, sentence and verdict of mlpbench asks ``Comparison.verdict``: a can
 faster or slower only when the Mann-Whitney U test rejects "same distribution" at alpha = 0.05
 *and* the bootstrap interval of the ratio of medians excludes 1. Otherwise the difference is not
 shown by the data ("undecided"), which never means "equal".
+
+A question asked once (the first screen's: which device finishes the whole job first, which runs a
+warm step faster) is tested alone. Where many comparisons are scanned for the ones that differ (a
+table, the phases in which the GPU spent more), ``in_family`` adjusts their p-values together
+(Benjamini-Hochberg, which keeps the expected share of false calls among the calls at 5 %), and the
+rule reads the adjusted value: twenty phases compared at p < 0.05 each would otherwise call one
+difference by chance.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import msgspec
 import numpy as np
 
 ALPHA = 0.05
+FAMILY_ADJUSTMENT = "Benjamini-Hochberg"
 BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_MAX_SAMPLES = 2000  # larger groups are thinned evenly (by rank) before resampling: bounded time
 SIGNIFICANCE_TEST = "Mann-Whitney U, two-sided"
@@ -32,6 +40,13 @@ class Comparison(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     n_candidate: int
     n_baseline: int
     separated: bool  # every candidate sample lies on one side of every baseline sample
+    p_family: float | None = None  # p adjusted among the comparisons it was read with (``in_family``)
+    family: int = 1  # how many comparisons with a p-value that adjustment counted
+
+    @property
+    def p(self) -> float | None:
+        """The p-value the rule reads: adjusted where the comparison was read in a family."""
+        return self.p_family if self.p_family is not None else self.p_value
 
     @property
     def speedup(self) -> float:
@@ -40,7 +55,7 @@ class Comparison(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     @property
     def verdict(self) -> Verdict:
         """The one rule: significant by the test and the interval excludes 1."""
-        if self.p_value is None or self.ci is None or self.p_value >= ALPHA:
+        if self.p is None or self.ci is None or self.p >= ALPHA:
             return "undecided"
         low, high = self.ci
         if high < 1.0:
@@ -66,6 +81,21 @@ def trials_for_significance(alpha: float = ALPHA) -> int:
     while 2.0 / comb(2 * n, n) >= alpha:
         n += 1
     return n
+
+
+def in_family(comparisons: Sequence[Comparison]) -> list[Comparison]:
+    """The same comparisons with their p-values adjusted together (Benjamini-Hochberg); one alone, or
+    ones without a test, are returned as they are."""
+    from scipy import stats
+
+    tested = [i for i, c in enumerate(comparisons) if c.p_value is not None]
+    out = list(comparisons)
+    if len(tested) < 2:
+        return out
+    adjusted = stats.false_discovery_control([comparisons[i].p_value for i in tested], method="bh")
+    for i, p in zip(tested, adjusted):
+        out[i] = msgspec.structs.replace(comparisons[i], p_family=float(p), family=len(tested))
+    return out
 
 
 def _thin(x: np.ndarray) -> np.ndarray:

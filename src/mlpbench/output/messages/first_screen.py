@@ -128,8 +128,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "why.share": ("{start} on {target} (training: {train})", "{target} で {start}（学習は {train}）"),
     "why.share.script": ("{start} in {target} (the rest of the script, its training included: {rest})",
                          "{target} で {start}（学習を含むスクリプトの残りは {rest}）"),
-    "why.extra": ("{gpu} spent decidedly more time than {cpu} on {items}.",
-                  "{gpu} が {cpu} より明らかに長くかかったのは、{items}です。"),
+    "why.extra": ("{gpu} spent decidedly more time than {cpu} on {items} (by the rule, with p adjusted for the "
+                  "{n} phases compared).",
+                  "{gpu} が {cpu} より明らかに長くかかったのは、{items}です（比べた {n} フェーズについて p 値を補正したうえで"
+                  "の判定）。"),
     "why.extra_item": ("{phase} (+{time})", "{phase}（+{time}）"),
     # ----- the steady state ----------------------------------------------------------------------------------
     "steady.gpu_faster": ("Once warm, the training loop is {factor} faster on {gpu}: {gpu_step} a step against "

@@ -42,6 +42,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "実行数：損失を照合した測定実行の数。最大差：記録した学習損失とテスト損失の相対差の最大値 "
                              "|Δ| / max(|基準|, 最初の損失の 1 %)。前半は厳しく、全ステップは緩く判定。許容範囲を外れた実行は"
                              "すべての数値から除外"),
+    "table.family.caption": ("\"p among N\" is the p-value adjusted for all N comparisons of the table "
+                             "(Benjamini-Hochberg: among the differences it calls, 5 % at most are expected to be chance); "
+                             "the verdict reads it",
+                             "「N 件中の p」は表の N 件の比較すべてについて補正した p 値です（Benjamini-Hochberg 法：差ありと"
+                             "判定したもののうち偶然によるものは多くとも 5 % と見込まれます）。判定はこの値によります"),
+    "table.family.first_screen": ("the first screen asks each of its few questions alone, so it can call a difference "
+                                  "that this table, scanning many, does not",
+                                  "最初の画面の問いは一つずつ検定するため、多くを比べるこの表では差ありとならない差を"
+                                  "示すことがあります"),
     "table.compare": ("{b} against {a}", "{a} に対する {b}"),
     "table.compare.caption": ("A = {a}, B = {b}; a verdict needs the Mann-Whitney U test (two-sided, p < 0.05) and a "
                               "ratio interval that excludes 1",
@@ -87,6 +96,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.ratio_interval": ("95 % interval", "95 % 区間"),
     "col.speedup": ("speed-up", "速度向上"),
     "col.verdict": ("verdict", "判定"),
+    "col.p_family": ("p among {n}", "{n} 件中の p"),
     "col.device": ("device", "デバイス"),
     "col.ranks": ("ranks", "ランク数"),
     "col.efficiency": ("efficiency", "並列効率"),

@@ -19,7 +19,7 @@ from mlpbench.output.words import Namer
 from mlpbench.results.analysis import START_UP_PHASES, Analysis
 from mlpbench.results.model import Results, SweepPlan, Target
 from mlpbench.results.sweep import SweepAnalysis
-from mlpbench.stats.compare import ALPHA, Comparison, trials_for_significance
+from mlpbench.stats.compare import ALPHA, Comparison, in_family, trials_for_significance
 from mlpbench.stats.summary import CONFIDENCE, trials_for_coverage
 
 
@@ -109,10 +109,11 @@ def why(a: Analysis, name: Namer, targets: list[Target], T: Texts) -> list[str]:
     if len(targets) == 2:
         cpu, gpu = targets
         extra = []
-        for phase in a.phases_of(gpu):
-            if phase in ("total", "seed_time", "wall"):
-                continue
-            c = a.comparison(gpu, "cold", phase, cpu)
+        phases = [p for p in a.phases_of(gpu) if p not in ("total", "seed_time", "wall")]
+        compared = {p: c for p in phases if (c := a.comparison(gpu, "cold", p, cpu)) is not None}
+        compared = dict(zip(compared, in_family(list(compared.values()))))  # scanned for differences: adjusted together
+        for phase in phases:
+            c = compared.get(phase)
             mine, theirs = a.find(gpu, "cold", phase), a.find(cpu, "cold", phase)
             if c is not None and c.verdict == "slower" and mine and theirs:
                 extra.append((mine.median - theirs.median, phase))
@@ -121,7 +122,7 @@ def why(a: Analysis, name: Namer, targets: list[Target], T: Texts) -> list[str]:
         extra.sort(reverse=True)
         if extra:
             items = [T("why.extra_item", phase=T.phase(p), time=format_seconds(d)) for d, p in extra[:3]]
-            out.append(T("why.extra", gpu=name(gpu), cpu=name(cpu), items=T.join(items)))
+            out.append(T("why.extra", gpu=name(gpu), cpu=name(cpu), items=T.join(items), n=len(compared)))
     return out
 
 
