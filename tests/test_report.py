@@ -490,3 +490,10 @@ def test_scripts_whose_device_is_unknown_never_make_the_headline():
             trial.record.facts, trial.record.log = {}, []  # nothing says where the CPU script ran
     text = first_screen(results)
     assert not text.startswith("Your script") and "finished its whole process 1.11× faster" in text
+
+
+def test_japanese_sets_no_space_between_two_japanese_words():
+    """A script's name on its device is composed of two messages: the seam must not show."""
+    text = markdown_of(parse_results(encode(builders.make_bench(gpu=True))), "ja")
+    assert "で実行したスクリプト" in text and "した スクリプト" not in text
+    assert "CPU で実行した" in text  # a space stays between Latin and Japanese

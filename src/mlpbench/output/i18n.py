@@ -15,6 +15,8 @@ from typing import Any, Iterable
 from mlpbench.output.messages import MESSAGES
 
 LANGS = ("en", "ja")
+_JAPANESE = "\u3040-\u30ff\u4e00-\u9fff"  # kana and kanji: Japanese sets no space between them
+_BETWEEN_JAPANESE = re.compile(rf"(?<=[{_JAPANESE}])\s+(?=[{_JAPANESE}])")
 
 
 class Texts:
@@ -31,8 +33,9 @@ class Texts:
         if n == 1 and f"{key}.one" in MESSAGES:
             key = f"{key}.one"  # the singular form, where a message has one
         text = MESSAGES[key][self._i].format(**fields)
-        if self.lang == "ja":  # no space between a full-width bracket and what stands beside it
+        if self.lang == "ja":  # no space beside a full-width bracket, nor between two Japanese words
             text = re.sub(r"\s+([（「」）、。：])", r"\1", re.sub(r"([（「」）、。：])\s+", r"\1", text))
+            text = _BETWEEN_JAPANESE.sub("", text)
         return text
 
     def cap(self, text: str) -> str:
