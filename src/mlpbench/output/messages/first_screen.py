@@ -116,6 +116,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verdict.one_device_warm": ("Only {target} was measured; there is no other device to compare it with.",
                                 "測定したのは {target} だけで、比較する別のデバイスはありません。"),
     "verdict.per_step": ("A training step takes {step} ({mode}).", "学習 1 ステップは {step}（{mode}）です。"),
+    "verdict.per_step.own": ("In mlpbench's own run of the workload (not your scripts), a training step takes {step} "
+                             "({mode}).",
+                             "mlpbench 自身によるワークロードの実行（スクリプトではありません）では、学習 1 ステップは "
+                             "{step}（{mode}）です。"),
     "verdict.sweep": ("This is a sweep over {parameter}: where, along it, the GPU overtakes the CPU.",
                       "これは {parameter} のスイープです。どこで GPU が CPU を追い越すかを調べました。"),
     "verdict.nothing": ("Nothing was measured, so there is nothing to conclude.", "測定値がないため、結論は出せません。"),

@@ -330,7 +330,8 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
         text = T("verdict.one_device", target=name(main), time=format_seconds(wall.median if wall else None),
                  n=wall.stats.n if wall else 0) if wall else T("verdict.one_device_warm", target=name(main))
         if step is not None:
-            text = T.sentences(text, T("verdict.per_step", step=format_seconds(step[0]), mode=T(f"mode.long.{step[1]}")))
+            key = "verdict.per_step.own" if timed_scripts(a) else "verdict.per_step"  # whose step it is
+            text = T.sentences(text, T(key, step=format_seconds(step[0]), mode=T(f"mode.long.{step[1]}")))
         screen = FirstScreen(text, why(a, name, explained(a, [main]), T), best=backends_on_one_device(a, name, main, T))
     scripts, compared = scripts_sentence(results, a, T), None
     ran_on = [name.script_device(t, short=True) for t in timed_scripts(a)]
