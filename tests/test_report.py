@@ -362,8 +362,8 @@ def test_make_bench_on_a_gpu_machine_answers_with_the_users_own_scripts():
 
 def test_make_bench_without_a_gpu_explains_with_the_scripts_phases():
     text = first_screen(builders.make_bench(gpu=False))
-    assert text.startswith("Only the CPU was measured; there is no other device to compare it with. A training step "
-                           "takes 390 µs (the training loop alone, repeated once warm). Why: of the time inside the "
+    assert text.startswith("Only the CPU was measured; there is no other device to compare it with. In mlpbench's own "
+                           "run of the workload (not your scripts), a training step takes 390 µs (the training loop alone, repeated once warm). Why: of the time inside the "
                            "process, start-up")
     assert "72 % in your script three_layer_nn_pytorch_cuda.py on the CPU" in text
     # both scripts on one device: their comparison is no device verdict, it stays with the scripts
@@ -373,8 +373,8 @@ def test_make_bench_without_a_gpu_explains_with_the_scripts_phases():
 def test_the_real_make_bench_explains_with_the_scripts_phases():
     """tests/data/make-bench-cpu.json is `make bench` itself on the development machine."""
     text = first_screen(load_results(DATA / "make-bench-cpu.json"))
-    assert text.startswith("Only the CPU was measured; there is no other device to compare it with. A training step "
-                           "takes 1.45 ms (the training loop alone, repeated once warm). Why: of the time inside the "
+    assert text.startswith("Only the CPU was measured; there is no other device to compare it with. In mlpbench's own "
+                           "run of the workload (not your scripts), a training step takes 1.45 ms (the training loop alone, repeated once warm). Why: of the time inside the "
                            "process, start-up")
     assert "took 71 % in your script three_layer_nn_pytorch.py (the rest of the script, its training included: 29 %)" in text
     # the start-up it names is what was measured: no device start-up or compiling on a CPU-only run
