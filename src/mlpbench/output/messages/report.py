@@ -6,6 +6,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "subtitle": ("Measured on {host} ({hardware}) on {date}; mlpbench {version}, {commit}.",
                  "測定：{host}（{hardware}）、{date}。mlpbench {version}、{commit}。"),
     "sec.summary": ("The answer", "結論"),
+    "summary.reading": (
+        "How to read the figures in brackets: the interval is the range in which the ratio of the two median times "
+        "probably lies, found by resampling the trials (a bootstrap; with few trials only a rough range); p is the "
+        "chance of a difference at least this large if both took equally long (the Mann-Whitney test, which assumes "
+        "nothing about the shape of the times). One is called faster only when p is below 0.05 and the interval "
+        "excludes 1×. Otherwise the trials do not show which is faster, which never means that both are equally fast.",
+        "括弧内の数値の読み方：区間は、試行を再標本化して（ブートストラップ）求めた、2 つの中央値の時間比がおそらく"
+        "入る範囲です（試行が少ないときは大まかな範囲にすぎません）。p は、両者の時間が同じだとした場合に、これ以上の"
+        "差が現れる確率です（Mann-Whitney 検定。時間の分布の形を仮定しません）。速いと判定するのは、p が 0.05 未満で、"
+        "かつ区間が 1× を含まない場合だけです。そうでなければ、この試行からはどちらが速いとは言えません。これは両者が"
+        "同じ速さだという意味ではありません。"),
     "sec.requests": ("What was asked, and where it is answered", "ご要望と回答の場所"),
     "sec.config": ("Configuration and the code that ran", "設定と実行したコード"),
     "sec.logs": ("The log of one run per target", "対象ごとの実行ログ（各 1 回分）"),
