@@ -209,8 +209,8 @@ class Analysis:
         return [c for checks in self.checks.values() for c in checks if not c.passed]
 
     @functools.cached_property
-    def scripts_check(self) -> LossCheck | None:
-        """The user's second script's logged losses against their first's (informative: it excludes nothing)."""
+    def scripts_checks(self) -> list[LossCheck]:
+        """Every run of the user's scripts against the first script's first run (informative: it excludes nothing)."""
         return scripts_agreement(self.results)
 
     def notices(self) -> list[Notice]:

@@ -102,18 +102,27 @@ def check_record(record: RunRecord, run: tuple[str, int, str], reference: RunRec
     return [c for c in found if c is not None]
 
 
-def scripts_agreement(results: Results) -> LossCheck | None:
-    """The user's second script's logged losses against their first script's, where both logged the
-    same steps: whether the two computed the same training, as far as their own logs show. Not a
-    check that excludes anything: mlpbench does not know what a user's scripts are meant to compute.
-    Each script's first complete run; the tolerance of fp32."""
-    scripts = list(dict.fromkeys(t.target for t in results.cold if t.target.is_script))
+def user_scripts(results: Results) -> list[Target]:
+    """The user's scripts with cold trials, in the order they were given (the first is the reference)."""
+    return list(dict.fromkeys(t.target for t in results.cold if t.target.is_script))
+
+
+def scripts_agreement(results: Results) -> list[LossCheck]:
+    """Every run of the user's two scripts against the first script's first run, where they logged the
+    same steps: whether each process computed the same training, as far as its own log shows (the
+    second script's runs: the same training on its device; the first script's later runs: the same
+    again). Not a check that excludes anything: mlpbench does not know what a user's scripts are meant
+    to compute. The tolerance of fp32."""
+    scripts = user_scripts(results)
     if len(scripts) != 2:
-        return None
-    first, second = (results.first_run(t) for t in scripts)
-    if first is None or second is None or not first.losses:
-        return None
-    return compare_losses(second.target, ("cold", 1, ""), second.losses, second.test_loss, first, "fp32")
+        return []
+    reference = results.first_run(scripts[0])
+    if reference is None or not reference.losses or results.first_run(scripts[1]) is None:
+        return []
+    found = [compare_losses(t.target, ("cold", t.index + 1, ""), t.record.losses, t.record.test_loss, reference, "fp32")
+             for t in results.cold if t.target in scripts and t.status == "ok" and t.record is not None
+             and t.record is not reference]
+    return [c for c in found if c is not None]
 
 
 def check_all(results: Results) -> dict[int, list[LossCheck]]:

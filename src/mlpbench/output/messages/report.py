@@ -268,23 +268,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "最大 {early}（許容 {tol_early}）、全体で最大 {all}（許容 {tol_late}）の相対差に収まります。{scripts}"),
     "concl.scripts_unchecked": (" Your scripts' losses are not checked: mlpbench runs them as they are and only reads their time.",
                                 "スクリプトの損失は照合していません（mlpbench はそのまま実行し、時間を読むだけです）。"),
-    "concl.scripts_agree": (" Your two scripts computed the same training, as far as their logs show: the losses {b} "
-                            "printed at {steps} steps agree with those {a} printed within {early} through the first "
-                            "half and {all} overall (tolerance {tol_early} and {tol_late}, relative). Nothing else of "
-                            "them is checked: mlpbench runs them as they are.",
-                            "2 つのスクリプトは、ログで見る限り同じ学習を計算しています：{b} が {steps} ステップで表示した損失は、"
-                            "{a} が表示した損失と前半で最大 {early}、全体で最大 {all}（許容 {tol_early} と {tol_late}、相対差）"
-                            "の差に収まります。それ以外は照合していません（mlpbench はそのまま実行します）。"),
-    "concl.scripts_differ": (" The losses your two scripts printed differ: at the {steps} steps both logged, those of "
-                             "{b} are off those of {a} by up to {early} through the first half and {all} overall (tolerance "
-                             "{tol_early} and {tol_late}, relative): they did not compute "
-                             "the same training, or they print different things. Their times are kept: mlpbench does "
-                             "not know what your scripts are meant to compute.",
-                             "2 つのスクリプトが表示した損失は一致しません：両方が記録した {steps} ステップで、{b} の損失は "
-                             "{a} の損失から前半で最大 {early}、全体で最大 {all}（許容 {tol_early} と {tol_late}、相対差）"
-                             "ずれています。同じ学習を計算していないか、"
-                             "表示する内容が異なります。mlpbench はスクリプトが何を計算するはずかを知らないため、時間はそのまま"
-                             "残します。"),
+    "concl.scripts_agree": (" Your two scripts computed the same training, as far as their logs show: in each of "
+                            "the other {runs} runs of both, the losses printed at {steps} steps agree with those of the "
+                            "first run of {a} within {early} through the first half and {all} overall (tolerance "
+                            "{tol_early} and {tol_late}, relative). Nothing else of them is checked: mlpbench runs them "
+                            "as they are.",
+                            "2 つのスクリプトは、ログで見る限り同じ学習を計算しています：両スクリプトのほかの {runs} 回の実行"
+                            "それぞれで、{steps} ステップで表示した損失は {a} の最初の実行の損失と、前半で最大 {early}、全体で"
+                            "最大 {all}（許容 {tol_early} と {tol_late}、相対差）の差に収まります。それ以外は照合していません"
+                            "（mlpbench はそのまま実行します）。"),
+    "concl.scripts_differ": (" The losses your scripts printed differ: in {bad} of the other {runs} runs of both, they "
+                             "are off those of the first run of {a} by more than the tolerance (worst: {worst}, {run}, "
+                             "by up to {early} through the first half and {all} overall, at {steps} steps; tolerance "
+                             "{tol_early} and {tol_late}, relative): they did not compute the same training, or they "
+                             "print different things. Their times are kept: mlpbench does not know what your scripts "
+                             "are meant to compute.",
+                             "スクリプトが表示した損失は一致しません：両スクリプトのほかの {runs} 回の実行のうち {bad} 回で、"
+                             "{a} の最初の実行の損失から許容を超えてずれています（最大は {worst} の{run}で、{steps} ステップで"
+                             "前半に最大 {early}、全体で最大 {all}。許容 {tol_early} と {tol_late}、相対差）。同じ学習を計算して"
+                             "いないか、表示する内容が異なります。mlpbench はスクリプトが何を計算するはずかを知らないため、"
+                             "時間はそのまま残します。"),
     "concl.disagreement": ("{n} of {total} measured runs computed different losses from the CPU's eager loop (worst: "
                            "{target}, {run}, off by {worst}; tolerance {tol_late}); they are left out of every figure.",
                            "{total} 件中 {n} 件の実行で、損失が CPU の eager ループと異なりました（最大は {target} の {run}、"

@@ -11,6 +11,7 @@ from mlpbench.output.i18n import Texts
 from mlpbench.output.units import format_flops, format_number, format_percent, format_ratio, format_seconds
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import ONE_OFF_PHASES, Analysis
+from mlpbench.results.checks import user_scripts
 from mlpbench.results.model import Results, Target
 from mlpbench.stats.compare import trials_for_significance
 
@@ -134,15 +135,22 @@ def better_backend(a: Analysis, name: Namer, T: Texts) -> list[str]:
 
 
 def scripts_losses(a: Analysis, name: Namer, T: Texts) -> str | None:
-    """Whether the user's two scripts computed the same training, as far as the losses they printed show."""
-    c = a.scripts_check
+    """Whether every run of the user's two scripts computed the same training as the first script's
+    first run, as far as the losses they printed show."""
+    checks = a.scripts_checks
     scripts = [t for t in a.targets if t.is_script]
-    if c is None:
+    if not checks:
         return T("concl.scripts_unchecked") if scripts else None
-    first = next(t for t in scripts if t != c.target)
-    args = dict(a=name(first), b=name(c.target), steps=c.steps, early=f"{c.worst_early:.1e}", all=f"{c.worst:.1e}",
-                tol_early=f"{c.tolerance[0]:g}", tol_late=f"{c.tolerance[1]:g}")
-    return T("concl.scripts_agree" if c.passed else "concl.scripts_differ", **args)
+    first = user_scripts(a.results)[0]  # whose first run the others are checked against
+    failed = [c for c in checks if not c.passed]
+    worst = max(failed or checks, key=lambda c: c.worst)
+    args = dict(a=name(first), runs=len(checks), steps=max(c.steps for c in checks), tol_early=f"{worst.tolerance[0]:g}",
+                tol_late=f"{worst.tolerance[1]:g}")
+    if not failed:
+        return T("concl.scripts_agree", early=f"{max(c.worst_early for c in checks):.1e}", all=f"{worst.worst:.1e}",
+                 **args)
+    return T("concl.scripts_differ", bad=len(failed), worst=name(worst.target), run=T("run.cold", index=worst.index),
+             early=f"{worst.worst_early:.1e}", all=f"{worst.worst:.1e}", **args)
 
 
 def agreement(a: Analysis, name: Namer, T: Texts) -> str | None:
