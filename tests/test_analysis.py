@@ -103,3 +103,13 @@ def test_phase_shares_and_start_up():
     assert sum(shares.values()) == pytest.approx(1.0, abs=0.01)
     assert a.start_up_share(GPU) == pytest.approx(
         sum(shares[p] for p in ("import", "device_init", "setup", "first_optimizer")), rel=1e-9)
+
+
+def test_the_exit_is_what_the_parent_saw_after_the_last_phase_and_no_share_of_the_inside():
+    results = builders.make_bench(gpu=False)
+    a = Analysis(results)
+    script = next(t for t in a.targets if t.is_script)
+    trials = [t for t in results.cold if t.target == script]
+    assert a.find(script, "cold", "exit").samples == pytest.approx([t.wall - t.record.phases["total"] for t in trials])
+    assert "exit" not in a.phase_shares(script) and sum(a.phase_shares(script).values()) == pytest.approx(1.0, abs=0.01)
+    assert not [n for n in a.notices() if "exit" in n.phases]  # its spread is the whole process's

@@ -17,11 +17,14 @@ from mlpbench.results.model import Measurement, Results, RunRecord, Target, Warm
 from mlpbench.stats.compare import Comparison, compare
 from mlpbench.stats.crossover import break_even_steps
 
-# Phases in the order a job runs them, then a script's; "seed_time" is the figure the run printed
-# about itself, "wall" the parent's outside view of the whole process (fork/exec to exit).
+# Phases in the order a job runs them, then a script's; "exit" is what the parent saw after the last
+# phase inside (wall - total: the record's writing and the interpreter's exit, torch's teardown
+# included), "seed_time" the figure the run printed about itself, "wall" the parent's outside view of
+# the whole process (fork/exec to exit).
 PHASE_ORDER = ("import", "device_check", "process_group", "device_init", "data", "to_device", "setup", "compile",
                "train", "eval", "interpreter", "import_torch", "cuda_init", "first_optimizer", "rest", "total",
-               "seed_time", "wall")
+               "exit", "seed_time", "wall")
+NOT_INSIDE = ("total", "exit", "seed_time", "wall")  # figures that are no phase of the time inside the process
 ONE_OFF_PHASES = ("import", "device_check", "process_group", "device_init", "data", "to_device", "setup", "compile",
                   "interpreter", "import_torch", "cuda_init", "first_optimizer")
 START_UP_PHASES = ("import", "device_check", "process_group", "device_init", "setup", "compile", "interpreter",
@@ -91,6 +94,8 @@ class Analysis:
                     values["seed_time"] = trial.record.seed_time
                 if trial.wall is not None:
                     values["wall"] = trial.wall
+                    if "total" in values:
+                        values["exit"] = max(0.0, trial.wall - values["total"])
                 for phase, value in values.items():
                     samples.setdefault(phase, []).append(value)
             for phase in ordered_phases(samples):
@@ -182,7 +187,7 @@ class Analysis:
 
     def _phase_medians(self, target: Target) -> dict[str, float]:
         return {p: self.find(target, "cold", p).median  # type: ignore[union-attr]
-                for p in self.phases_of(target) if p not in ("total", "seed_time", "wall")}
+                for p in self.phases_of(target) if p not in NOT_INSIDE}
 
     def phase_sum(self, target: Target) -> float:
         """The medians of a target's cold phases added up (not the median of their total)."""
@@ -238,6 +243,8 @@ class Analysis:
         grouped: dict[tuple, list[str]] = {}
         for (target, mode, phase), m in self.measurements.items():
             total = self.find(target, "cold", "total")
+            if phase == "exit":  # outside the process's own phases; its spread is already in the whole process's
+                continue
             material = (mode, phase) in HEADLINE or phase == "train" or (
                 total is not None and m.median >= MATERIAL_SHARE * total.median)
             if material:

@@ -109,7 +109,7 @@ def why(a: Analysis, name: Namer, targets: list[Target], T: Texts) -> list[str]:
     if len(targets) == 2:
         cpu, gpu = targets
         extra = []
-        phases = [p for p in a.phases_of(gpu) if p not in ("total", "seed_time", "wall")]
+        phases = [p for p in a.phases_of(gpu) if p not in ("total", "seed_time", "wall")]  # the exit is one too
         compared = {p: c for p in phases if (c := a.comparison(gpu, "cold", p, cpu)) is not None}
         compared = dict(zip(compared, in_family(list(compared.values()))))  # scanned for differences: adjusted together
         for phase in phases:
@@ -226,15 +226,16 @@ def scripts_sentence(results: Results, a: Analysis, T: Texts) -> str | None:
     for target in a.targets:
         if not target.is_script:
             continue
-        own, wall = a.find(target, "cold", "seed_time"), a.find(target, "cold", "wall")
+        own, wall, ended = (a.find(target, "cold", p) for p in ("seed_time", "wall", "exit"))
         script, ran_on = PurePath(target.script or "").name, name.script_device(target)
         script = T("name.script_on", what=script, device=ran_on) if ran_on else script
+        exit_part = T("scripts.exit", exit=format_seconds(ended.median)) if ended is not None else ""
         if own is not None:
             parts.append(T("scripts.item", script=script, own=format_seconds(own.median),
-                           wall=format_seconds(wall.median if wall else None)))
+                           wall=format_seconds(wall.median if wall else None), exit=exit_part))
         elif wall is not None:
-            parts.append(T("scripts.item_no_figure", script=script, wall=format_seconds(wall.median)))
-    return T("scripts.sentence", items=T.join(parts)) if parts else None
+            parts.append(T("scripts.item_no_figure", script=script, wall=format_seconds(wall.median), exit=exit_part))
+    return T("scripts.sentence", items=("、" if T.lang == "ja" else "; ").join(parts)) if parts else None
 
 
 def timed_scripts(a: Analysis) -> list[Target]:
