@@ -72,20 +72,29 @@ def _zero_grads(DIN: tl.constexpr, H1: tl.constexpr, H2: tl.constexpr, DOUT: tl.
 
 
 @triton.jit
-def _load_weights(P, DIN: tl.constexpr, H1: tl.constexpr, H2: tl.constexpr, DOUT: tl.constexpr, VOLATILE: tl.constexpr):
-    """The padded weights, in the flat layout W1 b1 W2 b2 W3 b3 (weights input-major)."""
+def _layout(DIN: tl.constexpr, H1: tl.constexpr, H2: tl.constexpr, DOUT: tl.constexpr):
+    """Where each padded tensor lies in the flat layout W1 b1 W2 b2 W3 b3 (weights input-major): the
+    offsets of its elements, in its own shape. The one home of the layout ``_pack`` writes."""
     i_in, i_h1, i_h2, i_out = tl.arange(0, DIN), tl.arange(0, H1), tl.arange(0, H2), tl.arange(0, DOUT)
     o_b1 = DIN * H1
     o_w2 = o_b1 + H1
     o_b2 = o_w2 + H1 * H2
     o_w3 = o_b2 + H2
     o_b3 = o_w3 + H2 * DOUT
-    w1 = tl.load(P + i_in[:, None] * H1 + i_h1[None, :], volatile=VOLATILE)
-    b1 = tl.load(P + o_b1 + i_h1, volatile=VOLATILE)
-    w2 = tl.load(P + o_w2 + i_h1[:, None] * H2 + i_h2[None, :], volatile=VOLATILE)
-    b2 = tl.load(P + o_b2 + i_h2, volatile=VOLATILE)
-    w3 = tl.load(P + o_w3 + i_h2[:, None] * DOUT + i_out[None, :], volatile=VOLATILE)
-    b3 = tl.load(P + o_b3 + i_out, volatile=VOLATILE)
+    return (i_in[:, None] * H1 + i_h1[None, :], o_b1 + i_h1, o_w2 + i_h1[:, None] * H2 + i_h2[None, :], o_b2 + i_h2,
+            o_w3 + i_h2[:, None] * DOUT + i_out[None, :], o_b3 + i_out)
+
+
+@triton.jit
+def _load_weights(P, DIN: tl.constexpr, H1: tl.constexpr, H2: tl.constexpr, DOUT: tl.constexpr, VOLATILE: tl.constexpr):
+    """The padded weights, in the flat layout W1 b1 W2 b2 W3 b3 (weights input-major)."""
+    at_w1, at_b1, at_w2, at_b2, at_w3, at_b3 = _layout(DIN, H1, H2, DOUT)
+    w1 = tl.load(P + at_w1, volatile=VOLATILE)
+    b1 = tl.load(P + at_b1, volatile=VOLATILE)
+    w2 = tl.load(P + at_w2, volatile=VOLATILE)
+    b2 = tl.load(P + at_b2, volatile=VOLATILE)
+    w3 = tl.load(P + at_w3, volatile=VOLATILE)
+    b3 = tl.load(P + at_b3, volatile=VOLATILE)
     return w1, b1, w2, b2, w3, b3
 
 
@@ -131,18 +140,13 @@ def _grads(X, Y, P, PARTIALS, PARTIAL_LOSS, batch_start, batch, d_in, d_out, sca
             X, Y, batch_start + blk * BM, batch - blk * BM, d_in, d_out, scale, w1, b1, w2, b2, w3, b3,
             g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss, DIN, DOUT, BM, PRECISION)
     base = PARTIALS + pid * PLEN
-    i_in, i_h1, i_h2, i_out = tl.arange(0, DIN), tl.arange(0, H1), tl.arange(0, H2), tl.arange(0, DOUT)
-    o_b1 = DIN * H1
-    o_w2 = o_b1 + H1
-    o_b2 = o_w2 + H1 * H2
-    o_w3 = o_b2 + H2
-    o_b3 = o_w3 + H2 * DOUT
-    tl.store(base + i_in[:, None] * H1 + i_h1[None, :], g_w1)
-    tl.store(base + o_b1 + i_h1, g_b1)
-    tl.store(base + o_w2 + i_h1[:, None] * H2 + i_h2[None, :], g_w2)
-    tl.store(base + o_b2 + i_h2, g_b2)
-    tl.store(base + o_w3 + i_h2[:, None] * DOUT + i_out[None, :], g_w3)
-    tl.store(base + o_b3 + i_out, g_b3)
+    at_w1, at_b1, at_w2, at_b2, at_w3, at_b3 = _layout(DIN, H1, H2, DOUT)
+    tl.store(base + at_w1, g_w1)
+    tl.store(base + at_b1, g_b1)
+    tl.store(base + at_w2, g_w2)
+    tl.store(base + at_b2, g_b2)
+    tl.store(base + at_w3, g_w3)
+    tl.store(base + at_b3, g_b3)
     tl.store(PARTIAL_LOSS + pid, loss)
 
 
@@ -198,12 +202,7 @@ def _persistent(X, Y, P, M, V, LOSSES, STEP_SIZE, BC2_SQRT, steps, step0, batch,
                 DIN: tl.constexpr, H1: tl.constexpr, H2: tl.constexpr, DOUT: tl.constexpr, BM: tl.constexpr,
                 PRECISION: tl.constexpr):
     """The whole training in one program: every step's forward, backward and Adam, no launches between."""
-    i_in, i_h1, i_h2, i_out = tl.arange(0, DIN), tl.arange(0, H1), tl.arange(0, H2), tl.arange(0, DOUT)
-    o_b1 = DIN * H1
-    o_w2 = o_b1 + H1
-    o_b2 = o_w2 + H1 * H2
-    o_w3 = o_b2 + H2
-    o_b3 = o_w3 + H2 * DOUT
+    at_w1, at_b1, at_w2, at_b2, at_w3, at_b3 = _layout(DIN, H1, H2, DOUT)
     blocks = tl.cdiv(batch, BM)
     for s in range(0, steps):
         w1, b1, w2, b2, w3, b3 = _load_weights(P, DIN, H1, H2, DOUT, True)
@@ -217,12 +216,13 @@ def _persistent(X, Y, P, M, V, LOSSES, STEP_SIZE, BC2_SQRT, steps, step0, batch,
         step_size = tl.load(STEP_SIZE + s)
         bc2_sqrt = tl.load(BC2_SQRT + s)
         tl.debug_barrier()  # every thread has read this step's weights before any is overwritten
-        _adam_tile(P, M, V, i_in[:, None] * H1 + i_h1[None, :], g_w1, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
-        _adam_tile(P, M, V, o_b1 + i_h1, g_b1, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
-        _adam_tile(P, M, V, o_w2 + i_h1[:, None] * H2 + i_h2[None, :], g_w2, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
-        _adam_tile(P, M, V, o_b2 + i_h2, g_b2, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
-        _adam_tile(P, M, V, o_w3 + i_h2[:, None] * DOUT + i_out[None, :], g_w3, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
-        _adam_tile(P, M, V, o_b3 + i_out, g_b3, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
+        adam = (step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
+        _adam_tile(P, M, V, at_w1, g_w1, *adam)
+        _adam_tile(P, M, V, at_b1, g_b1, *adam)
+        _adam_tile(P, M, V, at_w2, g_w2, *adam)
+        _adam_tile(P, M, V, at_b2, g_b2, *adam)
+        _adam_tile(P, M, V, at_w3, g_w3, *adam)
+        _adam_tile(P, M, V, at_b3, g_b3, *adam)
         tl.debug_barrier()  # the new weights are written before the next step reads them
 
 
