@@ -29,7 +29,7 @@ setup: $(BIN)/.installed
 SCRIPTS := --script examples/three_layer_nn_pytorch.py --script examples/three_layer_nn_pytorch_cuda.py
 
 bench: setup
-	$(BIN)/mlpbench bench $(SCRIPTS) --script-runs 4 --runs 0 --warm-runs 6 --warmup 1 --warm-time 6 \
+	$(BIN)/mlpbench bench $(SCRIPTS) --workload builtin --script-runs 4 --runs 0 --warm-runs 6 --warmup 1 --warm-time 6 \
 	  --out $(OUT)
 
 test: setup

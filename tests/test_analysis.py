@@ -113,3 +113,18 @@ def test_the_exit_is_what_the_parent_saw_after_the_last_phase_and_no_share_of_th
     assert a.find(script, "cold", "exit").samples == pytest.approx([t.wall - t.record.phases["total"] for t in trials])
     assert "exit" not in a.phase_shares(script) and sum(a.phase_shares(script).values()) == pytest.approx(1.0, abs=0.01)
     assert not [n for n in a.notices() if "exit" in n.phases]  # its spread is the whole process's
+
+
+def test_a_busy_machine_and_cold_steps_far_from_warm_ones_are_said():
+    import msgspec
+
+    results = builders.bench(gpu=False)
+    assert not [n for n in Analysis(results).notices() if n.code in ("busy", "cold_warm_apart")]
+    results.env = msgspec.structs.replace(results.env, load_average=2.1, cpu_usable=2)  # one core's worth of others
+    for trial in results.cold:
+        trial.record.phases["train"] *= 10
+    codes = {n.code: n for n in Analysis(results).notices()}
+    assert codes["busy"].values == {"load": 2.1, "cores": 2}
+    assert codes["cold_warm_apart"].target == CPU and codes["cold_warm_apart"].values["ratio"] > 3
+    results.env = msgspec.structs.replace(results.env, load_average=1.9)  # mlpbench's own process and a little
+    assert "busy" not in {n.code for n in Analysis(results).notices()}

@@ -199,6 +199,7 @@ def test_every_message_has_both_languages_with_the_same_fields():
     for key, (en, ja) in MESSAGES.items():
         assert en and ja, key
         assert sorted(re.findall(r"{(\w+)", en)) == sorted(re.findall(r"{(\w+)", ja)), key
+        assert not re.search(r"[「」（）、。：]", en), key  # English punctuation in English
 
 
 # ----- files ------------------------------------------------------------------------------------------------
@@ -505,3 +506,27 @@ def test_japanese_sets_no_space_between_two_japanese_words():
     text = markdown_of(parse_results(encode(builders.make_bench(gpu=True))), "ja")
     assert "で実行したスクリプト" in text and "した スクリプト" not in text
     assert "CPU で実行した" in text  # a space stays between Latin and Japanese
+
+
+def test_a_share_too_small_to_show_is_never_zero():
+    from mlpbench.output.units import format_percent
+
+    assert format_percent(0.00004, 1) == "< 0.1 %" and format_percent(0.004) == "< 1 %"
+    assert format_percent(0.0) == "0 %" and format_percent(0.0006, 1) == "0.1 %" and format_percent(0.27) == "27 %"
+
+
+def test_a_script_that_failed_is_said_failed_not_unmeasured():
+    results = builders.make_bench(gpu=False)
+    for trial in results.cold:
+        if trial.target.script.endswith("_cuda.py"):
+            trial.status, trial.record, trial.error = "failed", None, "boom"
+    text = first_screen(results)
+    assert "Planned but not measured" not in text and "failed" in text
+
+
+def test_a_busy_machine_is_said_on_the_first_screen():
+    results = builders.bench(gpu=False)
+    results.env = msgspec.structs.replace(results.env, load_average=3.5, cpu_usable=2)
+    text = first_screen(results)
+    assert "The machine was already busy as the run began: a load average of 3.5 on 2 usable cores" in text
+    assert "Rerun when the machine is quiet" in text

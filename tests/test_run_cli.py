@@ -42,7 +42,7 @@ THROUGH_THE_REAL_CLI = {"--bogus-flag", "--device", "--workload"}  # a few in a 
 
 @pytest.mark.parametrize("args, fragment", BAD_RUN, ids=[" ".join(a) for a, _ in BAD_RUN])
 def test_bad_input_is_one_line_and_exit_2(args, fragment, capsys, monkeypatch):
-    argv = ["run", *(["--device", "cpu"] if "--device" not in args else []), *args]
+    argv = ["run", *(["--device", "cpu"] if "--device" not in args and "--script" not in args else []), *args]
     if args[0] in THROUGH_THE_REAL_CLI and len(args) <= 2:
         assert_usage_error(run_cli(*argv), fragment)
         return
@@ -133,3 +133,17 @@ def test_the_commit_given_beats_the_checkouts(monkeypatch):
     monkeypatch.delenv("MLPBENCH_COMMIT")
     found = environment._git_commit()
     assert found is None or (found != "0701d5e5f76f" and len(found.split("-")[0]) == 12)
+
+
+def test_a_size_the_host_cannot_hold_is_one_line_and_exit_2(monkeypatch, capsys):
+    """torch's CPU allocator says "can't allocate memory", not "out of memory": both are a size to lower."""
+    from mlpbench import cli
+
+    def too_big(args):
+        raise RuntimeError("[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't allocate memory: "
+                           "you tried to allocate 3600000000 bytes.\nmore")
+
+    monkeypatch.setattr(cli, "cmd_run", too_big)
+    assert cli.main(["run", "--hidden", "30000,30000"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "can't allocate memory" in err and err.rstrip().endswith("lower --n or --hidden")

@@ -47,7 +47,7 @@ def foreign(tmp_path):
 def test_a_foreign_workload_runs_with_its_own_loss_and_optimizer(foreign, tmp_path):
     proc = run_cli("run", "--workload", str(foreign), "--device", "cpu", "--steps", "41", "--json", str(tmp_path / "r.json"))
     assert proc.returncode == 0, proc.stderr
-    assert "Training foreign_workload (Sequential) for 40 steps..." in proc.stdout
+    assert "Training foreign_workload (Sequential) for 41 steps..." in proc.stdout
     record = load_run(tmp_path / "r.json")
     assert record.flops_source == "counted" and record.flops_per_step > 0
     assert record.parameters == 3 * 4 * 3 + 4 + 32 + 1
@@ -126,7 +126,8 @@ def test_scripts_benched_as_they_are_beside_the_job(tmp_path):
     failing = tmp_path / "fails_sometimes.py"
     failing.write_text("import sys\nprint('Total Execution Time: 0.5000 seconds')\n"
                        "sys.stderr.write('out of patience\\n')\nsys.exit(3)\n")
-    proc = run_cli("bench", "--devices", "cpu", "--script", "examples/three_layer_nn_pytorch.py", "--script", str(failing),
+    proc = run_cli("bench", "--devices", "cpu", "--workload", "builtin", "--script", "examples/three_layer_nn_pytorch.py",
+                   "--script", str(failing),
                    "--runs", "2", "--warm-runs", "0", "--steps", "21", "--out", str(tmp_path / "b"), "--no-report")
     assert proc.returncode == 1
     assert "script:" in proc.stderr and "out of patience" in proc.stderr
@@ -177,6 +178,8 @@ def test_the_notebook_api_with_an_object_that_lives_only_here():
     result = mlpbench.bench(Tiny(), devices=("cpu",), backends=("eager", "tuned"), warm_runs=3, warm_time=2.0, warmup=0,
                             steps=11)
     assert result.results.cold == [] and len(result.results.warm) == 2
+    assert result.results.plan.runs == 0 and "No cold trials: a workload that lives only in this interpreter" in \
+        result.summary()  # said, not silently skipped
     assert all(w.record.warm.measurement.stats.n >= 3 for w in result.results.warm)
     assert any(c.role == "workload" and "class Tiny" in c.source for c in result.results.code)
     with pytest.raises(UsageError, match="save the workload to a file"):
@@ -190,3 +193,39 @@ def test_the_example_workloads_run(tmp_path):
         assert proc.returncode == 0, proc.stderr
         record = load_run(tmp_path / f"{name}.json")
         assert record.classes and record.flops_source == ("counted" if name == "cnn" else "workload")
+
+
+def test_your_own_script_alone_is_timed_alone(tmp_path):
+    """`bench --script mine.py` times mine.py: mlpbench's own job runs beside it only when named
+    (--workload FILE.py or builtin), and the report tells nothing of the seed's scripts or settings."""
+    mine = tmp_path / "mine.py"
+    mine.write_text("import time\nt = time.time()\nprint(f'Total Execution Time: {time.time() - t:.4f} seconds')\n")
+    proc = run_cli("bench", "--devices", "cpu", "--script", str(mine), "--runs", "2", "--out", str(tmp_path / "o"))
+    assert proc.returncode == 0, proc.stderr
+    results = load_results(tmp_path / "o" / "results.json")
+    assert [t.target.key for t in results.cold] == [f"script:{mine}"] * 2 and results.warm == []
+    assert (results.plan.runs, results.plan.warm_runs, results.plan.script_runs) == (0, 0, 2)  # what ran, recorded
+    assert [c.role for c in results.code] == ["script"]
+    report = (tmp_path / "o" / "report.md").read_text()
+    assert "What was asked" not in report and "three_layer_nn_pytorch" not in report and "10→100→50→1" not in report
+    assert "Only your scripts ran, as they are" in report and "None of your scripts ran on a GPU" in report
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["bench", "--steps", "20"], "--steps has no effect beside --script without --workload"),
+    (["bench", "--backends", "fused", "--hidden", "8,4"], "--backends, --hidden have no effect beside --script"),
+    (["bench", "--script-runs", "0"], "--script-runs 0 without --workload measures nothing"),
+    (["run", "--device", "cuda"], "--device has no effect on --script: the script runs as it is"),
+    (["run", "--steps", "5", "--lr", "0.1"], "--steps, --lr have no effect on --script"),
+])
+def test_a_flag_a_script_run_would_ignore_is_refused(args, fragment, tmp_path):
+    mine = tmp_path / "mine.py"
+    mine.write_text("print('hi')\n")
+    assert_usage_error(run_cli(*args, "--script", str(mine), "--out" if args[0] == "bench" else "--quiet",
+                               *([str(tmp_path / "o")] if args[0] == "bench" else [])), fragment)
+
+
+def test_lr_on_a_workload_with_its_own_optimizer_is_refused(foreign):
+    """--lr sets the default Adam; a workload's make_optimizer sets its own rate, and --lr would be ignored."""
+    assert_usage_error(run_cli("run", "--workload", str(foreign), "--device", "cpu", "--lr", "0.5"),
+                       "--lr sets the default Adam's learning rate; foreign_workload makes its own optimizer")

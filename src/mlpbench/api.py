@@ -21,10 +21,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Sequence
 
+import msgspec
+
 from mlpbench.errors import UsageError
 from mlpbench.measure.children import Progress
 from mlpbench.results.model import BenchPlan, Code, PlannedTarget, Results, SweepPlan
-from mlpbench.workload.config import WorkloadConfig
+from mlpbench.workload.config import BUILTIN_WORD, WorkloadConfig
 
 
 class Quiet:
@@ -85,7 +87,7 @@ class BenchResults:
 def resolve_workload(workload: Any, options: dict[str, Any]) -> tuple[WorkloadConfig, Any]:
     """A configuration and, for an object that lives only here, the loaded workload itself."""
     if workload is None or isinstance(workload, (str, os.PathLike)):
-        path = None if workload is None else str(workload)
+        path = None if workload is None or str(workload) == BUILTIN_WORD else str(workload)
         return WorkloadConfig(workload=path, **options).validate(), None
     if isinstance(workload, ModuleType) and getattr(workload, "__file__", None):
         return WorkloadConfig(workload=workload.__file__, **options).validate(), None
@@ -116,6 +118,9 @@ def prepare(config: WorkloadConfig, loaded: Any = None):
 
     import_torch()
     workload = loaded or problem.load_workload(config)
+    if workload.custom_optimizer and config.lr != WorkloadConfig().lr:
+        raise UsageError(f"--lr sets the default Adam's learning rate; {config.name} makes its own optimizer "
+                         "(make_optimizer), which sets its own")
     problem.check(problem.make_problem(workload, config))
     return workload
 
@@ -129,7 +134,7 @@ def record_code(config: WorkloadConfig, workload: Any, backends: Sequence[str], 
         code.append(sources.workload_code(workload.source, config.name))
     code += sources.backend_code(list(backends) if not distributed else ["eager"], distributed)
     code += sources.script_code(list(scripts))
-    if config.is_builtin:
+    if config.is_builtin and workload is not None:  # the built-in job ran: it reproduces the seed's scripts
         code += sources.user_scripts(code)
     return code
 
@@ -204,7 +209,8 @@ def bench(workload: Any = None, *, devices: Sequence[str] = ("cpu", "cuda"), bac
           out: str | os.PathLike[str] | None = None, progress: Progress | None = None, **options: Any) -> BenchResults:
     """Cold and warm trials of ``workload`` on every device and backend (and ``scripts`` as they are).
 
-    ``options`` are workload settings (n, steps, lr, seed, batch_size, precision, hidden, ...).
+    With ``scripts``, only they are measured unless ``workload`` is named (a file, an object, or
+    ``"builtin"`` for the built-in MLP). ``options`` are workload settings (n, steps, lr, seed, batch_size, precision, hidden, ...).
     Results go to ``out``/results.json (a temporary directory when None)."""
     from mlpbench.measure import bench as benching
     from mlpbench.measure.environment import collect
@@ -221,7 +227,12 @@ def bench(workload: Any = None, *, devices: Sequence[str] = ("cpu", "cuda"), bac
         check_spec(spec, "--devices")
     scripts_planned = plan_scripts(plan.scripts)  # a missing script is one line before torch is imported
     check_workload_file(config)
-    jobs = bool(plan.devices) and (plan.runs > 0 or plan.warm_runs > 0)  # else only the scripts are measured
+    # mlpbench's own job beside the scripts only when a workload was named: `--script mine.py` times mine.py
+    jobs = bool(plan.devices) and (plan.runs > 0 or plan.warm_runs > 0) and (workload is not None or not plan.scripts)
+    if not jobs and plan.scripts:  # recorded as what runs: the scripts' cold trials, nothing of the job's
+        if plan.runs_per_script == 0:
+            raise UsageError("--script-runs 0 without --workload measures nothing; ask for at least one trial")
+        plan = msgspec.structs.replace(plan, script_runs=plan.runs_per_script, runs=0, warm_runs=0)
     loaded_workload = prepare(config, loaded) if jobs else None
     targets = plan_targets(plan, config) if jobs else []
     targets += scripts_planned

@@ -64,7 +64,8 @@ def _add_workload_options(p: argparse.ArgumentParser) -> None:
     d = WorkloadConfig()
     g = p.add_argument_group("workload (defaults: the user's scripts)")
     g.add_argument("--workload", metavar="FILE.py", default=None,
-                   help="a workload file defining build_model() and make_data(n, seed) (default: the built-in MLP)")
+                   help="a workload file defining build_model() and make_data(n, seed), or 'builtin' (default: the "
+                        "built-in MLP; beside bench's --script, only when given)")
     g.add_argument("--n", type=_integer("n"), default=d.n, help=f"samples, train + test (default {d.n})")
     g.add_argument("--hidden", type=parse_hidden, default=None, metavar="W1,W2",
                    help="built-in MLP: hidden layer widths (default 100,50)")
@@ -79,6 +80,22 @@ def _add_workload_options(p: argparse.ArgumentParser) -> None:
                    help="fp32 (default, the seed); tf32 and bf16 change the numerics")
     g.add_argument("--threads", type=_integer("threads", 1), default=None,
                    help="CPU threads for torch (default: torch's choice, usually the physical cores)")
+
+
+JOB_FLAGS = ("workload", "n", "hidden", "steps", "lr", "seed", "train_fraction", "batch_size", "precision")
+
+
+def _given(args: argparse.Namespace, names: Sequence[str]) -> list[str]:
+    """The flags among ``names`` set to something other than their default (the parser's, kept in
+    ``args.defaults``), as the user would type them."""
+    return [f"--{n.replace('_', '-')}" for n in names if getattr(args, n) != args.defaults[n]]
+
+
+def refuse_ignored(args: argparse.Namespace, names: Sequence[str], why: str) -> None:
+    """One line instead of a flag silently ignored."""
+    given = _given(args, names)
+    if given:
+        raise UsageError(f"{', '.join(given)} {'has' if len(given) == 1 else 'have'} no effect {why}")
 
 
 def workload_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -117,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="print nothing but errors (for --json use)")
     run.add_argument("--no-env", action="store_true", help="leave environment metadata out of --json (faster)")
     run.set_defaults(handler=cmd_run)
+    run.set_defaults(defaults={a.dest: a.default for a in run._actions})
 
     bench = sub.add_parser("bench", help="cold and warm trials on every device, with statistics and a report",
                            description="Compare devices (and backends, and scripts) the way benchmark tools do: cold "
@@ -126,11 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="comma-separated devices (default cpu,cuda; missing ones are listed as unavailable)")
     bench.add_argument("--backends", default="eager", help="comma-separated backends, or 'all' (default eager)")
     bench.add_argument("--script", action="append", default=[], metavar="PATH.py", dest="scripts",
-                       help="also benchmark this script as it is (repeatable): cold trials, its own printed time")
+                       help="benchmark this script as it is (repeatable): cold trials, its own printed time; "
+                            "mlpbench's own job runs beside it only with --workload (FILE.py or builtin)")
     bench.add_argument("--runs", type=_integer("runs"), default=6, help="cold trials per target (default 6)")
     bench.add_argument("--script-runs", type=_integer("script-runs"), default=None, metavar="N",
-                       help="cold trials per --script (default: --runs); e.g. --runs 0 --script-runs 4 times the "
-                            "scripts cold and the workload warm only")
+                       help="cold trials per --script (default: --runs); e.g. --workload builtin --runs 0 "
+                            "--script-runs 4 times the scripts cold and the built-in job warm only")
     bench.add_argument("--warm-runs", type=_integer("warm-runs"), default=10,
                        help="at least this many warm trials per target (default 10; 0 skips them)")
     bench.add_argument("--warmup", type=_integer("warmup"), default=2, help="warm-up runs before warm trials (default 2)")
@@ -148,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_workload_options(bench)
     _output_options(bench, "mlpbench-out")
     bench.set_defaults(handler=cmd_bench)
+    bench.set_defaults(defaults={a.dest: a.default for a in bench._actions})
 
     compare = sub.add_parser("compare", help="compare two saved results files (two machines, two commits)",
                              description="The same figures of two results.json files, B against A, with ratios "
@@ -202,6 +222,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     json_path = check_writable_file(args.json, "--json") if args.json else None
     if args.script:
+        refuse_ignored(args, ("device", "backend", "threads", *JOB_FLAGS),
+                       "on --script: the script runs as it is, on the device and with the settings it chooses")
         record = api.run_script(args.script, echo=not args.quiet)
     else:
         record = api.run(args.workload, device=args.device, backend=args.backend, threads=args.threads,
@@ -228,6 +250,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.nproc is not None and args.backends != "eager":
         raise UsageError("--nproc runs the eager loop under DistributedDataParallel; it does not take --backends")
+    if args.scripts and args.workload is None:  # only the scripts: what would set mlpbench's own job is refused
+        refuse_ignored(args, ("backends", "threads", "nproc", *JOB_FLAGS[1:]),
+                       "beside --script without --workload: mlpbench's own job runs only with --workload FILE.py or "
+                       "--workload builtin")
     result = api.bench(args.workload, devices=args.devices, backends=backends.expand(args.backends),
                        scripts=args.scripts, runs=args.runs, script_runs=args.script_runs,
                        warm_runs=args.warm_runs, warmup=args.warmup,
@@ -328,4 +354,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not out_of_memory(err):
             raise
         print(f"mlpbench: error: {first_line(err)}; lower --n or --hidden", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_USAGE  # a size this machine cannot hold: the user's to change, as any impossible size

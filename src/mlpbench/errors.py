@@ -14,7 +14,9 @@ class BackendUnavailable(UsageError):
 
 def out_of_memory(err: BaseException) -> bool:
     """The device (or the host) ran out of memory: a limit of the machine, not a bug."""
-    return isinstance(err, MemoryError) or type(err).__name__ == "OutOfMemoryError" or "out of memory" in str(err).lower()
+    text = str(err).lower()
+    return (isinstance(err, MemoryError) or type(err).__name__ == "OutOfMemoryError" or "out of memory" in text
+            or "can't allocate memory" in text)  # torch's CPU allocator: "DefaultCPUAllocator: can't allocate memory"
 
 
 def first_line(err: BaseException) -> str:

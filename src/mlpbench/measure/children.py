@@ -161,7 +161,8 @@ class ChildRunner:
 
 def out_of_memory_text(stderr: str) -> bool:
     text = stderr.lower()
-    return "out of memory" in text or "outofmemoryerror" in text or "memoryerror" in text or "needs about" in text
+    return ("out of memory" in text or "outofmemoryerror" in text or "memoryerror" in text or "needs about" in text
+            or "can't allocate memory" in text)
 
 
 @contextlib.contextmanager

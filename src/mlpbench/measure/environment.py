@@ -98,6 +98,14 @@ def _cudnn() -> str | None:
     return f"{version // 10000}.{version // 100 % 100}.{version % 100}" if version else None
 
 
+def _load_average() -> float | None:
+    """How busy the machine already was: other processes share its cores with every trial."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):  # not on this platform
+        return None
+
+
 def collect() -> Environment:
     """Everything a reader needs to judge a number: CPU, memory, OS, versions, GPU, commit."""
     import torch
@@ -128,6 +136,7 @@ def collect() -> Environment:
         "mlpbench": VERSION,
         "argv": sys.argv[1:],
         "gpus": [],
+        "load_average": _load_average(),
     }
     if torch.cuda.is_available():
         env["cuda_driver"] = _nvidia_driver()

@@ -7,6 +7,8 @@ this process (its thread pool, a CUDA context once CUDA is used), which the resu
 
 from __future__ import annotations
 
+import msgspec
+
 from mlpbench.errors import UsageError
 from mlpbench.measure.bench import now
 from mlpbench.measure.children import Progress
@@ -21,6 +23,7 @@ def bench_in_process(plan: BenchPlan, config: WorkloadConfig, targets: list[Plan
         raise UsageError("scripts and data-parallel runs start fresh processes: save the workload to a file and pass "
                          "its path")
     runnable = [t.target for t in targets if t.status == "ok"]
+    plan = msgspec.structs.replace(plan, runs=0)  # recorded as what runs: no cold trials here
     results = Results(created=now(), updated=now(), env=env, config=config, plan=plan, code=code, targets=targets)
     warm = WarmPlan(plan.warmup, max(1, plan.warm_runs), max(plan.max_warm_runs, plan.warm_runs), plan.warm_time)
     progress.start(len(runnable))

@@ -7,9 +7,8 @@ import hashlib
 from pathlib import Path
 
 from mlpbench.results.model import Code
+from mlpbench.workload.config import SEED_SCRIPTS
 from mlpbench.workload.contract import Source
-
-SEED_SCRIPTS = ("three_layer_nn_pytorch.py", "three_layer_nn_pytorch_cuda.py")
 
 
 def code(name: str, role: str, path: str, text: str) -> Code:

@@ -49,7 +49,13 @@ def format_p(p: float | None) -> str:
 
 
 def format_percent(share: float | None, digits: int = 0) -> str:
-    return "–" if share is None or not math.isfinite(share) else f"{100 * share:.{digits}f} %"
+    """A share as a percentage; one too small to show at these digits is "< 0.1 %", never "0.0 %"."""
+    if share is None or not math.isfinite(share):
+        return "–"
+    smallest = 10.0 ** -digits
+    if 0 < 100 * share < smallest / 2:
+        return f"< {smallest:.{digits}f} %"
+    return f"{100 * share:.{digits}f} %"
 
 
 def format_number(v: float | None) -> str:

@@ -31,6 +31,8 @@ START_UP_PHASES = ("import", "device_check", "process_group", "device_init", "se
                    "import_torch", "cuda_init", "first_optimizer")
 HEADLINE = (("cold", "wall"), ("cold", "total"), ("cold", "seed_time"), ("warm", "train"))
 MATERIAL_SHARE = 0.05  # a phase's caveats are worth reading when it takes 5 % of its target's total
+BUSY_LOAD = 0.5  # others' load (the load average less mlpbench's own process) per usable core that makes a machine busy
+APART = 3.0  # a cold step this many times a warm one (or a third of it) is more than one-off costs explain
 
 
 class Notice(msgspec.Struct, frozen=True):
@@ -229,6 +231,14 @@ class Analysis:
             found.append(Notice("incomplete"))
         if r.skipped:
             found.append(Notice("skipped", {"count": len(r.skipped), "items": "; ".join(r.skipped[:20])}))
+        cores = r.env.cpu_usable or r.env.cpu_count
+        if r.env.load_average is not None and cores and r.env.load_average - 1 >= BUSY_LOAD * cores:
+            found.append(Notice("busy", {"load": r.env.load_average, "cores": cores}))
+        for target in self.targets:
+            cold, warm = self.per_step(target, "cold"), self.per_step(target, "warm")
+            if cold and warm and not 1 / APART <= cold[0] / warm[0] <= APART:
+                found.append(Notice("cold_warm_apart", {"ratio": cold[0] / warm[0], "cold_us": cold[0] * 1e6,
+                                                        "warm_us": warm[0] * 1e6}, target))
         for trial in [*r.cold, *r.warm, *r.points]:
             if trial.status not in ("ok",):
                 found.append(Notice(f"run_{trial.status}", {"error": (trial.error or "")[:300]}, trial.target,

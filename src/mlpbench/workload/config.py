@@ -23,6 +23,8 @@ PRECISIONS = ("fp32", "tf32", "bf16")
 # Float32 sums in different orders (BLAS builds, devices, fused kernels) stay inside the first.
 PARITY = {"fp32": (1e-3, 0.05), "tf32": (1e-2, 0.10), "bf16": (5e-2, 0.25)}
 BUILTIN = "mlp"  # the name of the built-in workload: the seed's three-layer MLP
+BUILTIN_WORD = "builtin"  # what --workload (and the API's ``workload``) takes to name it where the default is none
+SEED_SCRIPTS = ("three_layer_nn_pytorch.py", "three_layer_nn_pytorch_cuda.py")  # the user's two scripts
 
 
 class WorkloadConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):

@@ -189,11 +189,12 @@ def data_shapes_line(data: Dataset) -> str:
 
 
 def training_banner(problem: Problem) -> str:
-    # The seed says "1000 steps" for ``range(1001)``: step 0 plus 1000 more, 1001 updates in all.
+    # The seed says "1000 steps" for ``range(1001)``: step 0 plus 1000 more, 1001 updates in all. Its
+    # log is reproduced as it is; a workload of the user's own says how many updates it makes.
     config = problem.config
     if problem.workload.is_mlp:
         return f"Training PyTorch {len(config.hidden) + 1}-Layer NN for {config.steps - 1} steps..."
-    return f"Training {problem.workload.name} ({type(problem.model).__name__}) for {config.steps - 1} steps..."
+    return f"Training {problem.workload.name} ({type(problem.model).__name__}) for {config.steps} steps..."
 
 
 def step_line(step: int, loss: float) -> str:

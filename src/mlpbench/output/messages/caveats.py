@@ -39,6 +39,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "advice.not_converged_runs": ("raise --warm-runs, or quieten the machine",
                                   "--warm-runs を増やすか、マシンの負荷を減らしてください"),
     # ----- about the run --------------------------------------------------------------------------------------
+    "caveat.busy": ("the machine was already busy as the run began: a load average of {load:g} on {cores} usable "
+                    "cores, so other processes shared them with the trials and every figure may be slower and noisier "
+                    "than on a quiet machine",
+                    "実行開始時点でマシンはすでに混んでいました（使用可能な {cores} コアに対しロードアベレージ {load:g}）。"
+                    "他のプロセスが試行とコアを分け合ったため、どの数値も静かなマシンより遅く、ばらつきが大きい可能性があります"),
+    "advice.busy": ("rerun when the machine is quiet, or pin --threads below the free cores",
+                    "マシンが空いているときに再実行するか、--threads を空いているコア数より少なく固定してください"),
+    "caveat.cold_warm_apart": ("a training step took {cold_us:.0f} µs in the cold trials and {warm_us:.0f} µs warm, "
+                               "{ratio:.1f}× apart: more than the first steps' one-off costs usually explain, so the "
+                               "machine was likely busy during some of the trials",
+                               "学習 1 ステップはコールド試行で {cold_us:.0f} µs、ウォームで {warm_us:.0f} µs と {ratio:.1f} 倍"
+                               "離れています。最初のステップの一回限りのコストでは通常説明できない差で、一部の試行中に"
+                               "マシンが混んでいた可能性があります"),
+    "advice.cold_warm_apart": ("rerun on a quiet machine, or pin --threads; with few steps, add --steps",
+                               "空いているマシンで再実行するか --threads を固定してください。ステップ数が少ない場合は "
+                               "--steps を増やしてください"),
     "caveat.interrupted": ("the run was stopped by {signal} before it finished",
                            "実行は完了前に {signal} で停止されました"),
     "advice.interrupted": ("the finished trials are kept and valid; run again for the rest (a sweep continues with "
@@ -50,7 +66,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "caveat.skipped": ("the time limit ran out: {count} measurement(s) were skipped ({items})",
                        "時間の上限に達し、{count} 件の測定を省略しました（{items}）"),
     "advice.skipped": ("raise --time-limit, or continue with --resume", "--time-limit を増やすか、--resume で続行してください"),
-    "caveat.run_failed": ("a run failed: 「{error}」", "実行が失敗しました：「{error}」"),
+    "caveat.run_failed": ("a run failed: “{error}”", "実行が失敗しました：「{error}」"),
     "advice.run_failed": ("its stderr is kept in results.json", "標準エラー出力は results.json に残っています"),
     "caveat.run_timeout": ("a run was killed at its time limit", "実行が時間の上限で強制終了されました"),
     "advice.run_timeout": ("raise --trial-timeout (or --point-timeout for a sweep)",
@@ -58,9 +74,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "caveat.run_diverged": ("a run's loss stopped being finite: it diverged and was not timed",
                             "実行の損失が有限でなくなり（発散）、計測から除外しました"),
     "advice.run_diverged": ("lower --lr", "--lr を下げてください"),
-    "caveat.run_oom": ("a run ran out of memory: 「{error}」", "実行がメモリ不足になりました：「{error}」"),
+    "caveat.run_oom": ("a run ran out of memory: “{error}”", "実行がメモリ不足になりました：「{error}」"),
     "advice.run_oom": ("lower --n, the widths or the batch", "--n、層の幅、またはバッチを小さくしてください"),
-    "caveat.run_unsupported": ("this backend does not run this configuration: 「{error}」",
+    "caveat.run_unsupported": ("this backend does not run this configuration: “{error}”",
                                "このバックエンドはこの設定では実行できません：「{error}」"),
     "advice.run_unsupported": ("choose another backend for this size", "このサイズでは別のバックエンドを選んでください"),
     "caveat.loss_mismatch": ("a run computed losses up to {worst:.1e} away from the CPU's eager loop (tolerance "

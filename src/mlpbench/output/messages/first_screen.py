@@ -229,6 +229,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "run; --devices cpu,cuda on a machine with an NVIDIA GPU makes it.",
                                 "GPU は測定していません（GPU は指定されていません）。この実行から GPU について言えることはありません。"
                                 "NVIDIA GPU のあるマシンで --devices cpu,cuda を指定すれば比較できます。"),
+    "not_done.no_gpu.scripts": ("None of your scripts ran on a GPU: no claim about the GPU can be made from this run; "
+                                "a script that moves its work to CUDA, run on a machine with an NVIDIA GPU, makes it.",
+                                "GPU で動いたスクリプトはありません。この実行から GPU について言えることはありません。"
+                                "処理を CUDA に移したスクリプトを NVIDIA GPU のあるマシンで実行すれば比較できます。"),
     "not_done.few_trials.one": ("Only one cold trial per target: no interval and no test is possible; {need} trials give "
                                 "a 95 % interval.",
                                 "対象あたりのコールド試行は 1 回だけのため、区間も検定も求められません。95 % の区間には {need} 回が"
@@ -245,6 +249,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                  "{coverage} confidence only; {need} trials give 95 %.",
                                  "{targets} のコールド試行は {n} 回だけです。このとき中央値の区間の信頼度は {coverage} に"
                                  "とどまり、95 % には {need} 回が必要です。"),
+    "not_done.in_process": ("No cold trials: a workload that lives only in this interpreter cannot be started in a "
+                            "fresh process, so whole-job times (start-up included) were not measured; save it to a "
+                            "file and pass its path for them.",
+                            "コールド試行はありません。このインタプリタの中にしかないワークロードは新しいプロセスで起動"
+                            "できないため、ジョブ全体の時間（起動を含む）は測定していません。ファイルに保存してそのパスを"
+                            "渡せば測定できます。"),
     "not_done.no_warm": ("No warm trials: the steady state (the training loop alone) was not measured (--warm-time).",
                          "ウォーム試行はありません。定常状態（学習ループのみ）は測定していません（--warm-time）。"),
     "not_done.no_warm_scripts": ("Scripts run only as a whole, so the steady state (the training loop alone) was not "

@@ -52,6 +52,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- configuration and code ---------------------------------------------------------------------------
     "config.intro": ("What was trained, and how (the user's scripts unless a flag said otherwise):",
                      "学習した内容と方法（フラグで変更しない限り、元のスクリプトと同じです）："),
+    "config.scripts_only": ("Only your scripts ran, as they are: their settings are whatever they set, which mlpbench "
+                            "does not read.",
+                            "実行したのはスクリプトだけで、そのまま実行しました。設定はスクリプト自身が決めたもので、"
+                            "mlpbench は読み取りません。"),
     "config.field": ("setting", "設定項目"),
     "config.value": ("value", "値"),
     "config.workload": ("workload", "ワークロード"),

@@ -5,6 +5,8 @@ file), logs, environment, measurements, sweep, plots, conclusions, warnings. For
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from mlpbench.output import tables
 from mlpbench.output.i18n import Texts
 from mlpbench.output.report import conclusions, plots
@@ -15,11 +17,23 @@ from mlpbench.output.units import format_bytes, format_number, format_seconds
 from mlpbench.output.words import Namer, gpu_name
 from mlpbench.results.analysis import Analysis
 from mlpbench.results.model import Results
+from mlpbench.workload.config import SEED_SCRIPTS
 
 REQUEST_ANSWERS = (("req.1", "code", "req.where.code"), ("req.2", "code", "req.where.code"),
                    ("req.3", "logs", "req.where.logs"), ("req.4", "results", "req.where.results"),
                    ("req.5", "conclusions", "req.where.conclusions"), ("req.6", "summary", "req.where.file"))
 CODE_ORDER = ("script", "user script", "workload", "loop")
+
+
+def _jobs_ran(results: Results) -> bool:
+    return any(not t.target.is_script and t.status == "ok" for t in results.targets)
+
+
+def about_the_seed(results: Results) -> bool:
+    """Whether this run answers the seed's user: the built-in job ran, or their own two scripts did
+    (not a user's own script alone, which the seed's requests and code say nothing about)."""
+    scripts = [PurePath(t.target.script or "").name for t in results.targets if t.target.is_script]
+    return results.config.is_builtin and (_jobs_ran(results) or bool(scripts) and set(scripts) <= set(SEED_SCRIPTS))
 
 
 def request_answers(results: Results, T: Texts) -> list[tuple[str, str, str]]:
@@ -45,7 +59,7 @@ def build(results: Results, lang: str = "en", analysis: Analysis | None = None) 
     subtitle = T("subtitle", host=env.hostname or T("env.unknown"), hardware=hardware, date=env.date or T("env.unknown"),
                  version=env.mlpbench or "?", commit=env.git_commit or T("env.no_commit"))
     sections = [summary_section(results, a, T)]
-    if results.config.is_builtin:
+    if about_the_seed(results):
         sections.append(Section(T("sec.requests"), "requests",
                                 [Links(request_answers(results, T))]))
     sections += [config_section(results, a, T), logs_section(results, a, T), env_section(results, T)]
@@ -98,12 +112,16 @@ def config_rows(results: Results, a: Analysis, T: Texts) -> list[list[str]]:
 
 
 def config_section(results: Results, a: Analysis, T: Texts) -> Section:
-    blocks: list = [Paragraph(T("config.intro")),
-                    TableBlock(Table("", [T("config.field"), T("config.value")], config_rows(results, a, T),
-                                     text_columns=True))]
-    if results.code:
+    if _jobs_ran(results) or results.kind != "bench":
+        blocks: list = [Paragraph(T("config.intro")),
+                        TableBlock(Table("", [T("config.field"), T("config.value")], config_rows(results, a, T),
+                                         text_columns=True))]
+    else:  # only scripts ran: mlpbench knows nothing of their settings but their code
+        blocks = [Paragraph(T("config.scripts_only"))]
+    code = [c for c in results.code if c.role != "user script" or about_the_seed(results)]
+    if code:
         blocks.append(Paragraph(T("code.intro")))
-    for code in sorted(results.code, key=lambda c: CODE_ORDER.index(c.role)):
+    for code in sorted(code, key=lambda c: CODE_ORDER.index(c.role)):
         title = T(f"code.{code.role.replace(' ', '_')}", name=code.name, path=code.path, sha=code.sha256[:12])
         blocks.append(Code(code.source, "c" if code.path.endswith(".c") else "python", title))
     return Section(T("sec.config"), "code", blocks)

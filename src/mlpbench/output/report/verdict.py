@@ -275,7 +275,9 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
         out.append(T("not_done.incomplete"))
     if results.skipped:
         out.append(T("not_done.skipped", n=len(results.skipped)))
-    unmeasured = [t.target for t in results.targets if t.status == "ok" and t.target not in a.targets]
+    failed_targets = {t.target for t in [*results.cold, *results.warm] if t.status not in ("ok", "unsupported")}
+    unmeasured = [t.target for t in results.targets  # not reached; a target whose runs failed is said below
+                  if t.status == "ok" and t.target not in a.targets and t.target not in failed_targets]
     if unmeasured and results.kind == "bench":
         out.append(T("not_done.unmeasured", targets=T.join(name(t) for t in unmeasured)))
     if sweep is not None:
@@ -286,7 +288,9 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
             out.append(T("not_done.missing", n=len(missing), items=T.join(items)))
     if gpu is None:
         reasons = dict.fromkeys(t.reason for t in results.targets if t.status != "ok" and t.target.is_gpu and t.reason)
-        out.append(T("not_done.no_gpu", reasons="; ".join(reasons)) if reasons else T("not_done.no_gpu.unasked"))
+        only_scripts = all(t.target.is_script for t in results.targets)  # they choose their device themselves
+        out.append(T("not_done.no_gpu", reasons="; ".join(reasons)) if reasons else
+                   T("not_done.no_gpu.scripts") if only_scripts else T("not_done.no_gpu.unasked"))
     colds = {t: m.stats.n for t in a.targets if (m := a.find(t, "cold", "wall")) is not None}
     n = min(colds.values(), default=None)
     if n is not None and n < trials_for_coverage(CONFIDENCE):
@@ -295,12 +299,18 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
         key = "not_done.few_trials" if len(fewest) == len(colds) else "not_done.few_trials.some"
         out.append(T(key, n=n, coverage=format_percent(coverage, 1), need=trials_for_coverage(),
                      targets=T.join(name(t) for t in fewest)))
+    if results.kind == "bench" and not results.cold and (results.config.workload or "").startswith("<"):
+        out.append(T("not_done.in_process"))
     if results.kind == "bench" and not any(a.find(t, "warm", "train") for t in a.targets):
         only_scripts = all(t.is_script for t in a.targets)
         out.append(T("not_done.no_warm_scripts" if only_scripts else "not_done.no_warm"))
     failed = [t for t in [*results.cold, *results.warm, *results.points] if t.status not in ("ok", "unsupported")]
     if failed:
         out.append(T("not_done.failed", n=len(failed)))
+    busy = next((n for n in a.notices() if n.code == "busy"), None)
+    if busy is not None:  # every figure above may be slower and noisier than the machine can do
+        out.append(T.sentences(T.cap(T("caveat.busy", **busy.values)) + ("。" if T.lang == "ja" else "."),
+                               T.cap(T("advice.busy")) + ("。" if T.lang == "ja" else ".")))
     mismatched = a.failed_checks()
     if mismatched:
         out.append(T("not_done.mismatch", n=len(mismatched),
