@@ -163,3 +163,12 @@ def test_compare_refuses_foreign_and_broken_json(tmp_path):
     assert_usage_error(run_cli("compare", str(truncated), good), "invalid or truncated JSON")
     assert_usage_error(run_cli("compare", good, str(run_file)), "is not an mlpbench results file")
     assert_usage_error(run_cli("compare", good, str(tmp_path)), "is a directory")
+
+
+@pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="this machine has a GPU")
+@pytest.mark.parametrize("command", ["bench", "sweep"])
+def test_a_missing_device_alone_is_one_line_and_exit_2(command, tmp_path):
+    """Nothing asked for can run: the reason, before any trial and without a results file."""
+    proc = run_cli(command, "--devices", "cuda", "--out", str(tmp_path / "o"))
+    assert_usage_error(proc, "nothing asked for can run here: --device cuda is not available")
+    assert not (tmp_path / "o" / "results.json").exists()

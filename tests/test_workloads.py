@@ -80,7 +80,8 @@ def test_a_foreign_workload_benches_and_sweeps_with_checked_losses(foreign, tmp_
 
 BAD = {
     "missing build_model": ("def make_data(n, seed):\n    return None, None\n", "defines no build_model()"),
-    "fails on import": ("import torch\nraise ValueError('no GPU here')\n", "importing it failed at line 2: ValueError: no GPU here"),
+    "fails on import": ("import torch\nraise ValueError('no GPU here')\ndef build_model(): pass\ndef make_data(n, seed): pass\n",
+                        "importing it failed at line 2: ValueError: no GPU here"),
     "a syntax error": ("def build_model(:\n", "a syntax error at line 1"),
     "data not tensors": ("import torch\ndef build_model():\n    return torch.nn.Linear(2, 1)\n"
                          "def make_data(n, seed):\n    return [1, 2], [3]\n", "must return (x, y) torch tensors, got (list, list)"),
@@ -229,3 +230,28 @@ def test_lr_on_a_workload_with_its_own_optimizer_is_refused(foreign):
     """--lr sets the default Adam; a workload's make_optimizer sets its own rate, and --lr would be ignored."""
     assert_usage_error(run_cli("run", "--workload", str(foreign), "--device", "cpu", "--lr", "0.5"),
                        "--lr sets the default Adam's learning rate; foreign_workload makes its own optimizer")
+
+
+def test_a_training_script_given_as_a_workload_is_refused_before_it_runs(tmp_path):
+    """Read from the text: the script's training never starts, and the line says what to use instead."""
+    script = tmp_path / "train.py"
+    marker = tmp_path / "ran"
+    script.write_text(f"import pathlib\npathlib.Path({str(marker)!r}).write_text('trained')\n")
+    assert_usage_error(run_cli("run", "--workload", str(script), "--device", "cpu"),
+                       "defines no build_model() and no make_data()", "pass it with --script")
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("text", [
+    "def build_model(): pass\ndef make_data(n, seed): pass\n",
+    "from torch.nn import Linear as build_model\nmake_data = lambda n, seed: None\n",
+    "try:\n    from somewhere import *\nexcept ImportError:\n    pass\n",
+    "if True:\n    def build_model(): pass\nelse:\n    build_model = None\nfor make_data in [None]: pass\n",
+])
+def test_what_may_define_a_workload_is_not_refused_early(text):
+    import ast
+
+    from mlpbench.workload.contract import REQUIRED, _may_bind
+
+    assert all(_may_bind(ast.parse(text), f) for f in REQUIRED)
+    assert not _may_bind(ast.parse("class W:\n    def build_model(self): pass\n"), "build_model")

@@ -192,6 +192,14 @@ def run_script(path: str, *, echo: bool = False):
 
 
 # ----- bench -------------------------------------------------------------------------------------------------
+def check_runnable(targets: list[PlannedTarget]) -> list[PlannedTarget]:
+    """The plan, or one line where none of its targets can run on this machine (each one's reason)."""
+    if targets and not any(t.status == "ok" for t in targets):
+        reasons = "; ".join(dict.fromkeys(t.reason or t.status for t in targets))
+        raise UsageError(f"nothing asked for can run here: {reasons}")
+    return targets
+
+
 def plan_targets(plan: BenchPlan, config: WorkloadConfig) -> list[PlannedTarget]:
     from mlpbench.measure import plan as planning
 
@@ -234,8 +242,7 @@ def bench(workload: Any = None, *, devices: Sequence[str] = ("cpu", "cuda"), bac
             raise UsageError("--script-runs 0 without --workload measures nothing; ask for at least one trial")
         plan = msgspec.structs.replace(plan, script_runs=plan.runs_per_script, runs=0, warm_runs=0)
     loaded_workload = prepare(config, loaded) if jobs else None
-    targets = plan_targets(plan, config) if jobs else []
-    targets += scripts_planned
+    targets = check_runnable((plan_targets(plan, config) if jobs else []) + scripts_planned)
     code = record_code(config, loaded_workload, plan.backends if jobs else [], plan.scripts, nproc is not None)
     progress = progress or Quiet()
     if loaded is not None:
@@ -279,6 +286,7 @@ def sweep(workload: Any = None, *, vary: dict[str, Sequence[float]] | None = Non
         targets = planning.plan_ddp_targets(plan.devices, [1])
     else:
         targets = planning.plan_targets(plan.devices, plan.backends, config)
+    check_runnable(targets)
     code = record_code(config, workload_, plan.backends, [], "nproc" in plan.vary)
     directory = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="mlpbench-sweep-"))
     results, stopped_by = sweeping.run_sweep(plan, config, targets, code, collect(), progress or Quiet(), directory,

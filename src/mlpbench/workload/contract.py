@@ -19,6 +19,7 @@ by default. The built-in MLP (``mlpbench.workload.mlp``) is defined through this
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.util
 import sys
@@ -87,7 +88,8 @@ def from_namespace(name: str, namespace: Any, source: Source | None = None) -> W
     missing = [f for f in REQUIRED if not callable(getattr(namespace, f, None))]
     if missing:
         raise UsageError(f"workload {where}: defines no {' and no '.join(f'{m}()' for m in missing)} "
-                         f"(a workload defines build_model() and make_data(n, seed))")
+                         f"(a workload defines build_model() and make_data(n, seed); to time a script as it is, "
+                         f"pass it with --script)")
     loss_fn = getattr(namespace, "loss_fn", None)
     if loss_fn is not None and not callable(loss_fn):
         raise UsageError(f"workload {where}: loss_fn must be callable as loss_fn(prediction, y)")
@@ -143,16 +145,43 @@ def _import(source: Source) -> ModuleType:
     module.__file__ = source.path
     sys.modules[name] = module  # dataclasses and pickling look a module up by name
     try:
-        code = compile(source.text, source.path, "exec")
-        exec(code, module.__dict__)  # noqa: S102  the user's own workload file, as they asked
+        tree = ast.parse(source.text, source.path)
     except SyntaxError as err:
         sys.modules.pop(name, None)
         raise UsageError(f"workload {source.path}: a syntax error at line {err.lineno}: {err.msg}") from None
+    missing = [f for f in REQUIRED if not _may_bind(tree, f)]
+    if missing:  # said before the file runs: a training script given as a workload would train first
+        sys.modules.pop(name, None)
+        raise UsageError(f"workload {source.path}: defines no {' and no '.join(f'{m}()' for m in missing)} "
+                         f"(a workload defines build_model() and make_data(n, seed); to time a script as it is, "
+                         f"pass it with --script)")
+    try:
+        code = compile(tree, source.path, "exec")
+        exec(code, module.__dict__)  # noqa: S102  the user's own workload file, as they asked
     except Exception as err:  # noqa: BLE001  any failure of user code is one line
         sys.modules.pop(name, None)
         raise UsageError(f"workload {source.path}: importing it failed{_line_in(err, source.path)}: "
                          f"{_one_line(err)}") from None
     return module
+
+
+def _may_bind(tree: ast.Module, name: str) -> bool:
+    """Whether the module's top level can bind ``name``: a def, a class, an assignment or an import of
+    it (also inside a top-level if/try/for/with), or a star import, which could. Read from the text,
+    before anything of it runs."""
+    defs = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return any(_binds(node, name) or (not isinstance(node, defs) and any(_binds(n, name) for n in ast.walk(node)))
+               for node in tree.body)
+
+
+def _binds(node: ast.AST, name: str) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id == name and isinstance(node.ctx, ast.Store)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name == name
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return any(a.name == "*" or (a.asname or a.name.split(".")[0]) == name for a in node.names)
+    return False
 
 
 def _one_line(err: BaseException) -> str:
