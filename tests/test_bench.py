@@ -145,6 +145,7 @@ def test_compare_two_results_files(tmp_path):
     (["bench", "--backends", "warp"], "unknown backend 'warp'"),
     (["bench", "--lang", "fr"], "invalid choice: 'fr'"),
     (["bench", "--script", "missing.py"], "--script missing.py: no such file"),
+    (["bench", "--device", "cpu"], "unrecognized arguments: --device cpu"),  # not taken for --devices
     (["compare", "missing.json", "other.json"], "no such file"),
 ])
 def test_bench_and_compare_bad_input(args, fragment, tmp_path):

@@ -90,7 +90,8 @@ BAD = {
                                "must return 500 rows of x and of y, got x (7, 2)"),
     "a model that does not take the data": ("import torch\ndef build_model():\n    return torch.nn.Linear(3, 1)\n"
                                             "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 1)\n",
-                                            "the model on the data (build_model()(x)) failed: RuntimeError: mat1 and mat2"),
+                                            "the model on the first 2 rows of the data (build_model()(x)) failed: "
+                                            "RuntimeError: mat1 and mat2"),
     "not a module": ("import torch\ndef build_model():\n    return 'a model'\n"
                      "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 1)\n",
                      "build_model() must return a torch.nn.Module, got str"),
@@ -98,6 +99,10 @@ BAD = {
                                  "loss_fn = torch.nn.MSELoss()\n"
                                  "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 1, 5)\n",
                                  "the loss on the model's output and y (loss_fn(prediction, y)) failed"),
+    "targets the default loss cannot take": ("import torch\ndef build_model():\n    return torch.nn.Linear(2, 4)\n"
+                                             "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 3)\n",
+                                             "the default loss, nn.MSELoss, on the model's output and y (define "
+                                             "loss_fn(prediction, y) for another) failed"),
 }
 
 

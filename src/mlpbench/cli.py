@@ -21,7 +21,12 @@ MLP_FLAGS = {"hidden": "--hidden"}
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a mistake is one line (no usage block) routed through UsageError."""
+    """argparse, but a mistake is one line (no usage block) routed through UsageError, and a flag is
+    never taken for the start of another (``bench --device cpu`` is not ``--devices cpu``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)

@@ -62,6 +62,7 @@ class Workload:
     flops_per_step: Callable[[int], float] | None = None  # (batch rows) -> FLOPs of one update
     source: Source | None = None
     custom_optimizer: bool = False  # make_optimizer came from the workload (--lr does not apply)
+    custom_loss: bool = False  # loss_fn came from the workload (else nn.MSELoss)
     mlp_sizes: tuple[int, ...] | None = None  # the built-in MLP's layer widths (fused and jax need them)
     notes: dict[str, str] = field(default_factory=dict)
 
@@ -106,6 +107,7 @@ def from_namespace(name: str, namespace: Any, source: Source | None = None) -> W
         flops_per_step=flops,
         source=source,
         custom_optimizer=callable(make_optimizer),
+        custom_loss=loss_fn is not None,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Callable
 
@@ -108,12 +109,15 @@ def check(problem: Problem) -> None:
     workload, data = problem.workload, problem.data
     rows = min(2, data.x_train.shape[0])
     model = problem.new_model("cpu")
-    with torch.no_grad():
-        out = call(workload, "the model on the data (build_model()(x))", model, data.x_train[:rows])
+    loss_is = ("the loss on the model's output and y (loss_fn(prediction, y))" if workload.custom_loss else
+               "the default loss, nn.MSELoss, on the model's output and y (define loss_fn(prediction, y) for another)")
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch's broadcasting warning: the error below says it in one line
+        out = call(workload, f"the model on the first {rows} rows of the data (build_model()(x))", model,
+                   data.x_train[:rows])
         if not isinstance(out, torch.Tensor):
             raise UsageError(f"workload {_where(workload)}: the model must return a tensor, got {type(out).__name__}")
-        loss = call(workload, "the loss on the model's output and y (loss_fn(prediction, y))", workload.loss(), out,
-                    data.y_train[:rows])
+        loss = call(workload, loss_is, workload.loss(), out, data.y_train[:rows])
     if not (isinstance(loss, torch.Tensor) and loss.numel() == 1):
         raise UsageError(f"workload {_where(workload)}: loss_fn(prediction, y) must return one number (a scalar "
                          f"tensor), got {tuple(getattr(loss, 'shape', ())) or type(loss).__name__}")
