@@ -17,6 +17,12 @@ def test_drawing_a_report_does_not_import_torch(tmp_path):
     assert proc.stdout.split()[-2:] == ["0", "False"], proc.stderr
 
 
+def test_the_notebook_api_is_offered_by_tab_completion_without_importing_torch():
+    code = "import sys, mlpbench; print([n for n in dir(mlpbench) if not n.startswith('_')], 'torch' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(), timeout=120)
+    assert proc.stdout.strip() == "['bench', 'load', 'run', 'sweep'] False", proc.stderr
+
+
 def test_a_wheel_carries_the_users_scripts(tmp_path):
     wheel = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
                             str(tmp_path / "dist"), str(ROOT)], capture_output=True, text=True, timeout=300)

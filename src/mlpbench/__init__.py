@@ -20,3 +20,8 @@ def __getattr__(name: str):
 
         return getattr(api, name)
     raise AttributeError(f"module 'mlpbench' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """What a notebook's tab completion offers: the API, though it is imported only on first use."""
+    return sorted([*globals(), *__all__])
