@@ -85,6 +85,7 @@ def test_a_script_run_as_it_is(tmp_path):
     assert {"interpreter", "import_torch", "first_optimizer", "rest", "total"} <= set(record.phases)
     assert record.seed_time == pytest.approx(float(proc.stdout.split("Total Execution Time: ")[1].split()[0]))
     assert record.losses[500] == 1.6937
+    assert not [line for line in proc.stdout.splitlines() if line.strip().startswith("other")]  # its rest is the rest
 
 
 def test_a_failing_script_is_one_line_and_exit_1(tmp_path):

@@ -111,8 +111,9 @@ def print_run(record) -> None:
     rows = [[name, format_seconds(seconds), f"{100 * seconds / total:.1f} %" if total > 0 else "–"]
             for name, seconds in record.phases.items() if name != "total"]
     other = total - sum(v for k, v in record.phases.items() if k != "total")
-    rows += [["other", format_seconds(other), f"{100 * other / total:.1f} %" if total > 0 else "–"],
-             ["total", format_seconds(total), "100.0 %" if total > 0 else "–"]]
+    if abs(other) >= 1e-6:  # time in no phase; none where the phases cover the whole (a script's "rest" does)
+        rows.append(["other", format_seconds(other), f"{100 * other / total:.1f} %" if total > 0 else "–"])
+    rows.append(["total", format_seconds(total), "100.0 %" if total > 0 else "–"])
     if record.config is not None:
         steps = record.config.steps
         flops = f"{record.flops_per_step * steps / 1e9:.3g} GFLOP → {format_flops(record.train_flops_per_s)}; " \
