@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from conftest import DATA, ROOT, assert_usage_error, cli_env, run_cli, wait_for
@@ -132,6 +133,12 @@ def test_compare_two_results_files(tmp_path):
     assert cpu_wall.rstrip().endswith("slower")
     same = run_cli("compare", str(a), str(a))
     assert "1.00×" in same.stdout and "no difference shown" in same.stdout and " faster" not in same.stdout
+    assert proc.stderr == same.stderr == ""
+    other = builders.bench()
+    other.config = msgspec.structs.replace(other.config, steps=201, precision="tf32")
+    write_model(b, other)
+    assert "mlpbench: warning: A and B measured different settings (steps 1001 in A, 201 in B; precision fp32 in A, " \
+        "tf32 in B)" in run_cli("compare", str(a), str(b)).stderr
 
 
 @pytest.mark.parametrize("args, fragment", [

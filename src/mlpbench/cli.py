@@ -334,10 +334,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from mlpbench.output import console, tables
     from mlpbench.results.files import load_results
 
-    table = tables.compare_table(load_results(args.a), load_results(args.b), args.a, args.b)
+    a, b = load_results(args.a), load_results(args.b)
+    table = tables.compare_table(a, b, args.a, args.b)
     if not table.rows:
         raise UsageError(f"{args.a} and {args.b} share no (target, figure) to compare")
     console.print_table(table.title, table.headers, table.rows, caption=table.caption)
+    differences = tables.config_differences(a, b)
+    if differences:  # the ratios then compare different work, not only different machines or code
+        print(f"mlpbench: warning: A and B measured different settings ({'; '.join(differences)}): their ratios "
+              f"compare different work", file=sys.stderr)
     return EXIT_OK
 
 

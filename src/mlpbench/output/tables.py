@@ -245,3 +245,11 @@ def compare_table(a: Results, b: Results, name_a: str, name_b: str, T: Texts | N
                                                           T("col.b_median"), "B / A", T("col.ratio_interval"),
                                                           *p_columns, T("col.verdict")],
                  rows, caption=_family_caption(T("table.compare.caption", a=name_a, b=name_b), p_columns, T))
+
+
+def config_differences(a: Results, b: Results) -> list[str]:
+    """The workload settings in which two results files differ ("steps 1001 in A, 201 in B")."""
+    import msgspec
+
+    first, second = msgspec.structs.asdict(a.config), msgspec.structs.asdict(b.config)
+    return [f"{k} {first[k]} in A, {second[k]} in B" for k in first if first[k] != second[k]]
