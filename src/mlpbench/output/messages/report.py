@@ -315,10 +315,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "GPU was worth it (--devices cpu,cuda).",
                         "この結論を最も大きく変えるのは CPU での測定です。CPU なしでは GPU を使う価値があったかどうかは"
                         "わかりません（--devices cpu,cuda）。"),
-    "change.sizes": ("Larger data or wider layers add arithmetic without adding kernel launches, which favours the GPU; "
-                     "mlpbench sweep measures where it starts to win (this report holds no sweep).",
-                     "データを増やしたり層を広げたりすると、カーネル起動の回数は変わらず計算量だけが増えるため GPU に有利になります。"
-                     "mlpbench sweep でどこから GPU が勝つかを測れます（このレポートにスイープは含まれません）。"),
+    "change.sizes": ("Larger data or wider layers add arithmetic without adding kernel launches, so the GPU is "
+                     "expected to gain with size: an expectation this report does not measure (it holds no sweep); "
+                     "mlpbench sweep measures whether, and where, the GPU starts to win.",
+                     "データを増やしたり層を広げたりすると、カーネル起動の回数は変わらず計算量だけが増えるため、大きさとともに GPU が"
+                     "有利になると予想されます。ただしこれは予想であり、このレポートでは測定していません（スイープは含まれません）。"
+                     "GPU が勝つかどうか、どこから勝つかは mlpbench sweep で測れます。"),
     "change.see_sweep": ("The sweep section shows where the answer changes with the size of the workload.",
                          "ワークロードの大きさによって結論がどこで変わるかは、スイープの節に示しています。"),
     "change.backend": ("A better backend changes the answer too: {best} needs {step} a step ({mode}), {factor} faster "
