@@ -296,7 +296,7 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
     if n is not None and n < trials_for_coverage(CONFIDENCE):
         coverage = 1 - 2 * 0.5**n if n > 1 else 0.0
         fewest = [t for t, k in colds.items() if k == n]
-        key = "not_done.few_trials" if len(fewest) == len(colds) else "not_done.few_trials.some"
+        key = "not_done.few_trials" if len(fewest) == len(a.targets) else "not_done.few_trials.some"  # else: name them
         out.append(T(key, n=n, coverage=format_percent(coverage, 1), need=trials_for_coverage(),
                      targets=T.join(name(t) for t in fewest)))
     if results.kind == "bench" and not results.cold and (results.config.workload or "").startswith("<"):
