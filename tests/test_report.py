@@ -530,3 +530,31 @@ def test_a_busy_machine_is_said_on_the_first_screen():
     text = first_screen(results)
     assert "The machine was already busy as the run began: a load average of 3.5 on 2 usable cores" in text
     assert "Rerun when the machine is quiet" in text
+
+
+def test_a_small_ratio_keeps_its_digits():
+    from mlpbench.output.units import format_ratio
+
+    assert format_ratio(1 / 64.7) == "0.0155×" and format_ratio(0.98) == "0.98×" and format_ratio(64.7) == "64.7×"
+
+
+def test_a_measured_busy_share_replaces_the_reading_of_rates():
+    """On the H200 the fused step computed 98 % of its time: 'the rest is Python, dispatch, launches' is
+    said only where no profile measured the device (there, eager's)."""
+    from conftest import H200
+
+    text = conclusions_of(load_results(H200 / "warm-bench" / "results.json"))
+    fused = text[text.index("The GPU (H200) with hand-fused kernels: 22.8 µs per step"):]
+    assert "Arithmetic therefore accounts for little" not in fused.split("Inside one step")[0]
+    assert "reaches < 0.1 % of it; at that rate the arithmetic alone would take 270 ns. Arithmetic therefore" in text
+
+
+def test_a_rejected_cost_model_says_whose_fit_and_by_which_rule():
+    """The H200 sweep: an R² of 0.97 reads as a good fit; the sentence says the CPU's model missed a
+    point by 39 %, and the rule that rejects it."""
+    from conftest import H200
+
+    text = first_screen(load_results(H200 / "sweep" / "results.json")) + " " + markdown_of(
+        load_results(H200 / "sweep" / "results.json"))
+    assert ("The cost models fit the points poorly (the CPU: R² 0.97, a point up to 39 % off; the GPU (H200): R² -0.09, "
+            "a point up to 21 % off; a model is used where R² ≥ 0.9 and every point lies within 25 % of it)") in text

@@ -26,9 +26,12 @@ def format_flops(rate: float | None) -> str:
 
 
 def format_ratio(ratio: float | None) -> str:
-    """Three significant digits at most (0.98×, 11.4×, 65×): a ratio of medians is no sharper."""
+    """Three significant digits at most (0.98×, 11.4×, 65×, 0.0155×): a ratio of medians is no sharper,
+    and a small one keeps its digits (0.0155×, not 0.02×, is 64.7× faster)."""
     if ratio is None or not math.isfinite(ratio):
         return "–"
+    if 0 < abs(ratio) < 0.1:
+        return f"{ratio:.3g}×"
     return f"{ratio:.2f}×" if ratio < 10 else f"{ratio:.1f}×" if ratio < 100 else f"{ratio:.0f}×"
 
 

@@ -77,6 +77,9 @@ def crossover_point(xs: Sequence[float], speedups: Sequence[float], verdicts: Se
     return Crossover("undecided", **common)
 
 
+GOOD_R2, GOOD_ERROR = 0.9, 0.25  # a cost model whose predictions may be quoted
+
+
 class CostModel(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """time per step ≈ overhead + FLOPs / throughput, fitted by least squares."""
 
@@ -92,7 +95,7 @@ class CostModel(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     @property
     def fits(self) -> bool:
         """Good enough to quote its predictions: R² >= 0.9 and no point off by more than 25 %."""
-        return self.r2 >= 0.9 and self.max_rel_error <= 0.25
+        return self.r2 >= GOOD_R2 and self.max_rel_error <= GOOD_ERROR
 
 
 def fit_cost_model(flops: Sequence[float], seconds: Sequence[float]) -> CostModel:

@@ -117,6 +117,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verdict.one_device_warm": ("Only {target} was measured; there is no other device to compare it with.",
                                 "測定したのは {target} だけで、比較する別のデバイスはありません。"),
     "verdict.per_step": ("A training step takes {step} ({mode}).", "学習 1 ステップは {step}（{mode}）です。"),
+    "verdict.own": ("In mlpbench's own run of the workload (not your scripts), {sentence}",
+                    "mlpbench 自身によるワークロードの実行（スクリプトではありません）では、{sentence}"),
     "verdict.per_step.own": ("In mlpbench's own run of the workload (not your scripts), a training step takes {step} "
                              "({mode}).",
                              "mlpbench 自身によるワークロードの実行（スクリプトではありません）では、学習 1 ステップは "

@@ -50,8 +50,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sweep.decided_faster": ("{gpu} is decidedly faster at {parameter} = {values}", "{gpu} が明らかに速いのは {parameter} = {values}"),
     "sweep.decided_slower": ("{gpu} is decidedly slower at {parameter} = {values}", "{gpu} が明らかに遅いのは {parameter} = {values}"),
     "sweep.decided_none": ("no point decides", "判定できた点はありません"),
-    "sweep.model_poor": ("The cost models fit the points poorly ({fits}), so where they cross is not quoted.",
-                         "コストモデルの当てはまりが悪い（{fits}）ため、その交差点は示しません。"),
+    "sweep.model_poor": ("The cost models fit the points poorly ({fits}; a model is used where R² ≥ {r2} and every "
+                         "point lies within {error} of it), so where they cross is not quoted.",
+                         "コストモデルの当てはまりが悪い（{fits}。R² ≥ {r2} かつすべての点が {error} 以内のときだけ使います）"
+                         "ため、その交差点は示しません。"),
+    "sweep.fit": ("{target}: R² {r2}, a point up to {error} off", "{target}：R² {r2}、最大 {error} のずれ"),
     "sweep.predicted": ("The fitted cost models cross at {parameter} ≈ {value} (per step).",
                         "当てはめたコストモデルは {parameter} ≈ {value} で交差します（1 ステップあたり）。"),
     "sweep.predicted_none": ("The fitted cost models do not cross near the swept range.",

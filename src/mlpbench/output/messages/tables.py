@@ -18,10 +18,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "table.warm": ("Warm trials: the training loop alone, after warm-up (median [interval])",
                    "ウォーム試行：ウォームアップ後の学習ループのみ（中央値［区間］）"),
     "table.comparison": ("Against the baseline ({baseline})", "基準との比較（{baseline}）"),
-    "table.comparison.caption": ("time ratio = candidate median / baseline median, with its 95 % bootstrap interval; "
+    "table.comparison.caption": ("time ratio = candidate median / baseline median, with its 95 % bootstrap interval "
+                                 "(with fewer than 6 trials a side only a rough range); "
                                  "a verdict needs both the Mann-Whitney U test (two-sided, p < 0.05) and an interval "
                                  "that excludes 1",
-                                 "時間比 = 対象の中央値 / 基準の中央値（95 % ブートストラップ区間つき）。判定には Mann-Whitney "
+                                 "時間比 = 対象の中央値 / 基準の中央値（95 % ブートストラップ区間つき。各 6 回未満の試行では大まかな範囲にすぎません）。判定には Mann-Whitney "
                                  "の U 検定（両側、p < 0.05）と、1 を含まない区間の両方が必要"),
     "table.scaling": ("Data-parallel scaling: the training loop on N ranks against the fewest",
                       "データ並列のスケーリング：N ランクと最少ランクの学習ループの比較"),
@@ -93,7 +94,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.stopped_by": ("stopped by", "停止理由"),
     "col.figure": ("figure", "指標"),
     "col.ratio": ("time ratio", "時間比"),
-    "col.ratio_interval": ("95 % interval", "95 % 区間"),
+    "col.ratio_interval": ("bootstrap interval", "ブートストラップ区間"),
     "col.speedup": ("speed-up", "速度向上"),
     "col.verdict": ("verdict", "判定"),
     "col.p_family": ("p among {n}", "{n} 件中の p"),

@@ -58,8 +58,10 @@ def arithmetic(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None:
         share = achieved / rate
         reading = ("concl.reading_overhead" if share < OVERHEAD_BOUND else
                    "concl.reading_mixed" if share < COMPUTE_BOUND else "concl.reading_compute")
+        profile = warm.record.profile if warm is not None and warm.record is not None else None
+        measured = profile is not None and profile.busy_s is not None  # the profile says it: no reading of rates
         text = T.sentences(text, T("concl.share", rate=format_flops(rate), share=format_percent(share, 1),
-                                   floor=format_seconds(run.flops_per_step / rate)), T(reading))
+                                   floor=format_seconds(run.flops_per_step / rate)), "" if measured else T(reading))
     return text
 
 

@@ -14,6 +14,7 @@ from mlpbench.output.words import Namer
 from mlpbench.results.analysis import Analysis
 from mlpbench.results.model import Results, point_label
 from mlpbench.results.sweep import Finding, SweepAnalysis
+from mlpbench.stats.crossover import GOOD_ERROR, GOOD_R2
 
 
 def _context(finding: Finding, T: Texts) -> str:
@@ -66,8 +67,9 @@ def findings(results: Results, a: Analysis, T: Texts, sweep: SweepAnalysis | Non
         out.append(finding_sentence(f, sweep.parameter, name, T))
         if f.kind == "steady" and f.target in sweep.models and f.baseline in sweep.models:
             if not f.models_fit:
-                fits = T.join(f"R² {sweep.models[t].r2:.2f}" for t in (f.baseline, f.target))
-                out.append(T("sweep.model_poor", fits=fits))
+                fits = ("；" if T.lang == "ja" else "; ").join(T("sweep.fit", target=name(t), r2=f"{sweep.models[t].r2:.2f}",
+                                  error=format_percent(sweep.models[t].max_rel_error)) for t in (f.baseline, f.target))
+                out.append(T("sweep.model_poor", fits=fits, r2=f"{GOOD_R2:g}", error=format_percent(GOOD_ERROR)))
             elif f.predicted is not None:
                 out.append(T("sweep.predicted", parameter=sweep.parameter, value=format_number(f.predicted)))
             else:

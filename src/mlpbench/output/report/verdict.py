@@ -330,7 +330,10 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
         screen.when = found[1:]
         gpu = next((t for t in sweep.targets if t.is_gpu), None)
     elif cpu is not None and gpu is not None:
-        screen = FirstScreen(whole_job(a, name, cpu, gpu, T), why(a, name, explained(a, [cpu, gpu]), T),
+        verdict = whole_job(a, name, cpu, gpu, T)
+        if timed_scripts(a) and not cpu.is_script and not gpu.is_script:  # whose whole job: not the user's scripts'
+            verdict = T("verdict.own", sentence=verdict[:1].lower() + verdict[1:] if verdict[1:2].islower() else verdict)
+        screen = FirstScreen(verdict, why(a, name, explained(a, [cpu, gpu]), T),
                              steady(a, name, cpu, gpu, T), best_pair(a, name, cpu, gpu, T),
                              when_bench(a, results, name, cpu, gpu, T))
     else:
