@@ -558,3 +558,11 @@ def test_a_rejected_cost_model_says_whose_fit_and_by_which_rule():
         load_results(H200 / "sweep" / "results.json"))
     assert ("The cost models fit the points poorly (the CPU: R² 0.97, a point up to 39 % off; the GPU (H200): R² -0.09, "
             "a point up to 21 % off; a model is used where R² ≥ 0.9 and every point lies within 25 % of it)") in text
+
+
+def test_a_request_a_one_device_run_cannot_answer_says_so():
+    from conftest import H200
+
+    text = markdown_of(load_results(H200 / "warm-bench" / "results.json"))
+    assert "compare the two execution times. — not answered here: only one device was measured" in text
+    assert "compare the two execution times. — [answered in" in markdown_of(load_results(DATA / "make-bench-cpu.json"))

@@ -47,6 +47,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "req.where.conclusions": ("answered in “The answer” and “Conclusions”", "回答：「結論」と「考察」"),
     "req.where.not_here": ("not run in this report: `make bench` runs the user's two scripts and times them",
                            "このレポートでは実行していません（`make bench` がユーザーの 2 つのスクリプトを実行して計測します）"),
+    "req.where.one_device": ("not answered here: only one device was measured, so there was nothing to compare "
+                             "(\"The answer\" says what would measure the other)",
+                             "このレポートでは回答していません：測定したデバイスが 1 つだけで、比較する相手がありません"
+                             "（もう一方を測る方法は「結論」にあります）"),
     "req.where.sweep": ("answered in the sweep's section", "回答：スイープの節"),
     "req.where.file": ("answered by this file itself", "回答：このファイルそのもの"),
     # ----- configuration and code ---------------------------------------------------------------------------
@@ -171,10 +175,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                          "points do not locate",
                                          "各 {parameter} での {baseline} からの速度向上。破線は同等、縦線は定まった交差点、"
                                          "網掛けは位置の定まらない交差点を含む範囲"),
-    "plot.inside_step": ("Inside one step: the GPU computing against waiting for the host (of the warm step); the CPU's "
-                         "host time in matrix multiplies, the optimizer and the rest (under the profiler)",
-                         "1 ステップの内側：GPU が計算している時間とホストを待つ時間（ウォームの 1 ステップに対して）。CPU の"
-                         "ホスト時間のうち行列積、オプティマイザ、その他（プロファイラ下）"),
+    "plot.inside_step": ("Inside one step: the GPU computing against waiting for the host (of the warm step); "
+                         "otherwise the host's time in matrix multiplies, the optimizer and the rest (under the profiler)",
+                         "1 ステップの内側：GPU が計算している時間とホストを待つ時間（ウォームの 1 ステップに対して）。"
+                         "それ以外はホスト時間のうち行列積、オプティマイザ、その他（プロファイラ下）"),
     "plot.inside_step.gpu": ("Inside one step: the GPU computing against waiting for the host (share of the warm step)",
                              "1 ステップの内側：GPU が計算している時間とホストを待つ時間（ウォームの 1 ステップに対する割合）"),
     "plot.inside_step.cpu": ("Inside one step: the host's time in matrix multiplies, the optimizer and the rest (under "

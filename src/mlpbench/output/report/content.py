@@ -11,7 +11,7 @@ from mlpbench.output import tables
 from mlpbench.output.i18n import Texts
 from mlpbench.output.report import conclusions, plots
 from mlpbench.output.report.model import Bullets, Code, Figure, Links, Paragraph, Report, Section, TableBlock
-from mlpbench.output.report.verdict import first_screen
+from mlpbench.output.report.verdict import first_screen, pair, timed_scripts
 from mlpbench.output.tables import Table
 from mlpbench.output.units import format_bytes, format_number, format_seconds
 from mlpbench.output.words import Namer, gpu_name
@@ -29,6 +29,12 @@ def _jobs_ran(results: Results) -> bool:
     return any(not t.target.is_script and t.status == "ok" for t in results.targets)
 
 
+def compared(a: Analysis) -> bool:
+    """Whether two execution times were compared here: the CPU against a GPU, or the user's two scripts."""
+    cpu, gpu = pair(a)
+    return (cpu is not None and gpu is not None) or len(timed_scripts(a)) == 2
+
+
 def about_the_seed(results: Results) -> bool:
     """Whether this run answers the seed's user: the built-in job ran, or their own two scripts did
     (not a user's own script alone, which the seed's requests and code say nothing about)."""
@@ -36,7 +42,7 @@ def about_the_seed(results: Results) -> bool:
     return results.config.is_builtin and (_jobs_ran(results) or bool(scripts) and set(scripts) <= set(SEED_SCRIPTS))
 
 
-def request_answers(results: Results, T: Texts) -> list[tuple[str, str, str]]:
+def request_answers(results: Results, T: Texts, a: Analysis | None = None) -> list[tuple[str, str, str]]:
     """Each of the user's requests with the section that answers it here; the two about their scripts
     point to no section where this run did not run them (a sweep's figures are in its own section)."""
     ran_scripts = any(t.target.is_script for t in results.targets)
@@ -44,6 +50,9 @@ def request_answers(results: Results, T: Texts) -> list[tuple[str, str, str]]:
     for req, anchor, where in REQUEST_ANSWERS:
         if req in ("req.3", "req.4") and not ran_scripts:
             out.append((T(req), "", T("req.where.not_here")))
+            continue
+        if req == "req.5" and a is not None and results.kind == "bench" and not compared(a):
+            out.append((T(req), "", T("req.where.one_device")))
             continue
         if anchor == "results" and results.kind == "sweep":
             anchor, where = "sweep", "req.where.sweep"
@@ -61,7 +70,7 @@ def build(results: Results, lang: str = "en", analysis: Analysis | None = None) 
     sections = [summary_section(results, a, T)]
     if about_the_seed(results):
         sections.append(Section(T("sec.requests"), "requests",
-                                [Links(request_answers(results, T))]))
+                                [Links(request_answers(results, T, a))]))
     sections += [config_section(results, a, T), logs_section(results, a, T), env_section(results, T)]
     if results.kind == "bench":
         sections.append(results_section(results, a, T))

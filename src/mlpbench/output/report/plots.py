@@ -310,8 +310,9 @@ def _loglog(fig, ax, xlabel: str, ylabel: str) -> str:
 
 def inside_step(results: Results, a: Analysis, T: Texts) -> tuple[str, str] | None:
     """One bar per profiled target: where a step's time went. A GPU: the device computing against
-    waiting (of the warm step time); the CPU: matrix multiplies, the optimizer and the rest (of the
-    host's time under the profiler)."""
+    waiting (of the warm step time); otherwise (the CPU, or a GPU whose device time was not caught):
+    matrix multiplies, the optimizer and the rest of the host's time under the profiler. The two kinds
+    of bar share no colour."""
     rows = []
     for warm in results.warm:
         profile = warm.record.profile if warm.record is not None else None
@@ -320,12 +321,12 @@ def inside_step(results: Results, a: Analysis, T: Texts) -> tuple[str, str] | No
             continue
         if profile.busy_s is not None and step:
             busy = min(1.0, profile.busy_s / step[0])
-            rows.append((warm.target, [("plot.busy", busy, "#1f77b4"), ("plot.waiting", 1 - busy, "#d9d9d9")]))
+            rows.append((warm.target, [("plot.busy", busy, "#2ca02c"), ("plot.waiting", 1 - busy, "#eeeeee")]))
         elif profile.host_self_s > 0:
             matmul = profile.matmul_s / profile.host_self_s
             optimizer = (profile.optimizer_s or 0.0) / profile.host_self_s
             rows.append((warm.target, [("plot.matmul", matmul, "#1f77b4"), ("plot.optimizer", optimizer, "#ff7f0e"),
-                                       ("plot.framework", max(0.0, 1 - matmul - optimizer), "#d9d9d9")]))
+                                       ("plot.framework", max(0.0, 1 - matmul - optimizer), "#a6a6a6")]))
     if not rows:
         return None
     plt = _pyplot()
