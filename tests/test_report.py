@@ -566,3 +566,17 @@ def test_a_request_a_one_device_run_cannot_answer_says_so():
     text = markdown_of(load_results(H200 / "warm-bench" / "results.json"))
     assert "compare the two execution times. — not answered here: only one device was measured" in text
     assert "compare the two execution times. — [answered in" in markdown_of(load_results(DATA / "make-bench-cpu.json"))
+
+
+def test_the_first_screen_says_how_long_the_gpu_computed_in_a_step_where_it_was_measured():
+    from mlpbench.results.model import StepProfile
+
+    results = builders.bench()
+    warm = next(w for w in results.warm if w.target == GPU)
+    profile = StepProfile(steps=5, profiled_step_s=2e-3, ops_per_step=60, kernels_per_step=41, device_busy_s=90e-6,
+                          mean_kernel_gap_s=30e-6, host_self_s=1.2e-3, matmul_s=2e-4)
+    warm.record = msgspec.structs.replace(warm.record, profile=profile)
+    why = first_screen(results).split("Why:")[1]
+    assert "Inside one step (the GPU (H100 80GB HBM3), profiled after the timed trials): the device computed for " \
+           "90 µs of each 210 µs step (43 %); the rest of the time it waited for the host" in why and "41 kernels" in why
+    assert "Inside one step" not in first_screen(builders.bench())  # nothing measured, nothing said

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from mlpbench.output.i18n import Texts
+from mlpbench.output.report.conclusions import inside_step
 from mlpbench.output.units import format_number, format_p, format_percent, format_ratio, format_seconds
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import START_UP_PHASES, Analysis
@@ -124,6 +125,17 @@ def why(a: Analysis, name: Namer, targets: list[Target], T: Texts) -> list[str]:
             items = [T("why.extra_item", phase=T.phase(p), time=format_seconds(d)) for d, p in extra[:3]]
             out.append(T("why.extra", gpu=name(gpu), cpu=name(cpu), items=T.join(items), n=len(compared)))
     return out
+
+
+def measured_inside(a: Analysis, name: Namer, target: Target, T: Texts) -> list[str]:
+    """A GPU's why, measured: how long the device computed in each warm step (the profile after the
+    timed trials), and what the rest of the step was."""
+    warm = a.warm_set(target)
+    profile = warm.record.profile if warm is not None and warm.record is not None else None
+    if not target.is_gpu or profile is None or profile.busy_s is None:
+        return []
+    found = inside_step(a, name, target, T)
+    return [found] if found else []
 
 
 def steady(a: Analysis, name: Namer, cpu: Target, gpu: Target, T: Texts) -> str | None:
@@ -333,7 +345,7 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
         verdict = whole_job(a, name, cpu, gpu, T)
         if timed_scripts(a) and not cpu.is_script and not gpu.is_script:  # whose whole job: not the user's scripts'
             verdict = T("verdict.own", sentence=verdict[:1].lower() + verdict[1:] if verdict[1:2].islower() else verdict)
-        screen = FirstScreen(verdict, why(a, name, explained(a, [cpu, gpu]), T),
+        screen = FirstScreen(verdict, why(a, name, explained(a, [cpu, gpu]), T) + measured_inside(a, name, gpu, T),
                              steady(a, name, cpu, gpu, T), best_pair(a, name, cpu, gpu, T),
                              when_bench(a, results, name, cpu, gpu, T))
     else:
@@ -346,7 +358,8 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
         if step is not None:
             key = "verdict.per_step.own" if timed_scripts(a) else "verdict.per_step"  # whose step it is
             text = T.sentences(text, T(key, step=format_seconds(step[0]), mode=T(f"mode.long.{step[1]}")))
-        screen = FirstScreen(text, why(a, name, explained(a, [main]), T), best=backends_on_one_device(a, name, main, T))
+        screen = FirstScreen(text, why(a, name, explained(a, [main]), T) + measured_inside(a, name, main, T),
+                             best=backends_on_one_device(a, name, main, T))
     scripts, compared = scripts_sentence(results, a, T), None
     ran_on = [name.script_device(t, short=True) for t in timed_scripts(a)]
     headline = cpu is not None and gpu is not None and a.find(gpu, "cold", "wall") is None \
