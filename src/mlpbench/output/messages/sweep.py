@@ -13,7 +13,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "parameter.batch": ("rows per update", "1 回の更新に使う行数"),
     "parameter.nproc": ("data-parallel ranks", "データ並列のランク数"),
     "kind.steady": ("per step, once warm", "ウォームアップ後の 1 ステップ"),
-    "kind.end_to_end": ("whole job, start-up included", "起動を含むジョブ全体"),
+    "kind.short.end_to_end": ("whole job (derived)", "ジョブ全体（導出値）"),
+    "kind.short.steady": ("per step", "1 ステップあたり"),
+    "kind.end_to_end": ("whole job, start-up included (derived: the per-step times plus one cold process's one-off "
+                        "costs, not timed as a whole)",
+                        "起動を含むジョブ全体（導出値：1 ステップの時間に、コールドプロセス 1 回の一回限りのコストを加えたもので、"
+                        "全体を計測したものではありません）"),
     "sweep.context": (" (at {context})", "（{context} のとき）"),
     "sweep.inside.steady": ("Per step, {gpu} overtakes {cpu} between the measured points {parameter} = {a} and {b}, "
                             "near {value} by log-log interpolation{context}.",
@@ -23,13 +28,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "and {b} (near {value} by log-log interpolation){context}, and slower above it.",
                                    "1 ステップあたりで {gpu} が {cpu} より速いのは {parameter} = {a} と {b} の間の点（両対数の補間で約 "
                                    "{value}）より下だけで{context}、それより上では遅くなります。"),
-    "sweep.inside.end_to_end": ("For the whole job, start-up included, {gpu} finishes first from between {parameter} = "
+    "sweep.inside.end_to_end": ("For the whole job, start-up included (derived from the per-step times and one cold "
+                                "process's one-off costs, not timed as a whole), {gpu} finishes first from between {parameter} = "
                                 "{a} and {b} on (near {value} by log-log interpolation){context}.",
-                                "起動を含むジョブ全体では、{parameter} = {a} と {b} の間（両対数の補間で約 {value}）から {gpu} が先に終わり"
+                                "起動を含むジョブ全体（1 ステップの時間とコールドプロセス 1 回の一回限りのコストから導いた値で、全体を計測した"
+                                "ものではありません）では、{parameter} = {a} と {b} の間（両対数の補間で約 {value}）から {gpu} が先に終わり"
                                 "ます{context}。"),
-    "sweep.inside.end_to_end.behind": ("For the whole job, start-up included, {gpu} finishes first only below a point "
+    "sweep.inside.end_to_end.behind": ("For the whole job, start-up included (derived from the per-step times and one "
+                                       "cold process's one-off costs, not timed as a whole), {gpu} finishes first only below a point "
                                        "between {parameter} = {a} and {b} (near {value} by log-log interpolation){context}.",
-                                       "起動を含むジョブ全体で {gpu} が先に終わるのは、{parameter} = {a} と {b} の間の点（両対数の補間で約 "
+                                       "起動を含むジョブ全体（導出値）で {gpu} が先に終わるのは、{parameter} = {a} と {b} の間の点（両対数の補間で約 "
                                        "{value}）より下だけです{context}。"),
     "sweep.between": ("{kind}: the crossover of {gpu} and {cpu} lies between {parameter} = {a} and {b}, not yet "
                       "resolved: the points between them do not decide{context}; more trials there would.",

@@ -283,7 +283,7 @@ def sweep_speedup(results: Results, sweep: SweepAnalysis, T: Texts) -> tuple[str
         style = ":" if f.kind == "steady" else "--"
         if c.where == "inside" and c.value:
             ax.axvline(c.value, color=colour.get(f.target, "black"), linestyle=style, linewidth=1)
-            ax.annotate(f"{T(f'kind.{f.kind}')}: {c.value:,.0f}", (c.value, 1), textcoords="offset points",
+            ax.annotate(f"{T(f'kind.short.{f.kind}')}: {c.value:,.0f}", (c.value, 1), textcoords="offset points",
                         xytext=(4, 6 if f.kind == "steady" else -14), fontsize=8)
             marked = True
         elif c.where == "between" and c.bracket:
