@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,13 @@ def cli_env(**extra: str) -> dict[str, str]:
     env.setdefault("PYTHONUNBUFFERED", "1")
     env.update(extra)
     return env
+
+
+def interruptible() -> None:
+    """For ``Popen(preexec_fn=...)`` of a process a test will stop with SIGINT: Ctrl-C's default action,
+    whatever this pytest inherited (a background job of a non-interactive shell ignores SIGINT, and a
+    child inherits that; Python then never raises KeyboardInterrupt)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_cli(*args: str, timeout: float = 300, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

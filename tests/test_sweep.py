@@ -11,7 +11,7 @@ import sys
 import msgspec
 import pytest
 
-from conftest import ROOT, assert_usage_error, cli_env, run_cli, wait_for
+from conftest import ROOT, assert_usage_error, cli_env, interruptible, run_cli, wait_for
 from mlpbench.measure import sweep
 from mlpbench.measure.children import ChildResult
 from mlpbench.measure.job import JobSpec
@@ -213,7 +213,8 @@ def test_sigint_during_a_sweep_then_resume(tmp_path):
     args = [sys.executable, "-m", "mlpbench", "sweep", "--devices", "cpu", "--vary", "n=100,200",
             "--trial-steps", "10", "--warm-runs", "2", "--warm-time", "2", "--steps", "20", "--out", str(out), "--quiet",
             "--no-report"]
-    proc = subprocess.Popen(args, env=cli_env(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(args, env=cli_env(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=interruptible)
     journal = out / "sweep.jsonl"
     try:
         wait_for(lambda: journal.exists() and '"point"' in journal.read_text(), 180, "the first finished point")

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, assert_usage_error, cli_env, run_cli, wait_for
+from conftest import ROOT, assert_usage_error, cli_env, interruptible, run_cli, wait_for
 from mlpbench.results.analysis import Analysis
 from mlpbench.results.files import load_results
 from mlpbench.results.model import Target
@@ -61,7 +61,8 @@ def test_two_benches_into_one_directory(tmp_path):
     out = tmp_path / "out"
     first = subprocess.Popen([sys.executable, "-m", "mlpbench", "bench", "--devices", "cpu", "--runs", "30",
                               "--warm-runs", "0", *TINY, "--out", str(out), "--quiet", "--no-report"],
-                             env=cli_env(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             env=cli_env(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=interruptible)
     try:
         lock = out / ".mlpbench.lock"
         wait_for(lambda: lock.exists() and lock.read_text().strip(), 120, "the first bench to take the lock")
