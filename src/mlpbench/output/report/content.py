@@ -94,11 +94,11 @@ def summary_section(results: Results, a: Analysis, T: Texts) -> Section:
     blocks += [Paragraph(s, role="when") for s in screen.when]
     if screen.not_done:
         blocks.append(Bullets(screen.not_done, role="not-done"))
-    if any("Mann-Whitney" in s for s in screen.sentences()):  # the test is named (in both languages) wherever one decided
-        blocks.append(Paragraph(T("summary.reading"), role="reading"))
     svg = plots.phases(results, a, T, compact=True)
     if svg:
         blocks.append(Figure("phases", svg, T("plot.phases")))
+    if any("Mann-Whitney" in s for s in screen.sentences()):  # the test is named (in both languages) wherever one decided
+        blocks.append(Paragraph(T("summary.reading"), role="reading"))  # after the chart: the answer keeps the first screen
     return Section(T("sec.summary"), "summary", blocks)
 
 

@@ -30,7 +30,7 @@ PALETTES = {
 }
 # One distinct colour per phase: start-up in purples, reds and browns, copies orange, training blue, evaluation green.
 PHASE_COLOURS = {
-    "interpreter": "#bcbddc", "import": "#9467bd", "import_torch": "#6a3d9a", "device_check": "#f7b6d2",
+    "interpreter": "#c7e9c0", "import": "#9467bd", "import_torch": "#3f007d", "device_check": "#f7b6d2",
     "process_group": "#98df8a", "device_init": "#d62728", "cuda_init": "#ff9896", "data": "#7f7f7f",
     "to_device": "#ff7f0e", "setup": "#ffbb78", "first_optimizer": "#8c564b", "compile": "#e377c2",
     "train": "#1f77b4", "eval": "#2ca02c", "rest": "#aec7e8", "other": "#dbdb8d",
