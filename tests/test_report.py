@@ -580,3 +580,12 @@ def test_the_first_screen_says_how_long_the_gpu_computed_in_a_step_where_it_was_
     assert "Inside one step (the GPU (H100 80GB HBM3), profiled after the timed trials): the device computed for " \
            "90 µs of each 210 µs step (43 %); the rest of the time it waited for the host" in why and "41 kernels" in why
     assert "Inside one step" not in first_screen(builders.bench())  # nothing measured, nothing said
+
+
+def test_the_loss_plot_measures_differences_as_the_checks_do():
+    """Late in training the loss nears zero: the plot, like the checks, measures against 1 % of the first loss."""
+    from mlpbench.output.report.plots import loss_differences
+
+    reference = {0: 10.0, 100: 0.01}
+    found = loss_differences(reference, [(0, 10.1), (100, 0.02), (200, 5.0)])
+    assert [s for s, _ in found] == [0, 100] and [d for _, d in found] == pytest.approx([0.01, 0.1])  # not 1.0

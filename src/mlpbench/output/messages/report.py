@@ -149,7 +149,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "plot.seconds": ("seconds", "秒"),
     "plot.step": ("step", "ステップ"),
     "plot.train_loss": ("train loss", "学習損失"),
-    "plot.rel_diff": ("|Δ| / baseline", "基準との相対差"),
+    "plot.rel_diff": ("|Δ| / max(|baseline|, {floor} of its first)", "基準との相対差（基準の最初の値の {floor} を下限）"),
     "plot.cold_wall": ("cold: whole process (s)", "コールド：プロセス全体（秒）"),
     "plot.warm_train": ("warm: training loop (s)", "ウォーム：学習ループ（秒）"),
     "plot.scaling": ("Data-parallel scaling: the training loop and the parallel efficiency against the number of ranks",

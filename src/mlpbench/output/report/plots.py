@@ -16,8 +16,10 @@ import warnings
 import numpy as np
 
 from mlpbench.output.i18n import Texts
+from mlpbench.output.units import format_percent
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import Analysis
+from mlpbench.results.checks import SCALE_FLOOR
 from mlpbench.results.model import Results, Target
 from mlpbench.results.sweep import SweepAnalysis
 from mlpbench.stats.crossover import loglog_interpolator
@@ -175,7 +177,7 @@ def losses(results: Results, a: Analysis, T: Texts) -> str | None:
         steps, values = zip(*points)
         top.plot(steps, values, styles[i % len(styles)], marker="o", markersize=3, color=colour[t], label=name.label(t))
         if reference and t != base:
-            diffs = [(s, abs(v - reference[s]) / reference[s]) for s, v in points if s in reference]
+            diffs = loss_differences(reference, points)
             if diffs:
                 xs, ys = zip(*diffs)
                 bottom.plot(xs, ys, styles[i % len(styles)], marker="o", markersize=3, color=colour[t])
@@ -185,10 +187,21 @@ def losses(results: Results, a: Analysis, T: Texts) -> str | None:
     top.grid(alpha=0.3)
     bottom.ticklabel_format(axis="y", style="sci", scilimits=(-2, 2))
     bottom.set_ylim(bottom=0)
-    bottom.set_ylabel(T("plot.rel_diff"))
+    bottom.set_ylabel(T("plot.rel_diff", floor=format_percent(SCALE_FLOOR)))
     bottom.set_xlabel(T("plot.step"))
     bottom.grid(alpha=0.3)
     return to_svg(fig)
+
+
+def loss_differences(reference: dict[int, float], points: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Each logged loss's difference from the baseline's at the same step, as the checks measure it:
+    relative to the baseline's loss, or to 1 % of its first loss where the loss has fallen below that."""
+    first = abs(reference[min(reference)]) if reference else 0.0
+    out = []
+    for step, value in points:
+        if step in reference and (scale := max(abs(reference[step]), SCALE_FLOOR * first)) > 0:
+            out.append((step, abs(value - reference[step]) / scale))
+    return out
 
 
 def scaling(results: Results, a: Analysis, T: Texts) -> str | None:
