@@ -216,13 +216,13 @@ def _persistent(X, Y, P, M, V, LOSSES, STEP_SIZE, BC2_SQRT, steps, step0, batch,
         step_size = tl.load(STEP_SIZE + s)
         bc2_sqrt = tl.load(BC2_SQRT + s)
         tl.debug_barrier()  # every thread has read this step's weights before any is overwritten
-        adam = (step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
-        _adam_tile(P, M, V, at_w1, g_w1, *adam)
-        _adam_tile(P, M, V, at_b1, g_b1, *adam)
-        _adam_tile(P, M, V, at_w2, g_w2, *adam)
-        _adam_tile(P, M, V, at_b2, g_b2, *adam)
-        _adam_tile(P, M, V, at_w3, g_w3, *adam)
-        _adam_tile(P, M, V, at_b3, g_b3, *adam)
+        # arguments written out: a starred call inside a jit function needs a newer Triton than GPU hosts may have
+        _adam_tile(P, M, V, at_w1, g_w1, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
+        _adam_tile(P, M, V, at_b1, g_b1, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
+        _adam_tile(P, M, V, at_w2, g_w2, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
+        _adam_tile(P, M, V, at_b2, g_b2, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
+        _adam_tile(P, M, V, at_w3, g_w3, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
+        _adam_tile(P, M, V, at_b3, g_b3, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps)
         tl.debug_barrier()  # the new weights are written before the next step reads them
 
 
