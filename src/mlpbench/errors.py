@@ -12,11 +12,15 @@ class BackendUnavailable(UsageError):
     """A backend cannot run on the requested device, or its optional dependency is missing."""
 
 
+# What running out of memory says in an error's text: CUDA's allocator, and torch's CPU allocator
+# ("DefaultCPUAllocator: can't allocate memory"); matched in lower case.
+OUT_OF_MEMORY_TEXTS = ("out of memory", "can't allocate memory")
+
+
 def out_of_memory(err: BaseException) -> bool:
     """The device (or the host) ran out of memory: a limit of the machine, not a bug."""
-    text = str(err).lower()
-    return (isinstance(err, MemoryError) or type(err).__name__ == "OutOfMemoryError" or "out of memory" in text
-            or "can't allocate memory" in text)  # torch's CPU allocator: "DefaultCPUAllocator: can't allocate memory"
+    return isinstance(err, MemoryError) or type(err).__name__ == "OutOfMemoryError" or any(
+        mark in str(err).lower() for mark in OUT_OF_MEMORY_TEXTS)
 
 
 def first_line(err: BaseException) -> str:

@@ -24,7 +24,7 @@ from typing import Iterator, Protocol
 import msgspec
 
 from mlpbench.faults import TRIAL_ENV
-from mlpbench.errors import UsageError
+from mlpbench.errors import OUT_OF_MEMORY_TEXTS, UsageError
 from mlpbench.measure.clock import SPAWN_ENV
 from mlpbench.measure.distributed import describe_failure
 from mlpbench.results.model import RunRecord, Status
@@ -160,9 +160,10 @@ class ChildRunner:
 
 
 def out_of_memory_text(stderr: str) -> bool:
+    """A child that ran out of memory (the error's text, or its exception's name in the traceback), or
+    that mlpbench's memory estimate refused ("needs about")."""
     text = stderr.lower()
-    return ("out of memory" in text or "outofmemoryerror" in text or "memoryerror" in text or "needs about" in text
-            or "can't allocate memory" in text)
+    return any(mark in text for mark in (*OUT_OF_MEMORY_TEXTS, "outofmemoryerror", "memoryerror", "needs about"))
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from typing import Iterable
 import msgspec
 
 from mlpbench.results.checks import LossCheck, check_all, scripts_agreement
-from mlpbench.results.model import Measurement, Results, RunRecord, Target, WarmSet
+from mlpbench.results.model import Measurement, Results, RunRecord, StepProfile, Target, WarmSet
 from mlpbench.stats.compare import Comparison, compare
 from mlpbench.stats.crossover import break_even_steps
 
@@ -220,6 +220,20 @@ class Analysis:
         """Every run of the user's scripts against the first script's first run (informative: it excludes nothing)."""
         return scripts_agreement(self.results)
 
+    def busy(self) -> Notice | None:
+        """The machine was already busy as the run began: others' load (less mlpbench's own process) of
+        at least BUSY_LOAD per usable core."""
+        env = self.results.env
+        cores = env.cpu_usable or env.cpu_count
+        if env.load_average is not None and cores and env.load_average - 1 >= BUSY_LOAD * cores:
+            return Notice("busy", {"load": env.load_average, "cores": cores})
+        return None
+
+    def profile(self, target: Target) -> StepProfile | None:
+        """The profile of a few warm steps of ``target`` (after its timed trials), if one was taken."""
+        warm = self.warm_set(target)
+        return warm.record.profile if warm is not None and warm.record is not None else None
+
     def notices(self) -> list[Notice]:
         """What a careful reader should know: about the run as a whole, then about its figures (only
         material ones: the headline figures and phases of at least 5 % of their target's total)."""
@@ -231,9 +245,8 @@ class Analysis:
             found.append(Notice("incomplete"))
         if r.skipped:
             found.append(Notice("skipped", {"count": len(r.skipped), "items": "; ".join(r.skipped[:20])}))
-        cores = r.env.cpu_usable or r.env.cpu_count
-        if r.env.load_average is not None and cores and r.env.load_average - 1 >= BUSY_LOAD * cores:
-            found.append(Notice("busy", {"load": r.env.load_average, "cores": cores}))
+        if (busy := self.busy()) is not None:
+            found.append(busy)
         for target in self.targets:
             cold, warm = self.per_step(target, "cold"), self.per_step(target, "warm")
             if cold and warm and not 1 / APART <= cold[0] / warm[0] <= APART:

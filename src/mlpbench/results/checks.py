@@ -39,7 +39,13 @@ class LossCheck(msgspec.Struct, frozen=True):
     steps: int  # logged steps compared
 
 
-def _relative(value: float | None, ref: float | None, floor: float = 0.0) -> float:
+def late_floor(first_loss: float | None) -> float:
+    """The scale a late difference is measured against at least: 1 % of the first logged loss."""
+    return SCALE_FLOOR * abs(first_loss) if first_loss is not None else 0.0
+
+
+def relative_difference(value: float | None, ref: float | None, floor: float = 0.0) -> float:
+    """|value - ref| relative to |ref|, or to ``floor`` where |ref| is below it (inf where either is missing)."""
     if value is None or ref is None:
         return math.inf
     scale = max(abs(ref), floor)
@@ -57,11 +63,11 @@ def compare_losses(target: Target, run: tuple[str, int, str], losses: dict[int, 
     early_tol, late_tol = PARITY.get(precision, PARITY["fp32"])
     half = max(steps) / 2
     first = reference.losses[steps[0]]
-    floor = SCALE_FLOOR * abs(first) if first is not None else 0.0
-    early = [_relative(losses[s], reference.losses[s]) for s in steps if s <= half]
-    every = [_relative(losses[s], reference.losses[s], floor) for s in steps]
+    floor = late_floor(first)
+    early = [relative_difference(losses[s], reference.losses[s]) for s in steps if s <= half]
+    every = [relative_difference(losses[s], reference.losses[s], floor) for s in steps]
     if reference.test_loss is not None or test_loss is not None:
-        every.append(_relative(test_loss, reference.test_loss, floor))
+        every.append(relative_difference(test_loss, reference.test_loss, floor))
     worst_early, worst = max(early, default=0.0), max(every, default=0.0)
     return LossCheck(target, *run, worst_early <= early_tol and worst <= late_tol, worst_early, worst,
                      (early_tol, late_tol), len(steps))

@@ -23,7 +23,6 @@ import msgspec
 import numpy as np
 
 ALPHA = 0.05
-FAMILY_ADJUSTMENT = "Benjamini-Hochberg"
 BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_MAX_SAMPLES = 2000  # larger groups are thinned evenly (by rank) before resampling: bounded time
 SIGNIFICANCE_TEST = "Mann-Whitney U, two-sided"

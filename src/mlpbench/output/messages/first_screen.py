@@ -251,6 +251,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                  "{coverage} confidence only; {need} trials give 95 %.",
                                  "{targets} のコールド試行は {n} 回だけです。このとき中央値の区間の信頼度は {coverage} に"
                                  "とどまり、95 % には {need} 回が必要です。"),
+    "not_done.notice": ("{message}. {advice}.", "{message}。{advice}。"),
     "not_done.in_process": ("No cold trials: a workload that lives only in this interpreter cannot be started in a "
                             "fresh process, so whole-job times (start-up included) were not measured; save it to a "
                             "file and pass its path for them.",

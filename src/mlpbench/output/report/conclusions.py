@@ -58,7 +58,7 @@ def arithmetic(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None:
         share = achieved / rate
         reading = ("concl.reading_overhead" if share < OVERHEAD_BOUND else
                    "concl.reading_mixed" if share < COMPUTE_BOUND else "concl.reading_compute")
-        profile = warm.record.profile if warm is not None and warm.record is not None else None
+        profile = a.profile(t)
         measured = profile is not None and profile.busy_s is not None  # the profile says it: no reading of rates
         text = T.sentences(text, T("concl.share", rate=format_flops(rate), share=format_percent(share, 1),
                                    floor=format_seconds(run.flops_per_step / rate)), "" if measured else T(reading))
@@ -68,8 +68,7 @@ def arithmetic(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None:
 def inside_step(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None:
     """What the profile measured inside a step: the device's busy share (a GPU), or where the host's
     time went (the CPU)."""
-    warm = a.warm_set(t)
-    profile = warm.record.profile if warm is not None and warm.record is not None else None
+    profile = a.profile(t)
     step = a.per_step(t, "warm")
     if profile is None:
         return None

@@ -127,7 +127,8 @@ def config_section(results: Results, a: Analysis, T: Texts) -> Section:
                                          text_columns=True))]
     else:  # only scripts ran: mlpbench knows nothing of their settings but their code
         blocks = [Paragraph(T("config.scripts_only"))]
-    code = [c for c in results.code if c.role != "user script" or about_the_seed(results)]
+    seed = about_the_seed(results)  # the seed's scripts are shown as the user's only where this run is about them
+    code = [c for c in results.code if c.role != "user script" or seed]
     if code:
         blocks.append(Paragraph(T("code.intro")))
     for code in sorted(code, key=lambda c: CODE_ORDER.index(c.role)):

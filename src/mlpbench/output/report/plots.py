@@ -19,7 +19,7 @@ from mlpbench.output.i18n import Texts
 from mlpbench.output.units import format_percent
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import Analysis
-from mlpbench.results.checks import SCALE_FLOOR
+from mlpbench.results.checks import SCALE_FLOOR, late_floor, relative_difference
 from mlpbench.results.model import Results, Target
 from mlpbench.results.sweep import SweepAnalysis
 from mlpbench.stats.crossover import loglog_interpolator
@@ -194,14 +194,12 @@ def losses(results: Results, a: Analysis, T: Texts) -> str | None:
 
 
 def loss_differences(reference: dict[int, float], points: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    """Each logged loss's difference from the baseline's at the same step, as the checks measure it:
-    relative to the baseline's loss, or to 1 % of its first loss where the loss has fallen below that."""
-    first = abs(reference[min(reference)]) if reference else 0.0
-    out = []
-    for step, value in points:
-        if step in reference and (scale := max(abs(reference[step]), SCALE_FLOOR * first)) > 0:
-            out.append((step, abs(value - reference[step]) / scale))
-    return out
+    """Each logged loss's difference from the baseline's at the same step, as the checks measure it
+    (``checks.relative_difference``): relative to the baseline's loss, or to 1 % of its first loss where
+    the loss has fallen below that."""
+    floor = late_floor(reference[min(reference)]) if reference else 0.0
+    found = [(step, relative_difference(value, reference[step], floor)) for step, value in points if step in reference]
+    return [(step, d) for step, d in found if math.isfinite(d)]
 
 
 def scaling(results: Results, a: Analysis, T: Texts) -> str | None:

@@ -130,8 +130,7 @@ def why(a: Analysis, name: Namer, targets: list[Target], T: Texts) -> list[str]:
 def measured_inside(a: Analysis, name: Namer, target: Target, T: Texts) -> list[str]:
     """A GPU's why, measured: how long the device computed in each warm step (the profile after the
     timed trials), and what the rest of the step was."""
-    warm = a.warm_set(target)
-    profile = warm.record.profile if warm is not None and warm.record is not None else None
+    profile = a.profile(target)
     if not target.is_gpu or profile is None or profile.busy_s is None:
         return []
     found = inside_step(a, name, target, T)
@@ -287,7 +286,8 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
         out.append(T("not_done.incomplete"))
     if results.skipped:
         out.append(T("not_done.skipped", n=len(results.skipped)))
-    failed_targets = {t.target for t in [*results.cold, *results.warm] if t.status not in ("ok", "unsupported")}
+    failed = [t for t in [*results.cold, *results.warm, *results.points] if t.status not in ("ok", "unsupported")]
+    failed_targets = {t.target for t in failed}
     unmeasured = [t.target for t in results.targets  # not reached; a target whose runs failed is said below
                   if t.status == "ok" and t.target not in a.targets and t.target not in failed_targets]
     if unmeasured and results.kind == "bench":
@@ -316,13 +316,11 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
     if results.kind == "bench" and not any(a.find(t, "warm", "train") for t in a.targets):
         only_scripts = all(t.is_script for t in a.targets)
         out.append(T("not_done.no_warm_scripts" if only_scripts else "not_done.no_warm"))
-    failed = [t for t in [*results.cold, *results.warm, *results.points] if t.status not in ("ok", "unsupported")]
     if failed:
         out.append(T("not_done.failed", n=len(failed)))
-    busy = next((n for n in a.notices() if n.code == "busy"), None)
+    busy = a.busy()
     if busy is not None:  # every figure above may be slower and noisier than the machine can do
-        out.append(T.sentences(T.cap(T("caveat.busy", **busy.values)) + ("。" if T.lang == "ja" else "."),
-                               T.cap(T("advice.busy")) + ("。" if T.lang == "ja" else ".")))
+        out.append(T("not_done.notice", message=T.cap(T("caveat.busy", **busy.values)), advice=T.cap(T("advice.busy"))))
     mismatched = a.failed_checks()
     if mismatched:
         out.append(T("not_done.mismatch", n=len(mismatched),
