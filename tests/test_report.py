@@ -347,7 +347,20 @@ def test_the_when_sentence_agrees_with_the_steady_state_one():
     text = first_screen(builders.bench(runs=3))
     assert "Once warm, the training loop is 1.86× faster on the GPU" in text
     assert "do not tell the training steps" not in text
-    assert "repays its extra one-off costs after about 4,345 steps (cold trials)" in text
+    assert "repays its extra one-off costs after about 5,310 steps (one-off costs from the cold trials, the saving " \
+           "per step from the warm ones: the cold ones do not decide it)" in text
+    assert "repays its extra one-off costs after about 4,345 steps (cold trials)" in first_screen(builders.bench(runs=6))
+
+
+def test_the_steps_that_repay_are_never_divided_by_an_undecided_difference():
+    """Cold steps of 0.515 against 0.52 s are noise (p = 0.70): dividing the one-off costs by that difference
+    said "after about 101,263 steps". The warm steps' decided saving gives 2,827."""
+    results = builders.bench(cpu_train=0.52, gpu_train=0.515, gpu_device_init=0.001)
+    text = first_screen(results)
+    assert "101,263" not in text and "after about 2,827 steps (one-off costs from the cold trials" in text
+    assert "the cold ones do not decide it" in text
+    ja = first_screen(results, "ja")
+    assert "約 2,827 ステップで回収できます（一度きりのコストはコールド試行、1 ステップの短縮分はウォーム試行から。" in ja
 
 
 def test_a_scripts_training_share_is_never_claimed():
@@ -368,7 +381,8 @@ def test_make_bench_on_a_gpu_machine_answers_with_the_users_own_scripts():
     assert "No whole-job times were measured" not in text and "training: 0 %" not in text
     assert ("took 72 % in your script three_layer_nn_pytorch.py on the CPU (the rest of the script, its training "
             "included: 28 %)") in text
-    assert "spent decidedly more time than your script three_layer_nn_pytorch.py on the CPU on CUDA start-up" in text
+    assert "spent time on what your script three_layer_nn_pytorch.py on the CPU does not do at all: CUDA start-up (+502 ms)." in text
+    assert "decidedly more time" not in text  # CUDA start-up is untested: the CPU has none to test it against
     assert "Once warm, the training loop is 1.86× faster on the GPU (H100 80GB HBM3)" in text
     assert text.count("finished its whole process") == 1  # the headline is not said twice
     undecided = first_screen(builders.make_bench())  # equal medians: the headline says the trials cannot tell
@@ -432,6 +446,37 @@ def test_a_crossover_between_points_is_given_to_two_significant_digits():
            "1,600 by log-log interpolation." in text  # 1,634 between points 8x apart: no sharper than two digits
 
 
+def test_a_sweep_whose_sides_change_twice_names_no_crossover():
+    noisy = [1.0, 1.02, 0.98, 1.01, 0.99]
+    per_step = {CPU: {x: [1e-3 * j for j in noisy] for x in (500, 2000, 8000)},
+                GPU: {500: [0.6e-3 * j for j in noisy], 2000: [1.5e-3 * j for j in noisy], 8000: [0.6e-3 * j for j in noisy]}}
+    text = first_screen(builders.sweep(per_step))
+    assert "and slower above it" not in text and "log-log interpolation" not in text
+    assert "not timed as a whole): the GPU (H100 80GB HBM3) and the CPU change places more than once across the " \
+           "measured n: the GPU (H100 80GB HBM3) is decidedly faster at n = 500, 8,000, the GPU (H100 80GB HBM3) is " \
+           "decidedly slower at n = 2,000." in text
+    assert "Per step, once warm, every point is decided as for the whole job." in text
+    assert "No single crossover can be named" in text
+    assert "2 回以上入れ替わります" in first_screen(builders.sweep(per_step), "ja")
+
+
+def test_a_crossover_of_a_multiplier_is_labelled_as_the_text_gives_it():
+    """The speed-up plot labelled its crossover with :,.0f, so 1.4 read "1" beside a text that says 1.4."""
+    from mlpbench.output.i18n import Texts
+    from mlpbench.output.report import plots
+    from mlpbench.results.sweep import SweepAnalysis
+    from mlpbench.stats.crossover import Crossover
+
+    per_step = {CPU: {500: [1e-3] * 5, 4000: [2e-3] * 5}, GPU: {500: [2.5e-3, 2.4e-3, 2.6e-3, 2.5e-3, 2.45e-3],
+                                                            4000: [1e-3, 1.1e-3, 0.9e-3, 1e-3, 1.05e-3]}}
+    sweep = SweepAnalysis(builders.sweep(per_step))
+    i = next(i for i, f in enumerate(sweep.findings) if f.kind == "steady")
+    sweep.findings[i] = msgspec.structs.replace(sweep.findings[i], crossover=Crossover(
+        "inside", 1, 2, value=1.4, bracket=(1.0, 2.0), direction="overtakes"))
+    svg, _ = plots.sweep_speedup(sweep.results, sweep, Texts("en"))
+    assert ">1.4<" in svg.replace("\n", "") or "1.4</text>" in svg, re.findall(r"<text[^>]*>[^<]*</text>", svg)[:20]
+
+
 def test_a_command_in_backticks_is_code_and_stays_inert():
     """Sentences set `commands` as code; whatever is inside stays text in both formats."""
     from mlpbench.output.report import html as html_format
@@ -442,6 +487,22 @@ def test_a_command_in_backticks_is_code_and_stays_inert():
                                          "`<img src=x onerror=alert(1)>`")  # a code span is literal in Markdown
     out = html_format.prose(sentence)
     assert "<code>mlpbench sweep --vary n=500</code>" in out and "<img" not in out and "<b>" not in out
+
+
+def test_a_value_in_a_table_is_never_broken_across_lines():
+    """A narrow column broke "11.1 s [10.9 s, 11.3 s]" after "11.1 s" and "3.54 s (34 %)" before its share; a
+    value and a short row label stay on one line, a long label or a sentence in a cell may still wrap."""
+    from mlpbench.output.report import html as html_format
+    from mlpbench.output.tables import Table
+
+    reason = "cpu: no RAPL counter under /sys/class/powercap (a virtual machine, or a kernel without powercap)"
+    page = html_format.table(Table("t", ["target", "script three_layer_nn_pytorch_cuda.py (GPU)"], [
+        ["GPU H200 · cuda-graph", "11.1 s [10.9 s, 11.3 s]"], ["CPU", "p = 0.008"], ["CPU", reason],
+        ["script three_layer_nn_pytorch_cuda.py (GPU)", "no difference shown"]]))
+    kept = re.findall(r'<t[dh] class="nw">([^<]*)<', page)
+    assert kept == ["GPU H200 · cuda-graph", "11.1 s [10.9 s, 11.3 s]", "CPU", "p = 0.008", "CPU"]
+    assert f"<td>{reason}</td>" in page and "<td>no difference shown</td>" in page
+    assert ".nw { white-space: nowrap; }" in html_format.STYLE.read_text()
 
 
 def test_the_first_optimizers_share_is_the_phase_lists_share():
@@ -566,6 +627,17 @@ def test_a_small_ratio_keeps_its_digits():
     assert format_ratio(1 / 64.7) == "0.0155×" and format_ratio(0.98) == "0.98×" and format_ratio(64.7) == "64.7×"
 
 
+def test_a_figure_just_under_a_unit_takes_the_next_unit_not_an_exponent():
+    """0.9996 s printed at three digits is 1 s, not "1e+03 ms"; 1023.4 MiB is 1023 MiB, not "1.02e+03 MiB"."""
+    from mlpbench.output.units import format_bytes, format_flops, format_seconds
+
+    assert [format_seconds(v) for v in (0.9996, 999.6, 1234.5, 0.00099996, 0.1234, 5.55e-7)] == [
+        "1 s", "1000 s", "1234 s", "1 ms", "123 ms", "555 ns"]
+    assert format_flops(999.6e9) == "1 TFLOP/s" and format_flops(5.1e13) == "51 TFLOP/s"
+    assert format_bytes(1023.9 * 2**20) == "1 GiB" and format_bytes(1023.4 * 2**20) == "1023 MiB"
+    assert format_bytes(1000) == "1000 B" and format_bytes(433 * 2**20) == "433 MiB"
+
+
 def test_a_measured_busy_share_replaces_the_reading_of_rates():
     """On the H200 the fused step computed 98 % of its time: 'the rest is Python, dispatch, launches' is
     said only where no profile measured the device (there, eager's)."""
@@ -618,3 +690,25 @@ def test_the_loss_plot_measures_differences_as_the_checks_do():
     reference = {0: 10.0, 100: 0.01}
     found = loss_differences(reference, [(0, 10.1), (100, 0.02), (200, 5.0)])
     assert [s for s, _ in found] == [0, 100] and [d for _, d in found] == pytest.approx([0.01, 0.1])  # not 1.0
+
+
+@pytest.mark.parametrize("two_ranks, reading", [
+    (0.21, "At this size more ranks pay."),  # 0.39 → 0.21 s: decided, 1.86× on 2 ranks
+    (0.39, "These trials do not show that more ranks make the loop faster at this size."),  # 1.00×: efficiency 50 %
+    (0.50, "By the rule, more ranks made the loop slower at this size.")])
+def test_more_ranks_pay_only_where_the_rule_says_they_are_faster(two_ranks, reading):
+    """On 2 ranks an efficiency of 50 % is no speed-up at all: "more ranks pay" needs the rule's "faster"."""
+    from mlpbench.output.i18n import Texts
+    from mlpbench.output.report.conclusions import scaling
+    from mlpbench.results.analysis import Analysis
+
+    one, two = Target("cpu", "eager", ranks=1), Target("cpu", "eager", ranks=2)
+    results = builders.bench(gpu=False, warm_cpu=None)
+    results.warm = [builders.warm_set(one, 0.39), builders.warm_set(two, two_ranks * 1.001)]
+    results.targets = [PlannedTarget(one), PlannedTarget(two)]
+    for lang in ("en", "ja"):
+        text = " ".join(scaling(Analysis(results), Texts(lang)))
+        assert text.count("。" if lang == "ja" else ". ") >= 1
+        if lang == "en":
+            assert text.endswith(reading), text
+            assert ("more ranks pay" in text) == (two_ranks == 0.21)

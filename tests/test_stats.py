@@ -89,8 +89,22 @@ def test_tied_trials_never_reach_a_p_their_group_sizes_cannot():
     ordering of 3 against 3 can give less than 0.1, so nothing is claimed."""
     c = cmp.compare([1.0, 1.0, 1.0], [2.0, 2.0, 2.0])
     assert c.p_value == pytest.approx(0.1) and c.verdict == "undecided" and c.too_few_to_tell
-    tied = cmp.compare([1.0] * 6, [2.0] * 6)  # enough trials: the approximation's p stands
-    assert tied.p_value < 0.01 and tied.verdict == "faster"
+    tied = cmp.compare([1.0] * 6, [2.0] * 6)  # enough trials: the exact p, 2 / C(12, 6)
+    assert tied.p_value == pytest.approx(2 / 924) and tied.verdict == "faster"
+
+
+def test_ties_between_the_groups_get_the_exact_p_not_the_approximation():
+    """[1, 1, 2, 2] against [2, 3, 3, 3]: the normal approximation says p = 0.047 and, with an interval clear
+    of 1, "faster"; counting all 70 orderings gives 0.086: not shown."""
+    from scipy import stats
+
+    a, b = [1.0, 1.0, 2.0, 2.0], [2.0, 3.0, 3.0, 3.0]
+    assert stats.mannwhitneyu(a, b).pvalue < 0.05  # what the approximation alone would claim
+    c = cmp.compare(a, b)
+    assert c.p_value == pytest.approx(6 / 70) and c.ci[1] < 1 and c.verdict == "undecided"
+    assert cmp.compare(a, b).p_value == c.p_value  # counted, not sampled: the same p every time
+    big = cmp.compare([1.0] * 30 + [2.0], [2.0] + [3.0] * 30)  # too many orderings to count: the approximation
+    assert big.p_value < 1e-9 and big.verdict == "faster"
 
 
 def test_the_rule_needs_the_interval_too():

@@ -56,6 +56,16 @@ def test_undecided_points_never_give_a_crossover():
     assert crossover_point([1, 10], [1.0, 1.0], ["undecided", "undecided"]).where == "undecided"
 
 
+def test_sides_that_change_more_than_once_give_no_crossover():
+    """Faster at 500, slower at 2,000, faster again at 8,000: "faster only below a point near 1,000, and slower
+    above it" would be false at 8,000."""
+    c = crossover_point([500, 2000, 8000], [1.5, 0.7, 1.6], ["faster", "slower", "faster"])
+    assert c.where == "mixed" and c.value is None and c.bracket is None
+    assert (c.decided_faster, c.decided_slower) == ((500, 8000), (2000,))
+    between = crossover_point([500, 2000, 8000, 32000], [0.7, 0.9, 0.95, 1.5], ["slower", "undecided", "slower", "faster"])
+    assert between.where == "inside" and between.bracket == (8000, 32000)  # one change: still placed
+
+
 def test_cost_model_recovers_overhead_and_throughput():
     flops = [1e6, 1e7, 1e8, 1e9, 1e10]
     model = fit_cost_model(flops, [20e-6 + f / 5e10 for f in flops])

@@ -10,19 +10,30 @@ def format_seconds(seconds: float | None, digits: int = 3) -> str:
     if seconds is None or not math.isfinite(seconds):
         return "–"
     for scale, unit in ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns")):
-        if abs(seconds) >= scale or unit == "ns":
-            value = seconds / scale
-            return f"{value:.{digits}g} {unit}" if abs(value) < 10**digits else f"{value:.0f} {unit}"
+        value = seconds / scale
+        if _shown(value, digits) >= 1 or unit == "ns":
+            return f"{_digits(value, digits)} {unit}"
     raise AssertionError("unreachable")
+
+
+def _shown(value: float, digits: int = 3) -> float:
+    """The magnitude as printed at these digits: 0.9996 shows as 1, so it takes the larger unit ("1 s", not
+    "1e+03 ms")."""
+    return abs(float(f"{value:.{digits}g}"))
+
+
+def _digits(value: float, digits: int = 3) -> str:
+    """``digits`` significant digits, and a number too large for them whole (1023 MiB, not 1.02e+03 MiB)."""
+    return f"{value:.{digits}g}" if _shown(value, digits) < 10**digits else f"{value:.0f}"
 
 
 def format_flops(rate: float | None) -> str:
     if rate is None or not math.isfinite(rate):
         return "–"
     for scale, unit in ((1e12, "TFLOP/s"), (1e9, "GFLOP/s"), (1e6, "MFLOP/s")):
-        if rate >= scale:
-            return f"{rate / scale:.3g} {unit}"
-    return f"{rate:.3g} FLOP/s"
+        if _shown(rate / scale) >= 1:
+            return f"{_digits(rate / scale)} {unit}"
+    return f"{_digits(rate)} FLOP/s"
 
 
 def format_ratio(ratio: float | None) -> str:
@@ -39,8 +50,8 @@ def format_bytes(n: float | None) -> str:
     if n is None or not math.isfinite(n):
         return "–"
     for scale, unit in ((2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB")):
-        if n >= scale:
-            return f"{n / scale:.3g} {unit}"
+        if _shown(n / scale) >= 1:
+            return f"{_digits(n / scale)} {unit}"
     return f"{n:.0f} B"
 
 
@@ -66,3 +77,10 @@ def format_number(v: float | None) -> str:
     if v is None or not math.isfinite(v):
         return "–"
     return f"{v:,.0f}" if abs(v) >= 10 or float(v).is_integer() else f"{v:.3g}"
+
+
+def format_steps(steps: float | None) -> str:
+    """Steps after which something is repaid: whole steps, rounded up (3.4 steps are repaid during the 4th)."""
+    if steps is None or not math.isfinite(steps):
+        return "–"
+    return format_number(math.ceil(steps))

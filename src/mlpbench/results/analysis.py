@@ -54,6 +54,7 @@ class ScalingRow(msgspec.Struct, frozen=True):
     efficiency: float
     allreduce_share: float | None
     process_group: str | None
+    verdict: str | None = None  # the rule on the train samples against the fewest ranks (None: that row itself)
 
 
 def ordered_phases(names: Iterable[str]) -> list[str]:
@@ -178,10 +179,10 @@ class Analysis:
             return None
         return total.median - steps * step[0]
 
-    def break_even(self, fast: Target, slow: Target) -> float | None:
-        """Steps after which ``fast`` (cheaper per step, dearer to start) has caught up with ``slow``,
-        from cold figures only."""
-        pf, ps = self.per_step(fast, "cold"), self.per_step(slow, "cold")
+    def break_even(self, fast: Target, slow: Target, saving: str = "cold") -> float | None:
+        """Steps after which ``fast`` (cheaper per step, dearer to start) has caught up with ``slow``: the
+        one-off costs from the cold trials, the saving per step from the ``saving`` ones ("cold" or "warm")."""
+        pf, ps = self.per_step(fast, saving), self.per_step(slow, saving)
         ff, fs = self.fixed_cost(fast), self.fixed_cost(slow)
         if pf is None or ps is None or ff is None or fs is None:
             return None
@@ -295,9 +296,11 @@ class Analysis:
                 speedup = base.median / m.median
                 run = self.first_run(target)
                 facts = run.facts if run is not None else {}
+                c = self.comparison(target, mode, "train", base_target)
                 rows.append(ScalingRow(str(device), target.ranks or 1, m.median, mode, speedup,
                                        speedup * (base_target.ranks or 1) / (target.ranks or 1),
-                                       facts.get("allreduce_share"), facts.get("process_group_backend")))
+                                       facts.get("allreduce_share"), facts.get("process_group_backend"),
+                                       c.verdict if c is not None else None))
         return rows
 
 

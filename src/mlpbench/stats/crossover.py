@@ -14,7 +14,7 @@ import numpy as np
 
 from mlpbench.stats.compare import Verdict
 
-Where = Literal["inside", "between", "faster_throughout", "slower_throughout", "undecided"]
+Where = Literal["inside", "between", "faster_throughout", "slower_throughout", "mixed", "undecided"]
 
 
 class Crossover(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -26,6 +26,8 @@ class Crossover(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
                          side and the first of the other: the crossover is somewhere in ``bracket``, not resolved
       faster_throughout  every point decides the candidate is faster (the crossover lies below the range)
       slower_throughout  every point decides it is slower (the crossover, if any, lies above the range)
+      mixed              the decided points change sides more than once (faster, slower, faster): no one
+                         crossover, and no side of one, can be named
       undecided          no point, or only one side, or a single point is decided: the data do not locate a
                          crossover (the H200 sweep, cut after n = 128,000, must not say "faster throughout")
     ``direction``: "overtakes" (faster above the crossover) or "falls_behind" (faster below it).
@@ -63,6 +65,8 @@ def crossover_point(xs: Sequence[float], speedups: Sequence[float], verdicts: Se
     slower = tuple(x for x, _, v in rows if v == "slower")
     common = dict(low=low, high=high, decided_faster=faster, decided_slower=slower)
     decided = [(i, x, s, _sign(v)) for i, (x, s, v) in enumerate(rows) if _sign(v)]
+    if sum(g1 != g2 for (*_, g1), (*_, g2) in zip(decided, decided[1:])) > 1:
+        return Crossover("mixed", **common)  # "faster only below" would be false above the second change
     for (i1, x1, s1, g1), (i2, x2, s2, g2) in zip(decided, decided[1:]):
         if g1 == g2:
             continue

@@ -55,7 +55,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- the verdict --------------------------------------------------------------------------------------
     "verdict.gpu_first": (
         "{gpu} finished the whole job first: {gpu_time} against {cpu_time} on {cpu}, {speedup} faster ({detail}).",
-        "ジョブ全体を先に終えたのは {gpu} です：{gpu_time}。{cpu} は {cpu_time} で、{speedup} 速くなりました（{detail}）。"),
+        "ジョブ全体を先に終えたのは {gpu} です：{gpu_time}。{cpu} の {cpu_time} より {speedup} 速く終わりました（{detail}）。"),
     "verdict.cpu_first": (
         "{cpu} finished the whole job first: {cpu_time} against {gpu_time} on {gpu}, which took {ratio} as long ({detail}).",
         "ジョブ全体を先に終えたのは {cpu} です：{cpu_time}。{gpu} は {gpu_time} で、{ratio} の時間がかかりました（{detail}）。"),
@@ -149,6 +149,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "{n} phases compared).",
                   "{gpu} が {cpu} より明らかに長くかかったのは、{items}です（比べた {n} フェーズについて p 値を補正したうえで"
                   "の判定）。"),
+    "why.extra_own": ("{gpu} spent time on what {cpu} does not do at all: {items}.",
+                      "{gpu} は {cpu} にはない処理に時間を使いました：{items}。"),
     "why.extra_item": ("{phase} (+{time})", "{phase}（+{time}）"),
     # ----- the steady state ----------------------------------------------------------------------------------
     "steady.gpu_faster": ("Once warm, the training loop is {factor} faster on {gpu}: {gpu_step} a step against "
@@ -177,14 +179,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "各デバイスで最速のバックエンド同士では、1 ステップは {gpu_step}（{gpu}）と {cpu_step}（{cpu}）です。"
                        "この試行からはどちらが速いとは言えません（{detail}）。"),
     # ----- when ---------------------------------------------------------------------------------------------
-    "when.repays": ("At this size the training steps of {gpu} are cheaper, so it repays its extra one-off costs after "
-                    "about {steps} steps (cold trials); this job has {have}.",
-                    "このサイズでは {gpu} のほうが学習 1 ステップが短いため、余分な一度きりのコストは約 {steps} ステップで"
-                    "回収できます（コールド試行）。このジョブは {have} ステップです。"),
-    "when.ahead": ("At this size {gpu} is ahead from the first step: its steps are cheaper and its one-off costs are "
-                   "no larger.",
-                   "このサイズでは {gpu} が最初のステップから先行します。1 ステップが短く、一度きりのコストも大きく"
-                   "ありません。"),
+    "when.repays.cold": ("At this size the training steps of {gpu} are cheaper, so it repays its extra one-off costs "
+                         "after about {steps} steps (cold trials); this job has {have}.",
+                         "このサイズでは {gpu} のほうが学習 1 ステップが短いため、余分な一度きりのコストは約 {steps} "
+                         "ステップで回収できます（コールド試行）。このジョブは {have} ステップです。"),
+    "when.repays.warm": ("At this size the training steps of {gpu} are cheaper, so it repays its extra one-off costs "
+                         "after about {steps} steps (one-off costs from the cold trials, the saving per step from the warm "
+                         "ones: the cold ones do not decide it); this job has {have}.",
+                         "このサイズでは {gpu} のほうが学習 1 ステップが短いため、余分な一度きりのコストは約 {steps} "
+                         "ステップで回収できます（一度きりのコストはコールド試行、1 ステップの短縮分はウォーム試行から。"
+                         "コールド試行ではその差を判定できません）。このジョブは {have} ステップです。"),
+    "when.ahead": ("At this size {gpu} is ahead from the first step: its steps are cheaper, and its one-off costs came "
+                   "out no larger (medians of the cold trials).",
+                   "このサイズでは {gpu} が最初のステップから先行します。1 ステップが短く、一度きりのコストもコールド試行の"
+                   "中央値で大きくありませんでした。"),
     "when.steps_dearer": ("At this size the training steps of {gpu} are slower than those of {cpu} ({trials}), so "
                           "no number of steps makes it win at this size.",
                           "このサイズでは {gpu} の学習ステップは {cpu} より遅い（{trials}）ため、ステップ数を増やしても"

@@ -269,9 +269,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "コストが {extra} 多くかかります。約 {steps} ステップでその分を回収します（このジョブは {have} "
                          "ステップ）。"),
     "concl.gpu_cheaper_everywhere": ("{gpu}'s training steps are cheaper than {cpu}'s ({gpu_step} against {cpu_step}, "
-                                     "cold) and its one-off costs are no larger: it is ahead from the first step.",
+                                     "cold) and its one-off costs came out no larger (medians): it is ahead from the "
+                                     "first step.",
                                      "{gpu} の学習ステップは {cpu} より短く（{gpu_step} 対 {cpu_step}、コールド）、一度きりの"
-                                     "コストも大きくないため、最初のステップから先行します。"),
+                                     "コストも中央値で大きくなかったため、最初のステップから先行します。"),
     "concl.gpu_loop_slower": ("{gpu}'s training steps are slower than {cpu}'s ({gpu_step} against {cpu_step}, cold): "
                               "at this size more steps only widen the gap.",
                               "{gpu} の学習ステップは {cpu} より遅い（{gpu_step} 対 {cpu_step}、コールド）ため、このサイズでは"
@@ -321,6 +322,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "{device}、{pg} で {n} ランク：学習ループは {time}、最少ランクに対する速度向上は {speedup}"
                       "（並列効率 {efficiency}）で、1 ステップのうち all-reduce が {share} を占めます。"),
     "concl.scaling_pays": ("At this size more ranks pay.", "このサイズでは、ランクを増やす価値があります。"),
+    "concl.scaling_slower": ("By the rule, more ranks made the loop slower at this size.",
+                             "判定規則によれば、このサイズではランクを増やすと学習ループが遅くなりました。"),
+    "concl.scaling_undecided": ("These trials do not show that more ranks make the loop faster at this size.",
+                                "これらの試行からは、このサイズでランクを増やすと学習ループが速くなるとは言えません。"),
     "concl.scaling_comm": ("The all-reduce's {share} of a step is much of what more ranks lose.",
                            "ランクを増やして失う分の多くは、1 ステップの {share} を占める all-reduce です。"),
     "concl.scaling_fixed": ("The all-reduce takes only {share} of a step, so communication does not explain the lost "

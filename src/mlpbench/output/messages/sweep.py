@@ -40,17 +40,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                        "起動を含むジョブ全体（導出値）で {gpu} が先に終わるのは、{parameter} = {a} と {b} の間の点（両対数の補間で約 "
                                        "{value}）より下だけです{context}。"),
     "sweep.between": ("{kind}: the crossover of {gpu} and {cpu} lies between {parameter} = {a} and {b}, not yet "
-                      "resolved: the points between them do not decide{context}; more trials there would.",
+                      "resolved: the points between them do not decide{context}; more trials there may.",
                       "{kind}：{gpu} と {cpu} の交点は {parameter} = {a} と {b} の間にありますが、まだ確定していません。その間の"
-                      "点では差が判定できないためです{context}。そこで試行を増やせば確定します。"),
+                      "点では差が判定できないためです{context}。そこで試行を増やせば確定する可能性があります。"),
     "sweep.faster_throughout": ("{kind}: {gpu} is faster than {cpu} at every measured {parameter} ({low}–{high}"
-                                "{context}), so the crossover lies below the range.",
+                                "{context}), so any crossover lies below the range.",
                                 "{kind}：測定したすべての {parameter}（{low}–{high}{context}）で {gpu} は {cpu} より速く、"
-                                "交点は範囲より下にあります。"),
+                                "交点があるとすれば範囲より下です。"),
     "sweep.slower_throughout": ("{kind}: {gpu} is slower than {cpu} at every measured {parameter} ({low}–{high}"
                                 "{context}): no crossover inside the range.",
                                 "{kind}：測定したすべての {parameter}（{low}–{high}{context}）で {gpu} は {cpu} より遅く、"
                                 "範囲内に交点はありません。"),
+    "sweep.mixed": ("{kind}: {gpu} and {cpu} change places more than once across the measured {parameter}{context}: "
+                    "{decided}. No single crossover can be named: noise the trials did not catch, or a real change of "
+                    "regime between the points (more trials per point, --warm-runs, would tell which).",
+                    "{kind}：測定した {parameter} の範囲で {gpu} と {cpu} の速さが 2 回以上入れ替わります{context}。"
+                    "{decided}。交点を 1 つに定めることはできません。試行で捉えきれなかったノイズか、点の間で実際に"
+                    "傾向が変わったかのどちらかで、点あたりの試行（--warm-runs）を増やせば区別できます。"),
     "sweep.undecided": ("{kind}: the measured points do not locate where {gpu} and {cpu} cross{context}: {decided}; "
                         "elsewhere the trials do not decide. More trials per point (--warm-runs) or more points may.",
                         "{kind}：測定点からは {gpu} と {cpu} の交点は定まりません{context}。{decided}。それ以外の点では"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from mlpbench.output.i18n import Texts
-from mlpbench.output.units import format_flops, format_number, format_percent, format_ratio, format_seconds
+from mlpbench.output.units import format_flops, format_number, format_percent, format_ratio, format_seconds, format_steps
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import ONE_OFF_PHASES, Analysis
 from mlpbench.results.checks import user_scripts
@@ -104,7 +104,7 @@ def break_even(a: Analysis, name: Namer, base: Target, gpus: list[Target], T: Te
             have = a.steps(base) or 0
             out.append(T("concl.gpu_cheaper_everywhere", **args) if steps == 0 else
                        T("concl.break_even", factor=format_ratio(pc[0] / pg[0]), extra=format_seconds(fg - fc),
-                         saving=format_seconds(pc[0] - pg[0]), steps=format_number(steps), have=format_number(have), **args))
+                         saving=format_seconds(pc[0] - pg[0]), steps=format_steps(steps), have=format_number(have), **args))
         elif c.verdict == "slower":
             out.append(T("concl.gpu_loop_slower", **args))
         elif c.too_few_to_tell:
@@ -181,8 +181,10 @@ def scaling(a: Analysis, T: Texts) -> list[str]:
         text = T("concl.scaling", device=r.device, n=r.ranks, pg=r.process_group or "?", time=format_seconds(r.train_s),
                  speedup=format_ratio(r.speedup), efficiency=format_percent(r.efficiency),
                  share=format_percent(r.allreduce_share))
-        if r.efficiency >= 0.5:
+        if r.verdict == "faster" and r.efficiency >= 0.5:  # decidedly faster, and not at twice the cost of its gain
             reading = T("concl.scaling_pays")
+        elif r.verdict != "faster":
+            reading = T("concl.scaling_slower" if r.verdict == "slower" else "concl.scaling_undecided")
         elif r.allreduce_share is not None and r.allreduce_share >= 0.3:
             reading = T("concl.scaling_comm", share=format_percent(r.allreduce_share))
         elif r.allreduce_share is not None:

@@ -26,9 +26,18 @@ def prose(value: str) -> str:
     return re.sub(r"`([^`\n]+)`", r"<code>\1</code>", esc(value))
 
 
+SHORT = 32  # a cell this short is kept on one line if it holds a value ("11.1 s [10.9 s, 11.3 s]", "p = 0.008") or names its row
+
+
+def cell(value: object, tag: str = "td", label: bool = False) -> str:
+    text = str(value)
+    whole = len(text) <= SHORT and (label or any(c.isdigit() for c in text))
+    return f'<{tag} class="nw">{esc(text)}</{tag}>' if whole else f"<{tag}>{esc(text)}</{tag}>"
+
+
 def table(t: Table) -> str:
-    head = "".join(f"<th>{esc(h)}</th>" for h in t.headers)
-    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in t.rows)
+    head = "".join(cell(h, "th") for h in t.headers)
+    body = "".join("<tr>" + "".join(cell(c, label=i == 0) for i, c in enumerate(row)) + "</tr>" for row in t.rows)
     caption = f"<caption>{esc(t.title)}</caption>" if t.title else ""
     note = f'<p class="table-note">{esc(t.caption)}</p>' if t.caption else ""
     cls = ' class="text"' if t.text_columns else ""

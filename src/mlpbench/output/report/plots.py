@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 
 from mlpbench.output.i18n import Texts
+from mlpbench.output.units import format_number, format_seconds
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import Analysis
 from mlpbench.results.checks import late_floor, relative_difference
@@ -270,8 +271,6 @@ def _seconds_formatter():
     """Log-axis ticks in readable units (1 ms, 10 µs) rather than powers of ten."""
     from matplotlib.ticker import FuncFormatter
 
-    from mlpbench.output.units import format_seconds
-
     return FuncFormatter(lambda value, _: format_seconds(value) if value > 0 else "")
 
 
@@ -304,7 +303,7 @@ def sweep_speedup(results: Results, sweep: SweepAnalysis, T: Texts) -> tuple[str
             continue
         if c.where == "inside" and c.value:
             ax.axvline(c.value, color=colour.get(f.target, "black"), linestyle=":", linewidth=1)
-            ax.annotate(f"{float(f'{c.value:.2g}'):,.0f}", (c.value, 1), textcoords="offset points", xytext=(4, 6),
+            ax.annotate(format_number(float(f"{c.value:.2g}")), (c.value, 1), textcoords="offset points", xytext=(4, 6),
                         fontsize=8)
             marked = True
         elif c.where == "between" and c.bracket:

@@ -3,13 +3,11 @@ it), the per-point table, the cost models, and the plots."""
 
 from __future__ import annotations
 
-import math
-
 from mlpbench.output.i18n import Texts
 from mlpbench.output.report import plots
 from mlpbench.output.report.model import Bullets, Figure, Paragraph, Section, TableBlock
 from mlpbench.output.tables import Table, coverage, with_interval
-from mlpbench.output.units import format_flops, format_number, format_percent, format_ratio, format_seconds
+from mlpbench.output.units import format_flops, format_number, format_percent, format_ratio, format_seconds, format_steps
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import Analysis
 from mlpbench.results.model import Results, Target, point_label
@@ -58,7 +56,8 @@ def _finding(f: Finding, parameter: str, name: Namer, T: Texts) -> str:
         return T("sweep.slower_throughout", **args)
     decided = [T(f"sweep.decided_{side}", gpu=name(f.target), parameter=parameter, values=_values(values, T))
                for side, values in (("faster", c.decided_faster), ("slower", c.decided_slower)) if values]
-    return T("sweep.undecided", decided=T.join(decided) or T("sweep.decided_none"), **args)
+    return T("sweep.mixed" if c.where == "mixed" else "sweep.undecided", decided=T.join(decided) or T("sweep.decided_none"),
+             **args)
 
 
 def _growth(sweep: SweepAnalysis, name: Namer, T: Texts) -> list[str]:
@@ -129,7 +128,7 @@ def findings(results: Results, a: Analysis, T: Texts, sweep: SweepAnalysis | Non
         if r.value in finding.crossover.decided_faster and r.steps is not None and r.steps > 0:
             items = repaid.setdefault((r.target, args["context"]), [])
             items.append(T("sweep.repay_item" if items else "sweep.repay_item.first", parameter=sweep.parameter,
-                           value=format_number(r.value), steps=format_number(math.ceil(r.steps))))
+                           value=format_number(r.value), steps=format_steps(r.steps)))
         elif r.value in finding.crossover.decided_faster and r.steps is not None:
             out.append(T("sweep.repay_at_once", **args))
         elif r.value in finding.crossover.decided_slower:

@@ -15,7 +15,7 @@ from pathlib import PurePath
 
 from mlpbench.output.i18n import Texts
 from mlpbench.output.report.conclusions import inside_step
-from mlpbench.output.units import format_number, format_p, format_percent, format_ratio, format_seconds
+from mlpbench.output.units import format_number, format_p, format_percent, format_ratio, format_seconds, format_steps
 from mlpbench.output.words import Namer, backend_name
 from mlpbench.results.analysis import START_UP_PHASES, Analysis
 from mlpbench.results.model import Results, SweepPlan, Target
@@ -127,7 +127,7 @@ def why(a: Analysis, name: Namer, targets: list[Target], T: Texts) -> list[str]:
                      cpu_time=format_seconds(cpu_total.median), bound=format_ratio(bound)))
     if len(targets) == 2:
         cpu, gpu = targets
-        extra = []
+        extra, own = [], []  # phases decidedly slower by the rule; start-up phases the CPU does not have at all
         phases = [p for p in a.phases_of(gpu) if p not in ("total", "seed_time", "wall")]  # the exit is one too
         compared = {p: c for p in phases if (c := a.comparison(gpu, "cold", p, cpu)) is not None}
         compared = dict(zip(compared, in_family(list(compared.values()))))  # scanned for differences: adjusted together
@@ -137,11 +137,12 @@ def why(a: Analysis, name: Namer, targets: list[Target], T: Texts) -> list[str]:
             if c is not None and c.verdict == "slower" and mine and theirs:
                 extra.append((mine.median - theirs.median, phase))
             elif c is None and mine and theirs is None and phase in START_UP_PHASES and mine.median > 0.01:
-                extra.append((mine.median, phase))
-        extra.sort(reverse=True)
-        if extra:
-            items = [T("why.extra_item", phase=T.phase(p), time=format_seconds(d)) for d, p in extra[:3]]
-            out.append(T("why.extra", gpu=name(gpu), cpu=name(cpu), items=T.join(items), n=len(compared)))
+                own.append((mine.median, phase))
+        tested = next((c.family for c in compared.values() if c.p is not None), 0)  # how many the adjustment counted
+        for key, found in (("why.extra", extra), ("why.extra_own", own)):
+            if found:
+                items = [T("why.extra_item", phase=T.phase(p), time=format_seconds(d)) for d, p in sorted(found, reverse=True)[:3]]
+                out.append(T(key, gpu=name(gpu), cpu=name(cpu), items=T.join(items), n=tested))
     return out
 
 
@@ -231,9 +232,13 @@ def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Tar
         return [hint]
     steps = a.steps(cpu) or results.config.steps
     if c.verdict == "faster":
-        repay = a.break_even(gpu, cpu)
+        # The break-even divides by a per-step saving: the cold steps' where the rule decides them, else the warm
+        # steps' that it just decided (a cold difference within the noise would give any number at all).
+        cold = c if mode == "cold" else a.comparison(gpu, "cold", "train", cpu)
+        saving = "cold" if cold is not None and cold.verdict == "faster" else mode
+        repay = a.break_even(gpu, cpu, saving)
         if repay is not None and repay > 0:
-            return [T("when.repays", gpu=name(gpu), steps=format_number(math.ceil(repay)), have=format_number(steps)), hint]
+            return [T(f"when.repays.{saving}", gpu=name(gpu), steps=format_steps(repay), have=format_number(steps)), hint]
         if repay == 0:
             return [T("when.ahead", gpu=name(gpu)), hint]
         return [hint]  # cheaper warm steps, but the cold figures give no break-even: say nothing more
