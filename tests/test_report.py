@@ -178,6 +178,17 @@ def test_agreement_is_tied_to_the_checks():
     assert "computed different losses from the CPU's eager loop" in text and "left out of every figure" in text
 
 
+def test_a_loss_mismatch_names_the_limit_it_broke():
+    """One percent off breaks the first half's 0.001, not the 0.05 of all steps: "up to 1.0e-02 away (tolerance
+    0.05)" read as a number inside its limit."""
+    results = builders.bench(gpu_scale=1.01)
+    text = conclusions_of(results)
+    assert "off by 1.0e-02 where 0.001 was allowed" in text
+    warnings = markdown_of(parse_results(encode(results)), "en")
+    assert "a run's losses were up to 1.0e-02 away from the CPU's eager loop over the first half of its steps and " \
+           "1.0e-02 over all (tolerances 0.001 and 0.05)" in warnings
+
+
 # ----- Japanese -------------------------------------------------------------------------------------------
 ALLOWED = {"mlpbench", "import", "torch", "CUDA", "GPU", "CPU", "Adam", "MLP", "eager", "fused", "JAX", "BLAS", "cuDNN",
            "Python", "NVIDIA", "Mann", "Whitney", "Benjamini", "Hochberg", "sweep", "vary", "runs", "warm", "time", "limit", "resume", "threads",
@@ -712,3 +723,15 @@ def test_more_ranks_pay_only_where_the_rule_says_they_are_faster(two_ranks, read
         if lang == "en":
             assert text.endswith(reading), text
             assert ("more ranks pay" in text) == (two_ranks == 0.21)
+
+
+def test_a_stopped_run_is_not_told_to_ask_for_the_trials_it_asked_for():
+    """A bench planned with 6 trials and stopped after 2 said "(--runs 6)": the flag it had already given."""
+    stopped = builders.bench(runs=2, interrupted="SIGINT")
+    stopped.plan.runs = 6
+    assert "run at least 4 each for the test and 6 for 95 % intervals (--runs 6 asked for them, but the run was " \
+           "stopped first: run it again)." in first_screen(stopped)
+    asked_two = builders.bench(runs=2)
+    asked_two.plan.runs = 2
+    assert "6 for 95 % intervals (--runs 6)." in first_screen(asked_two)
+    assert "（--runs 6 を指定しましたが、実行がその前に止められました。再実行してください）" in first_screen(stopped, "ja")

@@ -100,8 +100,14 @@ BAD = {
                                  "the loss on the model's output and y (loss_fn(prediction, y)) failed"),
     "targets the default loss cannot take": ("import torch\ndef build_model():\n    return torch.nn.Linear(2, 4)\n"
                                              "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 3)\n",
-                                             "the default loss, nn.MSELoss, on the model's output and y (define "
-                                             "loss_fn(prediction, y) for another) failed"),
+                                             "the default loss, nn.MSELoss, needs the model's output shaped like y, got "
+                                             "(2, 4) and (2, 3)"),
+    # (2, 2) against (2,) broadcasts on the two rows checked, and failed with a traceback at 400 rows in training
+    "class labels with the default loss": ("import torch\ndef build_model():\n    return torch.nn.Linear(4, 2)\n"
+                                           "def make_data(n, seed):\n    x = torch.randn(n, 4)\n"
+                                           "    return x, (x[:, 0] > 0).long()\n",
+                                           "needs the model's output shaped like y, got (2, 2) and (2,) (define "
+                                           "loss_fn(prediction, y) for another, e.g. nn.CrossEntropyLoss() for class labels)"),
 }
 
 
@@ -116,6 +122,20 @@ def test_a_bad_workload_file_is_one_line_naming_it(case, tmp_path):
         prepare(resolve_workload(str(path), {})[0])
     assert str(err.value).startswith(f"workload {path}: ") and fragment in str(err.value), str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_a_batch_of_one_that_batchnorm_refuses_is_one_line_before_training(tmp_path):
+    """Two rows passed the check, then training on batches of one died with BatchNorm's traceback."""
+    path = tmp_path / "bn.py"
+    path.write_text("import torch\ndef build_model():\n    return torch.nn.Sequential(torch.nn.Linear(4, 8), "
+                    "torch.nn.BatchNorm1d(8), torch.nn.Linear(8, 1))\n"
+                    "def make_data(n, seed):\n    x = torch.randn(n, 4)\n    return x, x.sum(1, keepdim=True)\n")
+    from mlpbench.api import prepare, resolve_workload
+
+    prepare(resolve_workload(str(path), {})[0])  # full batches: fine
+    with pytest.raises(UsageError, match=r"the model on the first row of the data \(build_model\(\)\(x\)\) failed: "
+                                         r"ValueError: Expected more than 1 value per channel when training"):
+        prepare(resolve_workload(str(path), {"batch_size": 1})[0])
 
 
 def test_bad_workloads_through_the_cli(tmp_path):
@@ -219,7 +239,7 @@ def test_your_own_script_alone_is_timed_alone(tmp_path):
     (--workload FILE.py or builtin), and the report tells nothing of the seed's scripts or settings."""
     mine = tmp_path / "mine.py"
     mine.write_text("import time\nt = time.time()\nprint(f'Total Execution Time: {time.time() - t:.4f} seconds')\n")
-    proc = run_cli("bench", "--devices", "cpu", "--script", str(mine), "--runs", "2", "--out", str(tmp_path / "o"))
+    proc = run_cli("bench", "--script", str(mine), "--runs", "2", "--out", str(tmp_path / "o"))
     assert proc.returncode == 0, proc.stderr
     results = load_results(tmp_path / "o" / "results.json")
     assert [t.target.key for t in results.cold] == [f"script:{mine}"] * 2 and results.warm == []
@@ -233,6 +253,8 @@ def test_your_own_script_alone_is_timed_alone(tmp_path):
 @pytest.mark.parametrize("args, fragment", [
     (["bench", "--steps", "20"], "--steps has no effect beside --script without --workload"),
     (["bench", "--backends", "fused", "--hidden", "8,4"], "--backends, --hidden have no effect beside --script"),
+    (["bench", "--devices", "cuda"], "--devices has no effect beside --script without --workload: a script runs on the "
+                                     "device it chooses"),
     (["bench", "--script-runs", "0"], "--script-runs 0 without --workload measures nothing"),
     (["run", "--device", "cuda"], "--device has no effect on --script: the script runs as it is"),
     (["run", "--steps", "5", "--lr", "0.1"], "--steps, --lr have no effect on --script"),
@@ -273,3 +295,76 @@ def test_what_may_define_a_workload_is_not_refused_early(text):
 
     assert all(_may_bind(ast.parse(text), f) for f in REQUIRED)
     assert not _may_bind(ast.parse("class W:\n    def build_model(self): pass\n"), "build_model")
+
+
+class Dropping:
+    """Dropout draws random numbers in every training step; BatchNorm keeps running statistics between runs."""
+
+    def build_model(self):
+        import torch
+
+        return torch.nn.Sequential(torch.nn.Linear(6, 16), torch.nn.BatchNorm1d(16), torch.nn.ReLU(),
+                                   torch.nn.Dropout(0.3), torch.nn.Linear(16, 1))
+
+    def make_data(self, n, seed):
+        import torch
+
+        g = torch.Generator().manual_seed(seed)
+        x = torch.randn(n, 6, generator=g)
+        return x, x.sum(dim=1, keepdim=True)
+
+
+def test_a_model_with_dropout_draws_the_same_numbers_in_every_run():
+    """Seeded once, each run drew other dropout masks and every warm run of a Dropout model failed its loss
+    check ("computes something else"); BatchNorm's running statistics carried over from run to run. Each run
+    now starts from the same generators and buffers: its runs agree with its own first run."""
+    import mlpbench
+    from mlpbench.results.analysis import Analysis
+
+    result = mlpbench.bench(Dropping(), devices=("cpu",), backends=("eager", "tuned"), warm_runs=3, warm_time=2.0,
+                            warmup=1, steps=201)
+    warm = {w.target.backend: w.record for w in result.results.warm}
+    assert all(record.facts["random_in_training"] for record in warm.values())
+    for record in warm.values():  # every run: the same masks, the same statistics, the same losses exactly
+        assert all(losses == record.losses for losses in record.warm.sample_losses), record.target
+        assert set(record.warm.sample_test_losses) == {record.test_loss}
+    checks = [c for cs in Analysis(result.results).checks.values() for c in cs]
+    assert len(checks) == sum(len(r.warm.sample_losses) for r in warm.values()) >= 2 * 3  # first runs: the references
+    assert all(c.passed and c.own and c.steps == 3 for c in checks)
+    text = result.summary()
+    assert "measured runs computed losses outside" not in text
+    assert "Planned but not measured" not in text
+
+
+def test_the_probe_tells_a_model_that_draws_random_numbers_and_leaves_the_generator_alone():
+    import torch
+
+    from mlpbench.workload import problem as P
+    from mlpbench.workload.config import WorkloadConfig
+    from mlpbench.workload.contract import from_namespace
+
+    config = WorkloadConfig()
+    plain = P.make_problem(P.load_workload(config), config)
+    dropping = P.make_problem(from_namespace("dropping", Dropping()), config)
+    before = torch.get_rng_state()
+    assert not P.draws_random(plain) and P.draws_random(dropping)
+    assert torch.equal(torch.get_rng_state(), before)
+    P.reseed(dropping)  # the stream a plain script's loop would begin with: just past its data and model
+    assert torch.equal(torch.get_rng_state(), dropping.rng_state)
+
+
+@pytest.mark.parametrize("printed, seconds", [
+    ("Total Execution Time: 3.1800 seconds", 3.18),  # the seed's line
+    ("Done in 0.30 s\navg step time: 0.004 s, eta 0 s", 0.30),  # the whole run, not the last time-like line
+    ("Time per epoch: 2 s\nTotal time: 9.5 s", 9.5),
+    ("Training took 850 ms", 0.85),
+    ("elapsed: 12.5 s", 12.5),
+    ("time: 1.5 s", 1.5),
+    ("epoch 1 time 2.0 s\nepoch 2 time 2.1 s", None),  # parts of a run are not its time
+    ("step 10, step time 0.01 s", None),
+    ("loss 0.5 at 3 s", None),
+])
+def test_the_time_a_script_prints_about_itself_is_its_whole_runs(printed, seconds):
+    from mlpbench.measure.script import self_reported
+
+    assert self_reported(printed) == (pytest.approx(seconds) if seconds is not None else None)

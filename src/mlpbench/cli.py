@@ -256,9 +256,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.nproc is not None and args.backends != "eager":
         raise UsageError("--nproc runs the eager loop under DistributedDataParallel; it does not take --backends")
     if args.scripts and args.workload is None:  # only the scripts: what would set mlpbench's own job is refused
-        refuse_ignored(args, ("backends", "threads", "nproc", *JOB_FLAGS[1:]),
-                       "beside --script without --workload: mlpbench's own job runs only with --workload FILE.py or "
-                       "--workload builtin")
+        refuse_ignored(args, ("devices", "backends", "threads", "nproc", *JOB_FLAGS[1:]),
+                       "beside --script without --workload: a script runs on the device it chooses, and mlpbench's own "
+                       "job runs only with --workload FILE.py or --workload builtin")
     result = api.bench(args.workload, devices=args.devices, backends=backends.expand(args.backends),
                        scripts=args.scripts, runs=args.runs, script_runs=args.script_runs,
                        warm_runs=args.warm_runs, warmup=args.warmup,

@@ -165,6 +165,7 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
     with timer.phase("data"):
         workload = workload or P.load_workload(config, spec.workload_sha256)
         problem = P.make_problem(workload, config)
+    random_in_training = P.draws_random(problem)  # untimed, like the reseeding before every run
     say(P.data_shapes_line(problem.data))
     with timer.phase("to_device"):
         problem = problem.to(device)
@@ -182,6 +183,7 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
             trainer.compile()
     say(P.training_banner(problem))
     inject(device, spec.trial if rank is None else f"rank:{rank.rank}")
+    P.reseed(problem)
     with timer.phase("train"):
         losses = trainer.train(lambda step, loss: say(P.step_line(step, loss)))
     say(P.TRAINING_COMPLETE)
@@ -207,7 +209,8 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
     from mlpbench.workload.backends.flops import flops_per_step
 
     flops, flops_source = flops_per_step(problem)
-    facts = _plain({**trainer.describe(), "first_optimizer_loaded": first_optimizer.loaded})
+    facts = _plain({**trainer.describe(), "first_optimizer_loaded": first_optimizer.loaded,
+                    **({"random_in_training": True} if random_in_training else {})})
     memory = Memory(**peaks, jax_peak_bytes=facts.get("peak_bytes_in_use"))
     if rank is not None:
         distributed.finish()
@@ -245,10 +248,14 @@ def _warm(spec: JobSpec, trainer, problem, timer: clock.PhaseTimer, device: str,
         test = P.evaluate(trainer.eval_model(), problem, trainer.loss_fn).test_loss
         return {k: _finite(v) for k, v in losses.items()}, _finite(test)
 
+    def reset() -> None:  # every run from the same weights, optimizer state and random numbers
+        trainer.reset()
+        P.reseed(problem)
+
     meter = EnergyMeter(device)
     meter.start()
     result = measure_repeated(
-        trainer.train, trainer.reset, timer.clock, warmup=plan.warmup, min_runs=plan.min_runs,
+        trainer.train, reset, timer.clock, warmup=plan.warmup, min_runs=plan.min_runs,
         max_runs=plan.max_runs, max_time=plan.max_time, after=evaluated,
         agree=(lambda decision: distributed.agree(decision, device, choices)) if rank is not None else None,
     )

@@ -27,9 +27,16 @@ from mlpbench.workload.contract import read_source
 
 BOOT = Path(__file__).with_name("script_boot.py")
 ATTRIBUTED = ("import_torch", "cuda_init", "first_optimizer")
+_AMOUNT = r"[^\n0-9]*?([0-9]+(?:\.[0-9]+)?)\s*(ms|s|sec|secs|seconds)\b"
+# In order of trust: the seed's line; a line that names a whole ("total", "elapsed", "took", "done in"); any line
+# naming a time that is not a part of one ("avg step time: 0.004 s", "eta 3 s", "time per epoch"). The last such line.
 SELF_REPORTED = (
     re.compile(r"Total Execution Time:\s*([0-9.]+)\s*seconds"),
-    re.compile(r"(?i)\b(?:time|elapsed|took)\b[^\n0-9]*?([0-9]+(?:\.[0-9]+)?)\s*(ms|s|sec|secs|seconds)\b"),
+    re.compile(r"(?i)^(?=.*\b(?:total|elapsed|took|(?:done|finished|completed|trained) in|wall)\b)"
+               r"(?!.*\b(?:per|avg|average|mean|eta|each|step time|epoch time|batch time)\b).*?\b(?:time|elapsed|took|in|total|wall)\b"
+               + _AMOUNT, re.MULTILINE),
+    re.compile(r"(?i)^(?!.*\b(?:per|avg|average|mean|eta|each|step|epoch|batch|iter|iteration)\b).*?\btime\b" + _AMOUNT,
+               re.MULTILINE),
 )
 STEP_LINE = re.compile(r"^Step (\d+): Train Loss = ([-+0-9.einfa]+)\s*$")
 MAX_LOG_LINES = 2000
@@ -52,8 +59,9 @@ def argv(path: str, sha256: str, events: Path) -> list[str]:
 
 
 def self_reported(stdout: str) -> float | None:
-    """The time the script printed about itself, in seconds: the seed's line, else the last line
-    that names a time with a unit."""
+    """The time the script printed about itself, in seconds: the seed's line, else the last line that names
+    a whole run's time ("Done in 0.30 s", "elapsed: 12 s"), else the last that names a time with a unit and is
+    not a part of the run (an average step, an epoch, an estimate of what is left)."""
     for pattern in SELF_REPORTED:
         found = pattern.findall(stdout)
         if found:

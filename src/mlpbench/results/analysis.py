@@ -258,8 +258,9 @@ class Analysis:
                 found.append(Notice(f"run_{trial.status}", {"error": (trial.error or "")[:300]}, trial.target,
                                     "warm" if isinstance(trial, WarmSet) else "cold"))
         for check in self.failed_checks():
-            found.append(Notice("loss_mismatch", {"run": check.run, "index": check.index, "point": check.point,
-                                                  "worst": check.worst, "tolerance": check.tolerance[1]}, check.target))
+            found.append(Notice("loss_mismatch_own" if check.own else "loss_mismatch", {
+                "run": check.run, "index": check.index, "point": check.point, "early": check.worst_early,
+                "worst": check.worst, "tol_early": check.tolerance[0], "tol_late": check.tolerance[1]}, check.target))
         for warm in r.warm:
             if warm.record is not None and warm.record.warm is not None and warm.record.warm.stopped_by != "converged":
                 limit = "time" if warm.record.warm.stopped_by == "time" else "runs"

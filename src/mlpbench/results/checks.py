@@ -8,6 +8,10 @@ order differ in the last digits), every logged step and the test loss loosely (r
 training goes on). Late in training a loss may approach zero, where any difference is large
 relative to it: there, differences are measured against a floor of 1 % of the first logged loss
 (the loss's own scale). A run outside them is marked, reported, and left out of every statistic.
+
+A model that draws random numbers as it trains (dropout: ``facts["random_in_training"]``) draws other ones
+on another device or backend, so its runs are checked against the first run of their own target and
+configuration instead: every run starts its generators from the same state, so those must agree.
 """
 
 from __future__ import annotations
@@ -37,6 +41,14 @@ class LossCheck(msgspec.Struct, frozen=True):
     worst: float  # ... of every logged train loss and the test loss
     tolerance: tuple[float, float]
     steps: int  # logged steps compared
+    own: bool = False  # against its own target's first run (a model that draws random numbers), not the CPU's eager
+
+    @property
+    def breach(self) -> tuple[str, float, float]:
+        """The tolerance a failed run broke and by how much: ("all", worst, late) where every logged step's
+        limit was passed, else ("early", worst in the first half, its stricter limit)."""
+        early, late = self.tolerance
+        return ("all", self.worst, late) if self.worst > late else ("early", self.worst_early, early)
 
 
 def late_floor(first_loss: float | None) -> float:
@@ -70,11 +82,22 @@ def compare_losses(target: Target, run: tuple[str, int, str], losses: dict[int, 
         every.append(relative_difference(test_loss, reference.test_loss, floor))
     worst_early, worst = max(early, default=0.0), max(every, default=0.0)
     return LossCheck(target, *run, worst_early <= early_tol and worst <= late_tol, worst_early, worst,
-                     (early_tol, late_tol), len(steps))
+                     (early_tol, late_tol), len(steps), draws_random(reference))
 
 
 def _is_reference(record: RunRecord) -> bool:
     return record.target == REFERENCE
+
+
+def draws_random(record: RunRecord) -> bool:
+    return bool(record.facts.get("random_in_training"))
+
+
+def _own_reference(results: Results, record: RunRecord) -> RunRecord | None:
+    """The first finished run of the same target and configuration (a cold trial, else a warm set or point)."""
+    runs = [*results.cold, *results.warm, *results.points]
+    return next((t.record for t in runs if t.record is not None and t.status == "ok" and t.record.target == record.target
+                 and t.record.config == record.config), None)
 
 
 def references(results: Results) -> list[RunRecord]:
@@ -141,17 +164,20 @@ def scripts_agreement(results: Results) -> list[LossCheck]:
 def check_all(results: Results) -> dict[int, list[LossCheck]]:
     """The checks of every record in the file, keyed by ``id`` of the record they belong to."""
     refs = references(results)
+
+    def reference(record: RunRecord) -> RunRecord | None:
+        return _own_reference(results, record) if draws_random(record) else reference_for(record.config, refs)
+
     out: dict[int, list[LossCheck]] = {}
     for trial in results.cold:
         if trial.record is not None and not trial.target.is_script:
-            out[id(trial.record)] = check_record(trial.record, ("cold", trial.index + 1, ""),
-                                                 reference_for(trial.record.config, refs))
+            out[id(trial.record)] = check_record(trial.record, ("cold", trial.index + 1, ""), reference(trial.record))
     for warm in results.warm:
         if warm.record is not None:
-            out[id(warm.record)] = check_record(warm.record, ("warm", 1, ""), reference_for(warm.record.config, refs))
+            out[id(warm.record)] = check_record(warm.record, ("warm", 1, ""), reference(warm.record))
     for point in results.points:
         if point.record is not None:
             out[id(point.record)] = check_record(point.record, ("point", 1, point_label(point.point)),
-                                                 reference_for(point.record.config, refs))
+                                                 reference(point.record))
     return out
 

@@ -43,10 +43,11 @@ class Problem:
     workload: Workload
     data: Dataset
     model: nn.Module  # the initial model, on the CPU: a template every trainer copies
+    rng_state: torch.Tensor | None = None  # the CPU generator as it stood after the model was drawn
 
     def to(self, device: torch.device | str) -> "Problem":
         """The data copied to ``device`` (the model template stays on the CPU)."""
-        return Problem(self.config, self.workload, self.data.to(device), self.model)
+        return Problem(self.config, self.workload, self.data.to(device), self.model, self.rng_state)
 
     def new_model(self, device: str) -> nn.Module:
         """A fresh copy of the initial model on ``device``."""
@@ -82,7 +83,38 @@ def make_problem(workload: Workload, config: WorkloadConfig) -> Problem:
         raise UsageError(f"workload {_where(workload)}: build_model() must return a torch.nn.Module, "
                          f"got {type(model).__name__}")
     split = config.n_train
-    return Problem(config, workload, Dataset(x[:split], y[:split], x[split:], y[split:]), model)
+    return Problem(config, workload, Dataset(x[:split], y[:split], x[split:], y[split:]), model, torch.get_rng_state())
+
+
+def reseed(problem: Problem) -> None:
+    """Before every training run: the generators as a plain script's would stand when its loop begins (the
+    seed on every device, the CPU's stream just past the data and the model), so that a model which draws
+    random numbers as it trains (dropout) draws the same ones in every run of a target. Untimed."""
+    torch.manual_seed(problem.config.seed)
+    if problem.rng_state is not None:
+        torch.set_rng_state(problem.rng_state)
+
+
+def draws_random(problem: Problem) -> bool:
+    """Whether the model's training-mode forward pass draws random numbers (dropout and the like): two passes
+    on the same rows under different seeds differ. Such runs are alike only on one device and backend, whose
+    generators draw the same numbers from the same state. The generators are left as they were."""
+    rows = problem.data.x_train[:2].cpu()
+    if rows.shape[0] < 2:
+        return False
+    state = torch.get_rng_state()
+    model = problem.new_model("cpu")
+    try:
+        with torch.no_grad():
+            torch.manual_seed(1)
+            first = model(rows)
+            torch.manual_seed(2)
+            second = model(rows)
+        return isinstance(first, torch.Tensor) and isinstance(second, torch.Tensor) and not torch.equal(first, second)
+    except Exception:  # noqa: BLE001 - the model's own failures are said by check(), not here
+        return False
+    finally:
+        torch.set_rng_state(state)
 
 
 def _where(workload: Workload) -> str:
@@ -107,17 +139,23 @@ def check(problem: Problem) -> None:
     """The model accepts the data and the loss accepts the model's output: one forward pass on two
     rows and the loss, so that a mismatch is one clear line before any measurement starts."""
     workload, data = problem.workload, problem.data
-    rows = min(2, data.x_train.shape[0])
+    rows = min(2, data.x_train.shape[0], problem.config.batch_rows)  # a batch of one is what BatchNorm refuses
     model = problem.new_model("cpu")
     loss_is = ("the loss on the model's output and y (loss_fn(prediction, y))" if workload.custom_loss else
                "the default loss, nn.MSELoss, on the model's output and y (define loss_fn(prediction, y) for another)")
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # torch's broadcasting warning: the error below says it in one line
-        out = call(workload, f"the model on the first {rows} rows of the data (build_model()(x))", model,
+        out = call(workload, f"the model on the first {rows} rows of the data (build_model()(x))" if rows > 1 else
+                   "the model on the first row of the data (build_model()(x))", model,
                    data.x_train[:rows])
         if not isinstance(out, torch.Tensor):
             raise UsageError(f"workload {_where(workload)}: the model must return a tensor, got {type(out).__name__}")
-        loss = call(workload, loss_is, workload.loss(), out, data.y_train[:rows])
+        y = data.y_train[:rows]
+        if not workload.custom_loss and out.shape != y.shape:  # MSELoss broadcasts (2, 2) against (2,) here, not at 400
+            raise UsageError(f"workload {_where(workload)}: the default loss, nn.MSELoss, needs the model's output shaped "
+                             f"like y, got {tuple(out.shape)} and {tuple(y.shape)} (define loss_fn(prediction, y) for "
+                             "another, e.g. nn.CrossEntropyLoss() for class labels)")
+        loss = call(workload, loss_is, workload.loss(), out, y)
     if not (isinstance(loss, torch.Tensor) and loss.numel() == 1):
         raise UsageError(f"workload {_where(workload)}: loss_fn(prediction, y) must return one number (a scalar "
                          f"tensor), got {tuple(getattr(loss, 'shape', ())) or type(loss).__name__}")

@@ -84,10 +84,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "caveat.run_unsupported": ("this backend does not run this configuration: “{error}”",
                                "このバックエンドはこの設定では実行できません：「{error}」"),
     "advice.run_unsupported": ("choose another backend for this size", "このサイズでは別のバックエンドを選んでください"),
-    "caveat.loss_mismatch": ("a run computed losses up to {worst:.1e} away from the CPU's eager loop (tolerance "
-                             "{tolerance:g}): it was left out of every figure",
-                             "ある実行の損失が CPU の eager ループと最大 {worst:.1e} 異なりました（許容 {tolerance:g}）。"
-                             "すべての数値から除外しています"),
+    "caveat.loss_mismatch": ("a run's losses were up to {early:.1e} away from the CPU's eager loop over the first half "
+                             "of its steps and {worst:.1e} over all (tolerances {tol_early:g} and {tol_late:g}): it was "
+                             "left out of every figure",
+                             "ある実行の損失が CPU の eager ループと、前半で最大 {early:.1e}、全体で最大 {worst:.1e} 異なりました"
+                             "（許容 {tol_early:g} と {tol_late:g}）。すべての数値から除外しています"),
+    "caveat.loss_mismatch_own": ("a run's losses were up to {early:.1e} away from the first run of the same target over the "
+                                 "first half of its steps and {worst:.1e} over all (tolerances {tol_early:g} and "
+                                 "{tol_late:g}), though every run starts from the same weights and random numbers: it "
+                                 "was left out of every figure",
+                                 "ある実行の損失が、同じ重みと乱数から始めたにもかかわらず同じ対象の最初の実行と、前半で最大 "
+                                 "{early:.1e}、全体で最大 {worst:.1e} 異なりました（許容 {tol_early:g} と {tol_late:g}）。"
+                                 "すべての数値から除外しています"),
+    "advice.loss_mismatch_own": ("the runs of one target compute something else each time: report it, and trust no "
+                                 "timing of it",
+                                 "同じ対象の実行が毎回別の計算をしています。報告し、その時間は信用しないでください"),
     "advice.loss_mismatch": ("a backend or device computes something else: report it, and trust no timing of it",
                              "バックエンドかデバイスが別の計算をしています。報告し、その時間は信用しないでください"),
 }

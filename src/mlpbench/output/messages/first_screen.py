@@ -63,11 +63,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "These trials cannot tell yet which device finishes the whole job first: {cpu} took {cpu_time} and {gpu} "
         "{gpu_time} (ratio {ratio}). Every run of {faster} was the faster one, but with {n} trials each even that "
         "gives a test p = {p_min} at best, above the 0.05 a difference needs: run at least {need} each for the test "
-        "and {need_interval} for 95 % intervals (--runs {need_interval}).",
+        "and {need_interval} for 95 % intervals ({how}).",
         "この試行数では、ジョブ全体をどちらが先に終えるかはまだ判定できません：{cpu} は {cpu_time}、{gpu} は {gpu_time}"
         "（時間比 {ratio}）でした。{faster} のほうがどの回も速かったものの、各 {n} 回では検定の p 値は最小でも "
         "{p_min} で、差を示すのに必要な 0.05 を下回れません。検定には各 {need} 回以上、95 % 区間には各 {need_interval} 回"
-        "が必要です（--runs {need_interval}）。"),
+        "が必要です（{how}）。"),
     "verdict.not_shown": (
         "The whole job took {cpu_time} on {cpu} and {gpu_time} on {gpu} (ratio {ratio}, {detail}): these trials do "
         "not show which is faster.",
@@ -76,10 +76,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verdict.not_shown.few": (
         "The whole job took {cpu_time} on {cpu} and {gpu_time} on {gpu} (ratio {ratio}, {detail}): these trials do "
         "not show which is faster, and with {n} each no difference could be shown (p = {p_min} at best): run at "
-        "least {need} each for the test and {need_interval} for 95 % intervals (--runs {need_interval}).",
+        "least {need} each for the test and {need_interval} for 95 % intervals ({how}).",
         "ジョブ全体の時間は {cpu} が {cpu_time}、{gpu} が {gpu_time} でした（時間比 {ratio}、{detail}）。この試行からは、"
         "どちらが速いとは言えません。各 {n} 回では、結果がどうであれ p 値は {p_min} を下回らず、差を示せません。検定には各 {need} 回以上、"
-        "95 % の区間には {need_interval} 回（--runs {need_interval}）が必要です。"),
+        "95 % の区間には {need_interval} 回（{how}）が必要です。"),
+    "verdict.how": ("{flag} {n}", "{flag} {n}"),
+    "verdict.how.stopped": ("{flag} {n} asked for them, but the run was stopped first: run it again",
+                            "{flag} {n} を指定しましたが、実行がその前に止められました。再実行してください"),
     "verdict.no_cold": (
         "No whole-job times were measured for {cpu} and {gpu} (no cold trials), so this report cannot say which "
         "finishes the whole job first.",
@@ -289,8 +292,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                  "同じモデルを `mlpbench bench --workload` で測ると測定できます。"),
     "not_done.failed.one": ("One run failed; see the warnings.", "1 件の実行が失敗しました。注意事項を参照してください。"),
     "not_done.failed": ("{n} runs failed; see the warnings.", "{n} 件の実行が失敗しました。注意事項を参照してください。"),
-    "not_done.mismatch": ("{n} measured runs of {targets} computed losses outside the tolerance of the CPU's eager "
-                          "loop and were left out of every figure.",
-                          "{targets} の {n} 件の実行は、損失が CPU の eager ループの許容範囲を外れたため、すべての数値から"
+    "not_done.mismatch": ("{n} measured runs of {targets} computed losses outside the tolerance of {against} and were "
+                          "left out of every figure.",
+                          "{targets} の {n} 件の実行は、損失が{against}の許容範囲を外れたため、すべての数値から"
                           "除外しました。"),
 }

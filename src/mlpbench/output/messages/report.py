@@ -285,12 +285,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "with {n} cold trials each, however far apart they are: a test needs at least {need} each.",
                            "{gpu}（{gpu_step}）と {cpu}（{cpu_step}、コールド）の学習ステップは、各 {n} 回のコールド試行では"
                            "どれほど離れていても区別できません。検定には各 {need} 回以上が必要です。"),
-    "concl.agreement": ("Every measured run computed the same training: the losses of {n} runs agree with the CPU's "
-                        "eager loop (its first run, the reference) within {early} through the first half (tolerance "
-                        "{tol_early}) and {all} overall (tolerance {tol_late}).{scripts}",
-                        "測定したすべての実行は同じ学習を計算しています：{n} 件の実行の損失は CPU の eager ループ（その最初の"
-                        "実行が基準）と、前半で"
+    "concl.agreement": ("Every measured run computed the same training: the losses of {n} runs agree with {against} "
+                        "within {early} through the first half (tolerance {tol_early}) and {all} overall (tolerance "
+                        "{tol_late}).{scripts}",
+                        "測定したすべての実行は同じ学習を計算しています：{n} 件の実行の損失は{against}と、前半で"
                         "最大 {early}（許容 {tol_early}）、全体で最大 {all}（許容 {tol_late}）の相対差に収まります。{scripts}"),
+    "against.reference": ("the CPU's eager loop (its first run, the reference)", " CPU の eager ループ（その最初の実行が基準）"),
+    "against.own": ("the first run of their own target", "同じ対象の最初の実行"),
+    "concl.random": ("The model draws random numbers as it trains (dropout or the like): every run starts its generators "
+                     "from the same state, so each target's runs are checked against its own first run; another device "
+                     "or backend draws other numbers, so losses are not compared across targets.",
+                     "このモデルは学習中に乱数を使います（ドロップアウトなど）。各実行は乱数生成器を同じ状態から始めるため、"
+                     "対象ごとの実行をその対象の最初の実行と照合します。別のデバイスやバックエンドは別の乱数を引くため、"
+                     "対象の間では損失を比べません。"),
     "concl.scripts_unchecked": (" Your scripts' losses are not checked: mlpbench runs them as they are and only reads their time.",
                                 "スクリプトの損失は照合していません（mlpbench はそのまま実行し、時間を読むだけです）。"),
     "concl.scripts_agree": (" Your two scripts computed the same training, as far as their logs show: in each of "
@@ -313,10 +320,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "前半に最大 {early}、全体で最大 {all}。許容 {tol_early} と {tol_late}、相対差）。同じ学習を計算して"
                              "いないか、表示する内容が異なります。mlpbench はスクリプトが何を計算するはずかを知らないため、"
                              "時間はそのまま残します。"),
-    "concl.disagreement": ("{n} of {total} measured runs computed different losses from the CPU's eager loop (worst: "
-                           "{target}, {run}, off by {worst}; tolerance {tol_late}); they are left out of every figure.",
-                           "{total} 件中 {n} 件の実行で、損失が CPU の eager ループと異なりました（最大は {target} の {run}、"
-                           "相対差 {worst}、許容 {tol_late}）。これらはすべての数値から除外しています。"),
+    "concl.disagreement": ("{n} of {total} measured runs computed different losses from {against} (worst: {target}, "
+                           "{run}, off by {worst} where {tol} was allowed); they are left out of every figure.",
+                           "{total} 件中 {n} 件の実行で、損失が{against}と異なりました（最大は {target} の {run}、"
+                           "相対差 {worst}、許容 {tol}）。これらはすべての数値から除外しています。"),
     "concl.scaling": ("{device}, {n} ranks over {pg}: the training loop takes {time}, a speed-up of {speedup} over the "
                       "fewest ranks (parallel efficiency {efficiency}); the all-reduce takes {share} of a step.",
                       "{device}、{pg} で {n} ランク：学習ループは {time}、最少ランクに対する速度向上は {speedup}"

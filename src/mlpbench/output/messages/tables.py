@@ -38,6 +38,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              " getrusage で、親プロセスから引き継いだ分も含みます）。デバイス：torch のキャッシュ"
                              "アロケータ（max_memory_allocated / max_memory_reserved）"),
     "table.checks": ("Losses of every measured run against the CPU's eager loop", "測定した全実行の損失と CPU の eager ループとの比較"),
+    "table.checks.own": ("Losses of every measured run against its target's first run", "測定した全実行の損失と同じ対象の最初の実行との比較"),
     "table.checks.caption": ("runs: the measured runs whose losses were checked; worst: the largest relative "
                              "difference of a logged train loss or the test loss, |Δ| / max(|baseline|, 1 % of the first "
                              "loss), strictly over the first half and loosely over all steps; a run outside the tolerance "

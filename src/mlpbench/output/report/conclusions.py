@@ -163,14 +163,16 @@ def agreement(a: Analysis, name: Namer, T: Texts) -> str | None:
         return scripts.strip() if scripts else None
     failed = [c for c in checks if not c.passed]
     early, late = checks[0].tolerance
+    own = any(c.own for c in checks)
+    against, random = T("against.own" if own else "against.reference"), T("concl.random") if own else ""
     if not failed:
-        return T("concl.agreement", n=len(checks), early=f"{max(c.worst_early for c in checks):.1e}",
-                 all=f"{max(c.worst for c in checks):.1e}", tol_early=f"{early:g}", tol_late=f"{late:g}",
-                 scripts=scripts or "")
-    worst = max(failed, key=lambda c: c.worst)
-    return T.sentences(T("concl.disagreement", n=len(failed), total=len(checks), target=name(worst.target),
-                         run=T(f"run.{worst.run}", index=worst.index, point=worst.point),
-                         worst=f"{worst.worst:.1e}", tol_late=f"{late:g}"), (scripts or "").strip())
+        return T.sentences(random, T("concl.agreement", n=len(checks), early=f"{max(c.worst_early for c in checks):.1e}",
+                                     all=f"{max(c.worst for c in checks):.1e}", tol_early=f"{early:g}", tol_late=f"{late:g}",
+                                     against=against, scripts=scripts or ""))
+    worst = max(failed, key=lambda c: c.breach[1] / c.breach[2])  # the furthest beyond the limit it broke
+    return T.sentences(random, T("concl.disagreement", n=len(failed), total=len(checks), target=name(worst.target),
+                                 run=T(f"run.{worst.run}", index=worst.index, point=worst.point), against=against,
+                                 worst=f"{worst.breach[1]:.1e}", tol=f"{worst.breach[2]:g}"), (scripts or "").strip())
 
 
 def scaling(a: Analysis, T: Texts) -> list[str]:

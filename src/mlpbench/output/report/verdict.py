@@ -18,7 +18,7 @@ from mlpbench.output.report.conclusions import inside_step
 from mlpbench.output.units import format_number, format_p, format_percent, format_ratio, format_seconds, format_steps
 from mlpbench.output.words import Namer, backend_name
 from mlpbench.results.analysis import START_UP_PHASES, Analysis
-from mlpbench.results.model import Results, SweepPlan, Target
+from mlpbench.results.model import BenchPlan, Results, SweepPlan, Target
 from mlpbench.results.sweep import SweepAnalysis
 from mlpbench.stats.compare import ALPHA, Comparison, in_family, trials_for_significance
 from mlpbench.stats.summary import CONFIDENCE, trials_for_coverage
@@ -85,11 +85,24 @@ def whole_job(a: Analysis, name: Namer, cpu: Target, gpu: Target, T: Texts) -> s
     need = trials_for_significance()
     few = dict(n=min(c.n_candidate, c.n_baseline), need=need, need_interval=max(need, trials_for_coverage()),
                p_min=f"{min(c.smallest_possible_p, 1.0):.2f}", ratio=format_ratio(c.ratio))
+    few["how"] = _more_trials(a.results, cpu.is_script or gpu.is_script, few["need_interval"], T)
     if c.too_few_to_tell:
         return T("verdict.too_few", faster=faster, **few, **args)
     if c.smallest_possible_p >= ALPHA:  # overlapping, and too few for any outcome to be significant
         return T("verdict.not_shown.few", detail=_interval(c, T), **few, **args)
     return T("verdict.not_shown", ratio=format_ratio(c.ratio), detail=_interval(c, T), **args)
+
+
+def _more_trials(results: Results, scripts: bool, need: int, T: Texts) -> str:
+    """The flag that gives ``need`` cold trials (a script's own where scripts are compared); where the plan
+    asked for that many and a signal stopped the run, that it was stopped, not the flag again."""
+    plan = results.plan if isinstance(results.plan, BenchPlan) else None
+    flag, planned = "--runs", plan.runs if plan is not None else 0
+    if scripts:
+        flag = "--script-runs"
+        planned = (plan.script_runs if plan.script_runs is not None else plan.runs) if plan is not None else 0
+    stopped = results.interrupted is not None and planned >= need
+    return T("verdict.how.stopped" if stopped else "verdict.how", flag=flag, n=planned if stopped else need)
 
 
 def _start_up_seconds(a: Analysis, target: Target) -> float | None:
@@ -349,8 +362,8 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
         out.append(T("not_done.notice", message=T.cap(T("caveat.busy", **busy.values)), advice=T.cap(T("advice.busy"))))
     mismatched = a.failed_checks()
     if mismatched:
-        out.append(T("not_done.mismatch", n=len(mismatched),
-                     targets=T.join(dict.fromkeys(name(c.target) for c in mismatched))))
+        out.append(T("not_done.mismatch", n=len(mismatched), targets=T.join(dict.fromkeys(name(c.target) for c in mismatched)),
+                     against=T("against.own" if any(c.own for c in mismatched) else "against.reference")))
     return out
 
 

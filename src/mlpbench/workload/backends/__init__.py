@@ -83,6 +83,17 @@ def load_params(model: "nn.Module", params: "Sequence[torch.Tensor]") -> None:
             p.copy_(value)
 
 
+def load_initial(model: "nn.Module", problem: "Problem") -> None:
+    """The initial model's parameters and buffers (BatchNorm's running statistics and batch count) copied into
+    ``model`` in place: every run starts from the same state, and its evaluation reads the same statistics."""
+    import torch
+
+    load_params(model, problem.initial_params)
+    with torch.no_grad():
+        for b, value in zip(model.buffers(), problem.model.buffers()):
+            b.copy_(value)
+
+
 def report_losses(values: "Sequence[float]", steps: int, every: int, on_log: "LogCallback | None",
                   every_step: bool = False) -> dict[int, float]:
     """{step: loss} at the log steps, from losses recorded at every step (``every_step``) or at

@@ -23,7 +23,7 @@ import logging
 import torch
 from torch import optim
 
-from mlpbench.workload.backends import load_params, precision, report_losses
+from mlpbench.workload.backends import load_initial, precision, report_losses
 from mlpbench.workload.backends.eager import EagerTrainer
 from mlpbench.workload.problem import LogCallback, Problem
 
@@ -75,7 +75,7 @@ class CompiledTrainer(EagerTrainer):
         self.reset()
 
     def reset(self) -> None:
-        load_params(self.model, self.problem.initial_params)
+        load_initial(self.model, self.problem)
         reset_optimizer_state(self.optimizer)
         self.optimizer.zero_grad(set_to_none=True)
 

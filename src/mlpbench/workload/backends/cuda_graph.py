@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 from torch import optim
 
-from mlpbench.workload.backends import load_params, precision, report_losses
+from mlpbench.workload.backends import load_initial, precision, report_losses
 from mlpbench.workload.backends.compiled import reset_optimizer_state
 from mlpbench.workload.backends.eager import EagerTrainer
 from mlpbench.workload.problem import LogCallback, Problem
@@ -64,7 +64,7 @@ class CudaGraphTrainer(EagerTrainer):
         self.reset()
 
     def reset(self) -> None:
-        load_params(self.model, self.problem.initial_params)  # in place: the graph keeps the addresses
+        load_initial(self.model, self.problem)  # in place: the graph keeps the addresses
         reset_optimizer_state(self.optimizer)
 
     def train(self, on_log: LogCallback | None = None, steps: int | None = None) -> dict[int, float]:

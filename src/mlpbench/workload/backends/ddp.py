@@ -18,7 +18,7 @@ import torch.distributed as dist
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
-from mlpbench.workload.backends import load_params
+from mlpbench.workload.backends import load_initial
 from mlpbench.workload.backends.eager import EagerTrainer
 from mlpbench.workload.problem import LogCallback, Problem, batch_offsets
 
@@ -67,7 +67,7 @@ class DistributedTrainer(EagerTrainer):
         return logged
 
     def reset(self) -> None:
-        load_params(self.module, self.problem.initial_params)
+        load_initial(self.module, self.problem)
         self.optimizer = self.make_optimizer()
 
     def eval_model(self) -> nn.Module:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn, optim
 
-from mlpbench.workload.backends import Trainer, load_params, precision
+from mlpbench.workload.backends import Trainer, load_initial, precision
 from mlpbench.workload.problem import LogCallback, Problem, batches
 
 
@@ -41,7 +41,7 @@ class EagerTrainer(Trainer):
         return logged
 
     def reset(self) -> None:
-        load_params(self.model, self.problem.initial_params)
+        load_initial(self.model, self.problem)
         self.optimizer = self.make_optimizer()
 
     def parameters(self) -> list[torch.Tensor]:
