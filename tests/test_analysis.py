@@ -146,3 +146,25 @@ def test_a_busy_machine_and_cold_steps_far_from_warm_ones_are_said():
     assert codes["cold_warm_apart"].target == CPU and codes["cold_warm_apart"].values["ratio"] > 3
     results.env = msgspec.structs.replace(results.env, load_average=1.9)  # mlpbench's own process and a little
     assert "busy" not in {n.code for n in Analysis(results).notices()}
+
+
+def test_a_machine_busy_now_is_told_from_one_still_cooling_down():
+    """Back to back, the 1-minute load average still counted mlpbench's previous run (2.75 on 2 idle cores):
+    the share of CPU time others used as the run began, measured over 0.25 s, decides where it was taken."""
+    import msgspec
+
+    results = builders.bench(gpu=False)
+    results.env = msgspec.structs.replace(results.env, load_average=2.75, cpu_usable=2, cpu_busy=0.04)
+    assert not [n for n in Analysis(results).notices() if n.code.startswith("busy")]
+    results.env = msgspec.structs.replace(results.env, cpu_busy=0.62)
+    busy = [n for n in Analysis(results).notices() if n.code == "busy_now"]
+    assert busy and busy[0].values == {"share": pytest.approx(62.0)}
+
+
+def test_the_cpu_time_others_use_is_read_from_proc_stat(monkeypatch):
+    from mlpbench.measure import environment
+
+    lines = iter(["cpu  100 0 50 800 50 0 0 0 0 0\n", "cpu  160 0 70 820 50 0 0 0 0 0\n"])  # 80 busy of 100
+    monkeypatch.setattr(environment.time, "sleep", lambda s: None)
+    monkeypatch.setattr("builtins.open", lambda *a, **k: __import__("io").StringIO(next(lines)))
+    assert environment._cpu_busy() == pytest.approx(0.8)

@@ -735,3 +735,52 @@ def test_a_stopped_run_is_not_told_to_ask_for_the_trials_it_asked_for():
     asked_two.plan.runs = 2
     assert "6 for 95 % intervals (--runs 6)." in first_screen(asked_two)
     assert "（--runs 6 を指定しましたが、実行がその前に止められました。再実行してください）" in first_screen(stopped, "ja")
+
+
+def test_a_device_whose_runs_all_computed_other_losses_is_said_left_out_not_unmeasured():
+    """Every GPU run 1 % off: the first screen said "Only the CPU was measured", "Planned but not measured: the GPU"
+    and "No GPU was measured (none was asked for)", all three false."""
+    text = first_screen(builders.bench(gpu_scale=1.01))
+    assert text.startswith("The runs of the GPU (H100 80GB HBM3) were measured, but every one computed other losses than "
+                           "the CPU's eager loop (its first run, the reference): no figure includes them")
+    assert "Of what is left, the CPU ran the whole job in 2.99 s (median of 6 fresh processes)." in text
+    for false in ("Only the CPU was measured", "Planned but not measured", "No GPU was measured"):
+        assert false not in text
+    assert "17 measured runs of the GPU (H100 80GB HBM3) computed losses outside the tolerance" in text
+
+
+def test_a_script_that_failed_every_time_is_in_the_log_the_table_and_one_warning():
+    """A new user's three scripts, two failing: the logs said "No run finished", the cold table left the failed
+    ones out, the headline said "Only your script silent.py was measured", and each trial's warning repeated."""
+    results = builders.make_bench(gpu=False)
+    for trial in results.cold:
+        if trial.target.script.endswith("_cuda.py"):
+            trial.status, trial.record, trial.error, trial.returncode = "failed", None, "exit status 3: boom", 3
+            trial.stderr_tail = "Traceback (most recent call last):\nRuntimeError: boom at step 50"
+    assert first_screen(results).startswith("Every run of your script three_layer_nn_pytorch_cuda.py failed (see the "
+                                            "warnings).")
+    text = markdown_of(parse_results(encode(results)), "en")
+    logs = text[text.index("## The log"):text.index("## Environment")]
+    assert "**script three\\_layer\\_nn\\_pytorch\\_cuda.py: failed (exit status 3: boom); its output and the end of " \
+           "its stderr**" in logs and "RuntimeError: boom at step 50" in logs
+    assert "| script three\\_layer\\_nn\\_pytorch\\_cuda.py | – | – | – | – | – | 0 | 4 |" in text
+    warnings = [line for line in text.splitlines() if "exit status 3: boom" in line and line.startswith("- ")]
+    assert len(warnings) == 1 and warnings[0].endswith("(4 runs alike)")
+
+
+def test_a_script_that_printed_nothing_has_a_log_that_says_so():
+    results = builders.make_bench(gpu=False)
+    for trial in results.cold:
+        trial.record.log = []
+    logs = markdown_of(parse_results(encode(results)), "en")
+    assert "No run finished" not in logs and logs.count("(it printed nothing)") == 2
+
+
+def test_a_report_of_scripts_alone_recommends_no_command_that_refuses_scripts():
+    """`bench --backends all` and `sweep` refuse --script: a scripts-only report recommended both."""
+    results = builders.make_bench(gpu=False)
+    results.warm = []
+    results.targets = [t for t in results.targets if t.target.is_script]
+    text = conclusions_of(results)
+    assert "--backends all" not in text and "mlpbench sweep measures" not in text
+    assert "mlpbench sweep --workload FILE.py measures whether, and where, the GPU starts to win" in text

@@ -51,6 +51,7 @@ def test_a_foreign_workload_runs_with_its_own_loss_and_optimizer(foreign, tmp_pa
     assert record.flops_source == "counted" and record.flops_per_step > 0
     assert record.parameters == 3 * 4 * 3 + 4 + 32 + 1
     assert record.losses[0] > 0 and record.status == "ok"
+    assert record.facts["optimizer"] == "SGD, lr = 0.05"  # its make_optimizer's, not the default Adam's 0.001
 
 
 def test_a_foreign_workload_benches_and_sweeps_with_checked_losses(foreign, tmp_path):
@@ -70,6 +71,7 @@ def test_a_foreign_workload_benches_and_sweeps_with_checked_losses(foreign, tmp_
     assert [c.target.backend for c in checks] == ["tuned"] and checks[0].passed  # against eager, this workload's loss
     report = (tmp_path / "b" / "report.md").read_text()
     assert "foreign_workload" in report and "nn.L1Loss()" in report
+    assert "| optimizer | SGD, lr = 0.05 (as the run built it) |" in report and "Adam, lr" not in report
     sweep = run_cli("sweep", "--workload", str(foreign), "--devices", "cpu", "--vary", "batch=40", "--steps", "20",
                     "--trial-steps", "10", "--warm-runs", "2", "--warm-time", "2", "--out", str(tmp_path / "s"), "--no-report")
     assert sweep.returncode == 0, sweep.stderr

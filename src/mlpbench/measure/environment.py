@@ -106,7 +106,25 @@ def _load_average() -> float | None:
         return None
 
 
-def collect() -> Environment:
+def _cpu_busy(window: float = 0.25) -> float | None:
+    """The share of the machine's CPU time that went to other processes over ``window`` seconds, now (this
+    process sleeps meanwhile): unlike the 1-minute load average, not still counting the run that just ended."""
+    def times() -> list[int]:
+        with open("/proc/stat", encoding="ascii") as f:
+            return [int(v) for v in f.readline().split()[1:]]
+
+    try:
+        before = times()
+        time.sleep(window)
+        after = times()
+    except (OSError, ValueError):  # no /proc (not Linux)
+        return None
+    delta = [b - a for a, b in zip(before, after)]
+    total = sum(delta[:8])  # user nice system idle iowait irq softirq steal (guest time is inside user)
+    return round(1 - (delta[3] + delta[4]) / total, 3) if total > 0 and len(delta) >= 8 else None
+
+
+def collect(sample_busy: bool = True) -> Environment:
     """Everything a reader needs to judge a number: CPU, memory, OS, versions, GPU, commit."""
     import torch
 
@@ -137,6 +155,7 @@ def collect() -> Environment:
         "argv": sys.argv[1:],
         "gpus": [],
         "load_average": _load_average(),
+        "cpu_busy": _cpu_busy() if sample_busy else None,
     }
     if torch.cuda.is_available():
         env["cuda_driver"] = _nvidia_driver()

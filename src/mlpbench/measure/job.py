@@ -209,7 +209,7 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
     from mlpbench.workload.backends.flops import flops_per_step
 
     flops, flops_source = flops_per_step(problem)
-    facts = _plain({**trainer.describe(), "first_optimizer_loaded": first_optimizer.loaded,
+    facts = _plain({**trainer.describe(), "first_optimizer_loaded": first_optimizer.loaded, **_optimizer(trainer),
                     **({"random_in_training": True} if random_in_training else {})})
     memory = Memory(**peaks, jax_peak_bytes=facts.get("peak_bytes_in_use"))
     if rank is not None:
@@ -230,7 +230,7 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
         flops_source="analytic" if flops_source == "workload" and workload.is_mlp else flops_source,
         parameters=P.parameter_count(problem.model), matmul_flops_per_s=rate, memory=memory, warm=warm, profile=profile,
         per_rank_phases={str(i): p for i, p in enumerate(per_rank)} if per_rank else {},
-        env=collect() if spec.environment else None,
+        env=collect(sample_busy=False) if spec.environment else None,
     )
 
 
@@ -271,6 +271,17 @@ def _warm(spec: JobSpec, trainer, problem, timer: clock.PhaseTimer, device: str,
         sample_losses=[losses for losses, _ in result.outputs], sample_test_losses=[test for _, test in result.outputs],
         one_off={k: v for k, v in timer.phases.items() if k in ONE_OFF}, energy=energy,
     )
+
+
+def _optimizer(trainer) -> dict[str, str]:
+    """The optimizer the run built (a workload's make_optimizer may build any), as "SGD, lr = 0.05"."""
+    import torch
+
+    optimizer = getattr(trainer, "optimizer", None)
+    if not isinstance(optimizer, torch.optim.Optimizer) or not optimizer.param_groups:
+        return {}
+    lr = optimizer.param_groups[0].get("lr")
+    return {"optimizer": type(optimizer).__name__ + (f", lr = {float(lr):g}" if isinstance(lr, (int, float)) else "")}
 
 
 def _plain(facts: dict[str, object]) -> dict[str, object]:

@@ -226,6 +226,8 @@ class Analysis:
         at least BUSY_LOAD per usable core."""
         env = self.results.env
         cores = env.cpu_usable or env.cpu_count
+        if env.cpu_busy is not None:  # measured now, not still counting a run that just ended (the load average)
+            return Notice("busy_now", {"share": 100 * env.cpu_busy}) if env.cpu_busy >= BUSY_LOAD else None
         if env.load_average is not None and cores and env.load_average - 1 >= BUSY_LOAD * cores:
             return Notice("busy", {"load": env.load_average, "cores": cores})
         return None

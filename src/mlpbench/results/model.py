@@ -34,7 +34,7 @@ RUN_SCHEMA = "mlpbench.run/2"
 #                       stored but computed from the samples. /1 files are converted on reading
 #                       (``results.migrate``).
 #                       Added since, with a default that reads older /2 files alike: ``BenchPlan.script_runs``,
-#                       ``Environment.load_average``.
+#                       ``Environment.load_average``, ``Environment.cpu_busy``.
 # History of RUN_SCHEMA (``mlpbench run --json`` and what a child process returns):
 #   mlpbench.run/1      flat dict of one run.
 #   mlpbench.run/2      ``RunRecord``: target, config, phases, losses, evaluation, log, facts, flops,
@@ -150,6 +150,7 @@ class Environment(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True)
     gpus: Annotated[list[Gpu], Meta(max_length=1000)] = []
     cuda_driver: Name | None = None
     load_average: float | None = None  # the machine's 1-minute load average as the run began (os.getloadavg)
+    cpu_busy: float | None = None  # share of its CPU time that went to other processes over 0.25 s as it began
 
 
 class Memory(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):

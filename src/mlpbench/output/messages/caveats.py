@@ -2,6 +2,7 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "warn.line": ("{where}: {message}. Advice: {advice}.", "{where}：{message}。対処法：{advice}。"),
+    "warn.times": ("({n} runs alike)", "（同じ実行が {n} 回）"),
     "warn.where": (" ({mode})", "（{mode}）"),
     "warn.where_phases": (" ({mode}: {phases})", "（{mode}：{phases}）"),
     "warn.none": ("No warnings: every run finished, computed the right losses, and the trials were stable.",
@@ -46,6 +47,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "than on a quiet machine",
                     "実行開始時点でマシンはすでに混んでいました（使用可能な {cores} コアに対しロードアベレージ {load:g}）。"
                     "他のプロセスが試行とコアを分け合ったため、どの数値も静かなマシンより遅く、ばらつきが大きい可能性があります"),
+    "caveat.busy_now": ("the machine was already busy as the run began: {share:.0f} % of its CPU time went to other "
+                        "processes (measured over 0.25 s), so they shared the cores with the trials and every figure may "
+                        "be slower and noisier than on a quiet machine",
+                        "実行開始時点でマシンはすでに混んでいました（0.25 秒間で CPU 時間の {share:.0f} % がほかのプロセスに"
+                        "使われていました）。ほかのプロセスが試行とコアを分け合ったため、どの数値も空いたマシンより遅く、"
+                        "ばらつきが大きい可能性があります"),
+    "advice.busy_now": ("rerun when the machine is quiet, or pin --threads below the free cores",
+                        "マシンが空いているときに再実行するか、--threads を空いているコア数より少なく固定してください"),
     "advice.busy": ("rerun when the machine is quiet, or pin --threads below the free cores",
                     "マシンが空いているときに再実行するか、--threads を空いているコア数より少なく固定してください"),
     "caveat.cold_warm_apart": ("a training step took {cold_us:.0f} µs in the cold trials and {warm_us:.0f} µs warm, "

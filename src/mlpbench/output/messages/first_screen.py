@@ -119,6 +119,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "there is no other device to compare it with.",
                            "測定したのは {target} だけです：ジョブ全体は {time}（新しいプロセス {n} 回の中央値）でした。"
                            "比較する別のデバイスはありません。"),
+    "verdict.excluded": ("The runs of {targets} were measured, but every one computed other losses than {against}: no "
+                         "figure includes them, and nothing is compared with them (see the warnings).",
+                         "{targets} の実行は測定しましたが、どれも損失が{against}と異なったため、どの数値にも含めず、"
+                         "何とも比較しません（注意事項を参照）。"),
+    "verdict.all_failed": ("Every run of {targets} failed (see the warnings).", "{targets} の実行はすべて失敗しました（注意事項を参照）。"),
+    "verdict.left": ("Of what is left, {target} ran the whole job in {time} (median of {n} fresh processes).",
+                     "残った {target} のジョブ全体は {time}（新しいプロセス {n} 回の中央値）でした。"),
     "verdict.one_device_warm": ("Only {target} was measured; there is no other device to compare it with.",
                                 "測定したのは {target} だけで、比較する別のデバイスはありません。"),
     "verdict.per_step": ("A training step takes {step} ({mode}).", "学習 1 ステップは {step}（{mode}）です。"),

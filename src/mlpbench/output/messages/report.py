@@ -72,6 +72,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "config.full_batch": ("full batch ({rows} rows)", "フルバッチ（{rows} 行）"),
     "config.batch": ("mini-batches of {size}", "ミニバッチ {size} 行"),
     "config.optimizer": ("optimizer", "オプティマイザ"),
+    "config.built": ("{optimizer} (as the run built it)", "{optimizer}（実行が作成したもの）"),
     "config.adam": ("Adam, lr = {lr} (unless the workload makes its own)", "Adam、lr = {lr}（ワークロードが独自に作る場合を除く）"),
     "config.seed": ("seed", "シード"),
     "config.precision": ("precision", "精度"),
@@ -89,10 +90,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "code.workload": ("The workload: {path} (SHA-256 {sha}…)", "ワークロード：{path}（SHA-256 {sha}…）"),
     "code.loop": ("The training loop: {path} (SHA-256 {sha}…)", "学習ループ：{path}（SHA-256 {sha}…）"),
     # ----- logs and environment -----------------------------------------------------------------------------
-    "logs.intro": ("The first complete run of each target, as it printed it. A job's last line is the time the "
-                   "user's scripts print (from after `import torch` to the end).",
-                   "各対象で最初に完了した実行の出力です。ジョブの最後の行は、元のスクリプトと同じ計測範囲（`import torch` "
-                   "の直後から最後まで）の時間です。"),
+    "logs.intro": ("The first complete run of each target, as it printed it.", "各対象で最初に完了した実行の出力です。"),
+    "logs.intro.job": ("The last line of mlpbench's own job is the time the seed's scripts print (from after "
+                       "`import torch` to the end).",
+                       "mlpbench 自身のジョブの最後の行は、元のスクリプトと同じ計測範囲（`import torch` の直後から最後まで）の"
+                       "時間です。"),
+    "logs.empty": ("(it printed nothing)", "（何も出力しませんでした）"),
+    "logs.failed": ("{target}: failed ({why}); its output and the end of its stderr",
+                    "{target}：失敗（{why}）。出力と stderr の末尾"),
     "logs.none": ("No run finished, so there is no log to show.", "完了した実行がないため、表示できるログはありません。"),
     "env.key": ("item", "項目"),
     "env.value": ("value", "値"),
@@ -361,6 +366,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "データを増やしたり層を広げたりすると、カーネル起動の回数は変わらず計算量だけが増えるため、大きさとともに GPU が"
                      "有利になると予想されます。ただしこれは予想であり、このレポートでは測定していません（スイープは含まれません）。"
                      "GPU が勝つかどうか、どこから勝つかは mlpbench sweep で測れます。"),
+    "change.sizes.scripts": ("Larger data or wider layers add arithmetic without adding kernel launches, so the GPU is "
+                             "expected to gain with size: an expectation this report does not measure. A script cannot be "
+                             "resized from outside; written as a workload file (make_data, build_model), the same model "
+                             "can: mlpbench sweep --workload FILE.py measures whether, and where, the GPU starts to win.",
+                             "データを増やしたり層を広げたりすると、カーネル起動の回数は変わらず計算量だけが増えるため、大きさとともに"
+                             " GPU が有利になると予想されます。ただしこれは予想であり、このレポートでは測定していません。スクリプトは"
+                             "外から大きさを変えられませんが、同じモデルをワークロードファイル（make_data、build_model）に書けば、"
+                             "GPU が勝つかどうか、どこから勝つかを mlpbench sweep --workload FILE.py で測れます。"),
     "change.see_sweep": ("The sweep section shows where the answer changes with the size of the workload.",
                          "ワークロードの大きさによって結論がどこで変わるかは、スイープの節に示しています。"),
     "change.backend": ("A better backend changes the answer too: {best} needs {step} a step ({mode}), {factor} faster "

@@ -223,9 +223,10 @@ def conclusions(results: Results, a: Analysis, T: Texts) -> list[str]:
     elif results.kind == "bench" and measured and not any(t.kind == "cpu" for t in measured):
         out.append(T("change.need_cpu.cut" if _planned(results, lambda t: t.kind == "cpu") else "change.need_cpu"))
     out += better_backend(a, name, T)
-    if len({t.backend for t in a.targets if not t.is_script}) <= 1 and results.kind == "bench":
+    if measured and len({t.backend for t in measured}) <= 1 and results.kind == "bench":  # scripts have no backend
         out.append(T("change.backends_hint"))
-    out.append(T("change.see_sweep") if results.kind == "sweep" else T("change.sizes"))
+    out.append(T("change.see_sweep") if results.kind == "sweep" else T("change.sizes") if measured or not a.targets
+               else T("change.sizes.scripts"))
     text = agreement(a, name, T)
     if text:
         out.append(text)

@@ -5,6 +5,7 @@ file), logs, environment, measurements, sweep, plots, conclusions, warnings. For
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import PurePath
 
 from mlpbench.output import tables
@@ -118,13 +119,20 @@ def config_rows(results: Results, a: Analysis, T: Texts) -> list[list[str]]:
     if c.is_builtin:
         rows.append([T("config.layers"), "→".join(map(str, c.layer_sizes))])
     rows += [[T("config.steps"), format_number(c.steps)], [T("config.batch_size"), batch],
-             [T("config.optimizer"), T("config.adam", lr=f"{c.lr:g}")], [T("config.seed"), str(c.seed)],
+             [T("config.optimizer"), T("config.built", optimizer=built) if (built := _built_optimizer(run, c)) else
+              T("config.adam", lr=f"{c.lr:g}")], [T("config.seed"), str(c.seed)],
              [T("config.precision"), c.precision], [T("config.log_every"), str(c.log_every)]]
     if run is not None and run.parameters:
         rows.append([T("config.params"), format_number(run.parameters)])
     if run is not None and run.flops_per_step:
         rows.append([T("config.flops"), f"{run.flops_per_step / 1e6:.4g} MFLOP ({T(f'flops.{run.flops_source}')})"])
     return rows
+
+
+def _built_optimizer(run, config) -> str | None:
+    """The optimizer a workload file's run built (its make_optimizer's), as the run recorded it."""
+    built = run.facts.get("optimizer") if run is not None and not config.is_builtin else None
+    return built if isinstance(built, str) else None
 
 
 def config_section(results: Results, a: Analysis, T: Texts) -> Section:
@@ -149,11 +157,20 @@ def logs_section(results: Results, a: Analysis, T: Texts) -> Section:
     blocks: list = []
     for target in a.targets:
         run = a.first_run(target)
-        if run is not None and run.log:
-            blocks.append(Code("\n".join(run.log), "text", name.label(target)))
+        if run is not None:  # a script that prints nothing ran all the same
+            blocks.append(Code("\n".join(run.log) if run.log else T("logs.empty"), "text", name.label(target)))
+    shown = set(a.targets)
+    for trial in [*results.cold, *results.warm]:  # a target none of whose runs finished: what its first one left
+        if trial.status != "ok" and trial.target not in shown:
+            shown.add(trial.target)
+            text = "\n".join([*(trial.record.log if trial.record is not None else []), *(
+                (trial.stderr_tail or trial.error or "").splitlines())]) or T("logs.empty")
+            blocks.append(Code(text, "text", T("logs.failed", target=name.label(trial.target),
+                                                  why=trial.error or trial.status)))
     if not blocks:
         return Section(T("sec.logs"), "logs", [Paragraph(T("logs.none"))])
-    return Section(T("sec.logs"), "logs", [Paragraph(T("logs.intro")), *blocks])
+    job = T("logs.intro.job") if any(not t.is_script for t in a.targets) else ""
+    return Section(T("sec.logs"), "logs", [Paragraph(T.sentences(T("logs.intro"), job)), *blocks])
 
 
 def env_section(results: Results, T: Texts) -> Section:
@@ -229,9 +246,11 @@ def warnings_section(results: Results, a: Analysis, T: Texts) -> Section:
         if notice.mode:
             phases = T.join(T.phase(p) for p in notice.phases)
             where += T("warn.where_phases" if phases else "warn.where", mode=T(f"mode.{notice.mode}"), phases=phases)
-        if notice.code == "loss_mismatch":
+        if notice.code.startswith("loss_mismatch"):
             v = notice.values
             where += " — " + T(f"run.{v['run']}", index=v["index"], point=v["point"])
         items.append(T("warn.line", where=T.cap(where), message=T(f"caveat.{notice.code}", **notice.values),
                        advice=T(_advice(notice.code, results), **notice.values)))
+    counted = Counter(items)  # every trial of a script that fails the same way: one line, with how many times
+    items = [item if counted[item] == 1 else T.sentences(item, T("warn.times", n=counted[item])) for item in counted]
     return Section(T("sec.warnings"), "warnings", [Bullets(items, role="warnings")] if items else [Paragraph(T("warn.none"))])

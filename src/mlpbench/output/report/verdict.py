@@ -316,6 +316,17 @@ def explained(a: Analysis, targets: list[Target]) -> list[Target]:
     return cold or [t for t in timed_scripts(a) if a.start_up_share(t) is not None]
 
 
+def _all_failed(results: Results, a: Analysis) -> list[Target]:
+    """Targets that ran and failed every time (none of their runs is in any figure)."""
+    return [t for t in dict.fromkeys(o.target for o in [*results.cold, *results.warm] if o.status != "ok")
+            if t not in a.targets]
+
+
+def _excluded(a: Analysis) -> list[Target]:
+    """Targets that ran but are in no figure: every measured run of theirs failed its loss check."""
+    return [t for t in dict.fromkeys(c.target for c in a.failed_checks()) if t not in a.targets]
+
+
 def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: Texts,
              sweep: SweepAnalysis | None = None) -> list[str]:
     out = []
@@ -326,8 +337,8 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
     if results.skipped:
         out.append(T("not_done.skipped", n=len(results.skipped)))
     failed = [t for t in [*results.cold, *results.warm, *results.points] if t.status not in ("ok", "unsupported")]
-    failed_targets = {t.target for t in failed}
-    unmeasured = [t.target for t in results.targets  # not reached; a target whose runs failed is said below
+    failed_targets = {t.target for t in failed} | set(_excluded(a))
+    unmeasured = [t.target for t in results.targets  # not reached; a target whose runs failed or were left out: below
                   if t.status == "ok" and t.target not in a.targets and t.target not in failed_targets]
     if unmeasured and results.kind == "bench":
         out.append(T("not_done.unmeasured", targets=T.join(name(t) for t in unmeasured)))
@@ -337,7 +348,7 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
             items = [T("not_done.missing_point", point=", ".join(f"{k} = {format_number(v)}" for k, v in p.items()),
                        target=name(t)) for p, t in missing[:6]]
             out.append(T("not_done.missing", n=len(missing), items=T.join(items)))
-    if gpu is None:
+    if gpu is None and not any(t.is_gpu for t in [*_excluded(a), *_all_failed(results, a)]):  # said in the verdict
         reasons = dict.fromkeys(t.reason for t in results.targets if t.status != "ok" and t.target.is_gpu and t.reason)
         only_scripts = all(t.target.is_script for t in results.targets)  # they choose their device themselves
         out.append(T("not_done.no_gpu", reasons="; ".join(reasons)) if reasons else
@@ -359,7 +370,8 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
         out.append(T("not_done.failed", n=len(failed)))
     busy = a.busy()
     if busy is not None:  # every figure above may be slower and noisier than the machine can do
-        out.append(T("not_done.notice", message=T.cap(T("caveat.busy", **busy.values)), advice=T.cap(T("advice.busy"))))
+        out.append(T("not_done.notice", message=T.cap(T(f"caveat.{busy.code}", **busy.values)),
+                     advice=T.cap(T(f"advice.{busy.code}"))))
     mismatched = a.failed_checks()
     if mismatched:
         out.append(T("not_done.mismatch", n=len(mismatched), targets=T.join(dict.fromkeys(name(c.target) for c in mismatched)),
@@ -390,8 +402,17 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
         main = cpu or next((t for t in only if t.backend == "eager"), only[0] if only else a.targets[0])
         wall = a.find(main, "cold", "wall")
         step = a.per_step(main)
-        text = T("verdict.one_device", target=name(main), time=format_seconds(wall.median if wall else None),
-                 n=wall.stats.n if wall else 0) if wall else T("verdict.one_device_warm", target=name(main))
+        excluded, failed = _excluded(a), _all_failed(results, a)
+        if excluded or failed:  # they ran, but no figure has them: not "only the CPU was measured"
+            checks = [c for c in a.failed_checks() if c.target in excluded]
+            text = T.sentences(
+                T("verdict.excluded", targets=T.join(name(t) for t in excluded),
+                  against=T("against.own" if any(c.own for c in checks) else "against.reference")) if excluded else "",
+                T("verdict.all_failed", targets=T.join(name(t) for t in failed)) if failed else "",
+                T("verdict.left", target=name(main), time=format_seconds(wall.median), n=wall.stats.n) if wall else "")
+        else:
+            text = T("verdict.one_device", target=name(main), time=format_seconds(wall.median if wall else None),
+                     n=wall.stats.n if wall else 0) if wall else T("verdict.one_device_warm", target=name(main))
         if step is not None:
             key = "verdict.per_step.own" if timed_scripts(a) else "verdict.per_step"  # whose step it is
             text = T.sentences(text, T(key, step=format_seconds(step[0]), mode=T(f"mode.long.{step[1]}")))
