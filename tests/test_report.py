@@ -784,3 +784,18 @@ def test_a_report_of_scripts_alone_recommends_no_command_that_refuses_scripts():
     text = conclusions_of(results)
     assert "--backends all" not in text and "mlpbench sweep measures" not in text
     assert "mlpbench sweep --workload FILE.py measures whether, and where, the GPU starts to win" in text
+
+
+def test_a_script_set_against_another_models_job_says_they_may_compute_different_things():
+    from mlpbench.output.i18n import Texts
+    from mlpbench.output.tables import comparison_table
+    from mlpbench.results.analysis import Analysis
+
+    results = builders.make_bench(gpu=False)
+    results.cold += builders.cold_trials(CPU, builders.CPU_COLD, 4, 100, 1)  # the job cold too: scripts set against it
+    seed = comparison_table(results, Analysis(results), Texts("en")).caption
+    assert "a script is set against" not in seed  # the seed's scripts compute exactly the built-in job
+    results.config = msgspec.structs.replace(results.config, workload="/home/me/my_workload.py")
+    caption = comparison_table(results, Analysis(results), Texts("en")).caption
+    assert "a script is set against mlpbench's own job of my_workload.py: they compute the same training only where " \
+           "the script trains what that file defines" in caption

@@ -87,12 +87,18 @@ def test_a_script_run_as_it_is(tmp_path):
     assert not [line for line in proc.stdout.splitlines() if line.strip().startswith("other")]  # its rest is the rest
 
 
-def test_a_failing_script_is_one_line_and_exit_1(tmp_path):
+def test_a_failing_script_shows_its_own_stderr_then_one_line_and_exit_1(tmp_path):
+    """As `python3 broken.py` would: its output and its traceback, then mlpbench's one line (--quiet: the line)."""
     script = tmp_path / "broken.py"
-    script.write_text("import sys\nprint('half way')\nraise SystemExit('no data here')\n")
+    script.write_text("import sys\nprint('half way')\nraise RuntimeError('no data here')\n")
     proc = run_cli("run", "--script", str(script), cwd=ROOT)
     assert proc.returncode == 1, proc.stderr
-    assert proc.stderr.strip().splitlines() == [f"mlpbench: the script {script} failed (no data here)"]
+    lines = proc.stderr.strip().splitlines()
+    assert lines[0] == "Traceback (most recent call last):" and "RuntimeError: no data here" in lines
+    assert lines[-1] == f"mlpbench: the script {script} failed (RuntimeError: no data here)"
+    assert "half way" in proc.stdout
+    quiet = run_cli("run", "--script", str(script), "--quiet", cwd=ROOT)
+    assert quiet.stderr.strip().splitlines() == [lines[-1]]
 
 
 def test_a_job_too_big_for_memory_is_refused_before_it_starts():

@@ -181,6 +181,11 @@ def test_the_notebook_api(foreign, tmp_path):
                             out=tmp_path / "o")
     text = result.summary()
     assert text.startswith("Only the CPU was measured") and "A training step takes" in text
+    rows = {(r["target"], r["mode"], r["phase"]): r for r in result.figures()}  # plain rows, for a DataFrame
+    warm = rows[("cpu/eager", "warm", "train")]
+    assert warm["n"] >= 2 and warm["low_s"] <= warm["median_s"] <= warm["high_s"] and warm["label"] == "CPU"
+    assert rows[("cpu/eager", "cold", "wall")]["n"] == 1 and rows[("cpu/eager", "cold", "wall")]["low_s"] is None
+    assert "targets cpu/eager; .summary(), .figures(), .report(path)>" in repr(result)
     assert result.to_json(tmp_path / "copy.json").exists()
     assert json.loads((tmp_path / "copy.json").read_text())["config"]["workload"] == str(foreign)
     paths = result.report(tmp_path / "r.html", lang="ja")

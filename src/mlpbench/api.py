@@ -75,12 +75,31 @@ class BenchResults:
 
         return write_reports(self.results, list(paths), lang, self.analysis)
 
+    def figures(self) -> list[dict[str, Any]]:
+        """Every measured figure as a plain row (``pandas.DataFrame(result.figures())`` makes a table of them):
+        target, mode ("cold": a fresh process per trial; "warm": the training loop repeated), phase ("wall",
+        "total", "train", "import", ...), the median and its interval in seconds, its coverage, and n; kept
+        runs only (those whose losses failed their check are left out, as everywhere)."""
+        from mlpbench.output.words import Namer
+        from mlpbench.output.i18n import Texts
+
+        name = Namer(self.results, Texts("en"))
+        rows = []
+        for (target, mode, phase), m in self.analysis.measurements.items():
+            low, high = m.stats.ci if m.stats.n > 1 else (None, None)
+            rows.append({"target": target.key, "label": name.label(target), "mode": mode, "phase": phase,
+                         "median_s": m.median, "low_s": low, "high_s": high,
+                         "coverage": m.stats.ci_coverage if m.stats.n > 1 else None, "n": m.stats.n})
+        return rows
+
     def _repr_markdown_(self) -> str:  # a notebook shows the verdict
         return self.summary()
 
     def __repr__(self) -> str:
-        return f"<BenchResults {self.results.kind}: {len(self.results.cold)} cold, {len(self.results.warm)} warm, " \
-               f"{len(self.results.points)} points>"
+        targets = {t.key for t in self.analysis.targets}
+        return (f"<BenchResults {self.results.kind}: {len(self.results.cold)} cold, {len(self.results.warm)} warm, "
+                f"{len(self.results.points)} points; targets {', '.join(sorted(targets)) or 'none'}; "
+                f".summary(), .figures(), .report(path)>")
 
 
 # ----- the workload ----------------------------------------------------------------------------------------
@@ -194,6 +213,8 @@ def run_script(path: str, *, echo: bool = False):
     if echo:
         sys.stdout.write(child.stdout)
     if child.record is None or child.status not in ("ok", "diverged"):
+        if echo and child.stderr_tail:  # the script's own traceback, as python3 script.py would have shown it
+            sys.stderr.write(child.stderr_tail.rstrip("\n") + "\n")
         raise RunFailed(f"the script {path} failed ({child.error or child.status})")
     return child.record
 

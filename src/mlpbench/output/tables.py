@@ -8,6 +8,7 @@ Every interval is shown with its true coverage; every verdict is the one rule's.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from mlpbench.output.i18n import Texts
 from mlpbench.output.units import format_bytes, format_flops, format_p, format_percent, format_ratio, format_seconds
@@ -144,10 +145,14 @@ def comparison_table(results: Results, a: Analysis, T: Texts, headline_only: boo
                      f"[{format_ratio(low)}, {format_ratio(high)}]", format_ratio(c.speedup), *_p_cells(c, p_columns),
                      verdict_word(c, T)])
     base = name.label(a.baseline) if a.baseline else "–"
+    caption = T("table.comparison.caption")
+    if not results.config.is_builtin and any(t.is_script for t, *_ in found) and a.baseline and not a.baseline.is_script:
+        caption = ("。" if T.lang == "ja" else "; ").join(
+            [caption, T("table.comparison.scripts", workload=PurePath(results.config.workload or "").name)])
     return Table(T("table.comparison", baseline=base), [T("col.target"), T("col.figure"), T("col.ratio"),
                                                          T("col.ratio_interval"), T("col.speedup"), *p_columns,
                                                          T("col.verdict")],
-                 rows, caption=_family_caption(T("table.comparison.caption"), p_columns, T,
+                 rows, caption=_family_caption(caption, p_columns, T,
                                                   "table.family.first_screen"), anchor="comparison")
 
 

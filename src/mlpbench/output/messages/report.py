@@ -56,6 +56,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- configuration and code ---------------------------------------------------------------------------
     "config.intro": ("What was trained, and how (the user's scripts unless a flag said otherwise):",
                      "学習した内容と方法（フラグで変更しない限り、元のスクリプトと同じです）："),
+    "config.intro.workload": ("What mlpbench's own job trained, and how (the workload file's model and data; the "
+                              "rest as the flags set it):",
+                              "mlpbench 自身のジョブが学習した内容と方法（モデルとデータはワークロードファイルのもの、"
+                              "それ以外はフラグの設定どおり）："),
     "config.scripts_only": ("Only your scripts ran, as they are: their settings are whatever they set, which mlpbench "
                             "does not read.",
                             "実行したのはスクリプトだけで、そのまま実行しました。設定はスクリプト自身が決めたもので、"

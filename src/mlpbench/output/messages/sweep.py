@@ -2,11 +2,13 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "sweep.intro": ("Swept {parameter} over {values} ({what}). At each point every target ran the job with "
-                    "{trial_steps} updates and then warm trials of it; the one-off costs were measured once per target, "
-                    "so the whole job of the configured {steps} updates can be derived at every point.",
-                    "{parameter} を {values} の範囲で変化させました（{what}）。各点で各対象が {trial_steps} 回の更新でジョブを"
-                    "実行し、続けてウォーム試行を行いました。一度きりのコストは対象ごとに 1 回測定したので、設定どおり "
-                    "{steps} 回更新するジョブ全体の時間も各点で求められます。"),
+                    "{trial_steps} updates (--trial-steps: enough for a steady time per step) and then warm trials of "
+                    "it; the one-off costs were measured once per target, so the whole job of the configured {steps} "
+                    "updates (--steps) can be derived at every point.",
+                    "{parameter} を {values} の範囲で変化させました（{what}）。各点で各対象が {trial_steps} 回の更新"
+                    "（--trial-steps：1 ステップの時間が安定するのに十分な回数）でジョブを実行し、続けてウォーム試行を"
+                    "行いました。一度きりのコストは対象ごとに 1 回測定したので、設定どおり {steps} 回（--steps）更新する"
+                    "ジョブ全体の時間も各点で求められます。"),
     "parameter.n": ("samples, train and test", "サンプル数（学習 + テスト）"),
     "parameter.width": ("a multiplier on every hidden width of the built-in MLP", "組み込み MLP の隠れ層の幅の倍率"),
     "parameter.steps": ("optimizer updates", "更新回数"),

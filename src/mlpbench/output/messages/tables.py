@@ -4,9 +4,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "table.cold": ("Cold trials: the whole job in a fresh process (median [interval])",
                    "コールド試行：新しいプロセスでのジョブ全体（中央値［区間］）"),
     "table.cold.caption": ("process: fork/exec to exit, timed from outside; inside: interpreter start to the end of "
-                           "evaluation; own figure: the time the run printed about itself (the user's scripts' time.time())",
-                           "プロセス：起動から終了まで外部で計測。内部：インタプリタ起動から評価の終わりまで。表示された実行時間："
-                           "実行が自分で出力した時間（元のスクリプトの time.time()）"),
+                           "evaluation (a script: to its last line); own figure: the time the run printed about itself "
+                           "(the seed's scripts: their time.time())",
+                           "プロセス：起動から終了まで外部で計測。内部：インタプリタ起動から評価の終わりまで（スクリプトは"
+                           "最後の行まで）。表示された実行時間：実行が自分で出力した時間（元のスクリプトでは time.time()）"),
     "table.phases": ("Where the time goes, phase by phase (cold, median, share of the time inside the process)",
                      "フェーズ別の時間（コールド、中央値、プロセス内の時間に占める割合）"),
     "table.phases.caption": ("For {targets}, the phases' medians add up to more than the median total: a median of "
@@ -24,6 +25,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                  "that excludes 1",
                                  "時間比 = 対象の中央値 / 基準の中央値（95 % ブートストラップ区間つき。各 6 回未満の試行では大まかな範囲にすぎません）。判定には Mann-Whitney "
                                  "の U 検定（両側、p < 0.05）と、1 を含まない区間の両方が必要"),
+    "table.comparison.scripts": ("a script is set against mlpbench's own job of {workload}: they compute the same "
+                                 "training only where the script trains what that file defines, which mlpbench cannot see",
+                                 "スクリプトは mlpbench 自身のジョブ（{workload}）と比べています。両者が同じ学習を計算するのは、"
+                                 "スクリプトがそのファイルの定義どおりに学習する場合だけで、mlpbench にはそれを確かめられません"),
     "table.scaling": ("Data-parallel scaling: the training loop on N ranks against the fewest",
                       "データ並列のスケーリング：N ランクと最少ランクの学習ループの比較"),
     "table.scaling.caption": ("efficiency = speed-up / (ranks / fewest ranks); the all-reduce share is measured "

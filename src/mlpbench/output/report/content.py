@@ -137,7 +137,7 @@ def _built_optimizer(run, config) -> str | None:
 
 def config_section(results: Results, a: Analysis, T: Texts) -> Section:
     if _jobs_ran(results) or results.kind != "bench":
-        blocks: list = [Paragraph(T("config.intro")),
+        blocks: list = [Paragraph(T("config.intro" if results.config.is_builtin else "config.intro.workload")),
                         TableBlock(Table("", [T("config.field"), T("config.value")], config_rows(results, a, T),
                                          text_columns=True))]
     else:  # only scripts ran: mlpbench knows nothing of their settings but their code
