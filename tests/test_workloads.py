@@ -375,3 +375,20 @@ def test_the_time_a_script_prints_about_itself_is_its_whole_runs(printed, second
     from mlpbench.measure.script import self_reported
 
     assert self_reported(printed) == (pytest.approx(seconds) if seconds is not None else None)
+
+
+def test_a_script_runs_with_the_arguments_given_after_its_name(tmp_path):
+    """`--script "train.py --epochs 1"` gave "no such file": a script is run with its arguments, as a shell
+    would split them; the same file with two sets of arguments is two targets and one copy of its code."""
+    mine = tmp_path / "args.py"
+    mine.write_text("import sys\nprint('args:', sys.argv[1:])\nprint('Total Execution Time: 0.0100 seconds')\n")
+    proc = run_cli("bench", "--script", f"{mine} --epochs 3 --name 'a b'", "--script", f"{mine} --epochs 1",
+                   "--runs", "1", "--out", str(tmp_path / "o"), "--no-report")
+    assert proc.returncode == 0, proc.stderr
+    results = load_results(tmp_path / "o" / "results.json")
+    logs = {t.target.script: t.record.log for t in results.cold}
+    assert logs == {f"{mine} --epochs 3 --name 'a b'": ["args: ['--epochs', '3', '--name', 'a b']",
+                                                         "Total Execution Time: 0.0100 seconds"],
+                    f"{mine} --epochs 1": ["args: ['--epochs', '1']", "Total Execution Time: 0.0100 seconds"]}
+    assert [c.path for c in results.code] == [str(mine)]
+    assert_usage_error(run_cli("run", "--script", f"{mine} 'unclosed"), "cannot split it into a file and its arguments")

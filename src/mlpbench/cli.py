@@ -133,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      "log, then where the time went, phase by phase.")
     run.add_argument("--device", default="auto", help="cpu, cuda, cuda:N, mps or auto (cuda > mps > cpu)")
     run.add_argument("--backend", default="eager", help="training-loop implementation (default: eager, the seed's loop)")
-    run.add_argument("--script", metavar="PATH.py", default=None, help="run this script as it is instead, timed from outside")
+    run.add_argument("--script", metavar="PATH.py", default=None,
+                     help="run this script as it is instead, timed from outside (with arguments: 'train.py --epochs 1')")
     _add_workload_options(run)
     run.add_argument("--json", metavar="PATH", help="also write the run as JSON (schema mlpbench.run/2)")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors (for --json use)")
@@ -149,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="comma-separated devices (default cpu,cuda; missing ones are listed as unavailable)")
     bench.add_argument("--backends", default="eager", help="comma-separated backends, or 'all' (default eager)")
     bench.add_argument("--script", action="append", default=[], metavar="PATH.py", dest="scripts",
-                       help="benchmark this script as it is (repeatable): cold trials, its own printed time; "
+                       help="benchmark this script as it is (repeatable; with arguments: 'train.py --epochs 1'): cold "
+                            "trials, its own printed time; "
                             "mlpbench's own job runs beside it only with --workload (FILE.py or builtin)")
     bench.add_argument("--runs", type=_integer("runs"), default=6, help="cold trials per target (default 6)")
     bench.add_argument("--script-runs", type=_integer("script-runs"), default=None, metavar="N",

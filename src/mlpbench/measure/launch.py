@@ -57,7 +57,7 @@ class Launcher:
     def script(self, target: Target, *, trial: str, timeout: float) -> ChildResult:
         """One run of a user's script as it is, through the bootstrap that times its big events."""
         assert target.script is not None
-        code = self.code[target.script]
+        code = self.code[script.split(target.script)[0]]
         events = self.scratch / f"events-{next(self._ids)}.json"
         started = time.monotonic()
         result = self.children.run(script.argv(target.script, code.sha256, events), None, timeout, trial,

@@ -47,4 +47,4 @@ def plan_scripts(paths: list[str]) -> list[PlannedTarget]:
     """A script target per file, run as it is; a missing file is one clear line (UsageError)."""
     from mlpbench.measure.script import check_script
 
-    return [PlannedTarget(Target(None, "script", script=str(check_script(p)))) for p in paths]
+    return [PlannedTarget(Target(None, "script", script=check_script(p))) for p in paths]

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shlex
 import sys
 from pathlib import Path
 
+from mlpbench.errors import UsageError
 from mlpbench.results.model import Code, Memory, RunRecord, Target, device_printed
 from mlpbench.workload.contract import read_source
 
@@ -42,20 +44,34 @@ STEP_LINE = re.compile(r"^Step (\d+): Train Loss = ([-+0-9.einfa]+)\s*$")
 MAX_LOG_LINES = 2000
 
 
-def check_script(path: str) -> Path:
-    """The script's path, or one UsageError line on why it cannot be run."""
-    read_source(path, "--script")
-    return Path(path)
+def split(spec: str) -> tuple[str, list[str]]:
+    """A --script as given: its file, and the arguments it is run with ("train.py --epochs 1", split as a
+    shell would; a file whose name has spaces in it is taken whole)."""
+    if Path(spec).is_file() or not spec.strip():
+        return spec, []
+    try:
+        words = shlex.split(spec)
+    except ValueError as err:
+        raise UsageError(f"--script {spec}: cannot split it into a file and its arguments ({err})") from None
+    return (words[0], words[1:]) if words else (spec, [])
 
 
-def code_of(path: str) -> Code:
+def check_script(spec: str) -> str:
+    """The script as given (its file and arguments), or one UsageError line on why it cannot be run."""
+    read_source(split(spec)[0], "--script")
+    return spec
+
+
+def code_of(spec: str) -> Code:
+    path = split(spec)[0]
     data = Path(path).read_bytes()
     return Code(name=Path(path).name, role="script", path=str(path), sha256=hashlib.sha256(data).hexdigest(),
                 source=data.decode("utf-8", "replace"))
 
 
-def argv(path: str, sha256: str, events: Path) -> list[str]:
-    return [sys.executable, str(BOOT), str(events), sha256, str(path)]
+def argv(spec: str, sha256: str, events: Path) -> list[str]:
+    path, args = split(spec)
+    return [sys.executable, str(BOOT), str(events), sha256, str(path), *args]
 
 
 def self_reported(stdout: str) -> float | None:

@@ -38,7 +38,7 @@ def backend_code(names: list[str], distributed: bool = False) -> list[Code]:
 def script_code(paths: list[str]) -> list[Code]:
     from mlpbench.measure.script import code_of
 
-    return [code_of(p) for p in paths]
+    return list({c.path: c for c in map(code_of, paths)}.values())  # one file run with two sets of arguments: once
 
 
 def seed_scripts() -> list[Path]:
