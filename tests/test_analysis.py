@@ -164,7 +164,28 @@ def test_a_machine_busy_now_is_told_from_one_still_cooling_down():
 def test_the_cpu_time_others_use_is_read_from_proc_stat(monkeypatch):
     from mlpbench.measure import environment
 
-    lines = iter(["cpu  100 0 50 800 50 0 0 0 0 0\n", "cpu  160 0 70 820 50 0 0 0 0 0\n"])  # 80 busy of 100
+    # cpu0 is the trials' (80 of 100 busy with others), cpu1 is not theirs: pinned elsewhere, it does not count
+    stats = iter(["cpu  200 0 100 1600 100 0 0 0 0 0\ncpu0 100 0 50 800 50 0 0 0 0 0\ncpu1 100 0 50 800 50 0 0 0 0 0\n",
+                  "cpu  260 0 120 1720 150 0 0 0 0 0\ncpu0 160 0 70 820 50 0 0 0 0 0\ncpu1 100 0 50 900 100 0 0 0 0 0\n"])
     monkeypatch.setattr(environment.time, "sleep", lambda s: None)
-    monkeypatch.setattr("builtins.open", lambda *a, **k: __import__("io").StringIO(next(lines)))
+    monkeypatch.setattr(environment.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr("builtins.open", lambda *a, **k: __import__("io").StringIO(next(stats)))
     assert environment._cpu_busy() == pytest.approx(0.8)
+
+
+def test_runs_of_a_random_model_that_disagree_with_their_first_keep_none():
+    """Checked against its own first run, a wrong first run passed (itself) and excluded the right ones: runs of
+    one target that disagree leave no way to tell which is right, so none of them is kept."""
+    results = builders.bench(gpu=False, warm_cpu=None)
+    for trial in results.cold:
+        trial.record.facts["random_in_training"] = True
+    results.cold[0].record.losses = {k: v * 1.5 for k, v in results.cold[0].record.losses.items()}
+    a = Analysis(results)
+    assert a.find(CPU, "cold", "wall") is None  # not n = 1 of the wrong run
+    notices = {n.code: n for n in a.notices()}
+    assert notices["runs_disagree"].values["n"] == len(results.cold) and notices["runs_disagree"].target == CPU
+    fine = builders.bench(gpu=False, warm_cpu=None)
+    for trial in fine.cold:
+        trial.record.facts["random_in_training"] = True
+    checks = [c for cs in Analysis(fine).checks.values() for c in cs]
+    assert checks and all(c.own and c.passed for c in checks) and Analysis(fine).find(CPU, "cold", "wall").stats.n == 6

@@ -370,6 +370,9 @@ def test_the_probe_tells_a_model_that_draws_random_numbers_and_leaves_the_genera
     ("epoch 1 time 2.0 s\nepoch 2 time 2.1 s", None),  # parts of a run are not its time
     ("step 10, step time 0.01 s", None),
     ("loss 0.5 at 3 s", None),
+    ("Epoch 10/10, total loss: 0.2341, time: 3.2s", None),  # an epoch's, though it says "total"
+    ("step 1000/1000 done in 0.02 s\nbatch 31 finished in 0.01 s\niter 500 | total loss 0.1 | took 0.05 s", None),
+    ("Loading data took 1.2 s\nTraining took 3.0 s\nEvaluation took 0.2 s", 3.0),  # the longest part, not the last
 ])
 def test_the_time_a_script_prints_about_itself_is_its_whole_runs(printed, seconds):
     from mlpbench.measure.script import self_reported
@@ -392,3 +395,62 @@ def test_a_script_runs_with_the_arguments_given_after_its_name(tmp_path):
                     f"{mine} --epochs 1": ["args: ['--epochs', '1']", "Total Execution Time: 0.0100 seconds"]}
     assert [c.path for c in results.code] == [str(mine)]
     assert_usage_error(run_cli("run", "--script", f"{mine} 'unclosed"), "cannot split it into a file and its arguments")
+
+
+def test_buffers_are_restored_by_name_even_when_the_model_adds_one_as_it_runs():
+    """Paired by position, a buffer registered during forward (a cache) shifted BatchNorm's statistics one place:
+    'scale' got running_mean, running_mean got running_var."""
+    import torch
+
+    from mlpbench.workload import problem as P
+    from mlpbench.workload.backends import load_initial
+    from mlpbench.workload.config import WorkloadConfig
+    from mlpbench.workload.contract import from_namespace
+
+    class Cached(torch.nn.Module):
+        def forward(self, x):
+            if not hasattr(self, "scale"):
+                self.register_buffer("scale", torch.full((x.shape[1],), 2.0))
+            return x * self.scale
+
+    class Workload:
+        def build_model(self):
+            return torch.nn.Sequential(Cached(), torch.nn.BatchNorm1d(6), torch.nn.Linear(6, 1))
+
+        def make_data(self, n, seed):
+            x = torch.randn(n, 6)
+            return x, x.sum(dim=1, keepdim=True)
+
+    config = WorkloadConfig()
+    problem = P.make_problem(from_namespace("cached", Workload()), config)
+    model = problem.new_model("cpu")
+    model(problem.data.x_train)  # the cache appears, and BatchNorm's statistics move
+    load_initial(model, problem)
+    buffers = dict(model.named_buffers())
+    assert torch.equal(buffers["0.scale"], torch.full((6,), 2.0))  # not running_mean's zeros
+    assert torch.equal(buffers["1.running_mean"], torch.zeros(6)) and torch.equal(buffers["1.running_var"], torch.ones(6))
+
+
+def test_a_model_that_draws_random_numbers_its_output_does_not_show_is_still_random():
+    """DropPath on two rows may keep both: the generator moved all the same."""
+    import torch
+
+    from mlpbench.workload import problem as P
+    from mlpbench.workload.config import WorkloadConfig
+    from mlpbench.workload.contract import from_namespace
+
+    class Draws(torch.nn.Module):
+        def forward(self, x):
+            keep = (torch.rand(x.shape[0], 1) >= 0.0).to(x.dtype)  # always keeps: the output never changes
+            return x * keep
+
+    class Workload:
+        def build_model(self):
+            return torch.nn.Sequential(torch.nn.Linear(3, 1), Draws())
+
+        def make_data(self, n, seed):
+            x = torch.randn(n, 3)
+            return x, x.sum(dim=1, keepdim=True)
+
+    config = WorkloadConfig()
+    assert P.draws_random(P.make_problem(from_namespace("draws", Workload()), config))

@@ -107,21 +107,32 @@ def _load_average() -> float | None:
 
 
 def _cpu_busy(window: float = 0.25) -> float | None:
-    """The share of the machine's CPU time that went to other processes over ``window`` seconds, now (this
-    process sleeps meanwhile): unlike the 1-minute load average, not still counting the run that just ended."""
-    def times() -> list[int]:
+    """The share of the CPU time of the cores this process may use that went to other processes over ``window``
+    seconds, now (this process sleeps meanwhile): unlike the 1-minute load average, not still counting the run
+    that just ended, and not counting cores the trials cannot run on."""
+    try:
+        usable = os.sched_getaffinity(0)
+    except AttributeError:  # not Linux
+        return None
+
+    def times() -> list[int]:  # user nice system idle iowait irq softirq steal, summed over the usable cores
+        total = [0] * 8
         with open("/proc/stat", encoding="ascii") as f:
-            return [int(v) for v in f.readline().split()[1:]]
+            for line in f:
+                name, *values = line.split()
+                if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in usable and len(values) >= 8:
+                    total = [a + int(b) for a, b in zip(total, values[:8])]
+        return total
 
     try:
         before = times()
         time.sleep(window)
         after = times()
-    except (OSError, ValueError):  # no /proc (not Linux)
+    except (OSError, ValueError):  # no /proc
         return None
     delta = [b - a for a, b in zip(before, after)]
-    total = sum(delta[:8])  # user nice system idle iowait irq softirq steal (guest time is inside user)
-    return round(1 - (delta[3] + delta[4]) / total, 3) if total > 0 and len(delta) >= 8 else None
+    spent = sum(delta)
+    return round(1 - (delta[3] + delta[4]) / spent, 3) if spent > 0 else None
 
 
 def collect(sample_busy: bool = True) -> Environment:

@@ -165,7 +165,6 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
     with timer.phase("data"):
         workload = workload or P.load_workload(config, spec.workload_sha256)
         problem = P.make_problem(workload, config)
-    random_in_training = P.draws_random(problem)  # untimed, like the reseeding before every run
     say(P.data_shapes_line(problem.data))
     with timer.phase("to_device"):
         problem = problem.to(device)
@@ -194,6 +193,7 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
     finished_at = time.monotonic()
     timer.record("total", finished_at - started_at)
     say(P.total_time_line(finished_at - torch_ready_at))
+    random_in_training = P.draws_random(problem)  # after the total: a fact about the model, in no time of the job
 
     warm = _warm(spec, trainer, problem, timer, device, rank) if spec.warm is not None else None
     peaks = devices.peak_memory(device)  # the job's own peaks: before the matmul probe's big matrices and the profiler
@@ -209,7 +209,7 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
     from mlpbench.workload.backends.flops import flops_per_step
 
     flops, flops_source = flops_per_step(problem)
-    facts = _plain({**trainer.describe(), "first_optimizer_loaded": first_optimizer.loaded, **_optimizer(trainer),
+    facts = _plain({**_optimizer(trainer), **trainer.describe(), "first_optimizer_loaded": first_optimizer.loaded,
                     **({"random_in_training": True} if random_in_training else {})})
     memory = Memory(**peaks, jax_peak_bytes=facts.get("peak_bytes_in_use"))
     if rank is not None:

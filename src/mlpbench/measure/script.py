@@ -30,13 +30,14 @@ from mlpbench.workload.contract import read_source
 BOOT = Path(__file__).with_name("script_boot.py")
 ATTRIBUTED = ("import_torch", "cuda_init", "first_optimizer")
 _AMOUNT = r"[^\n0-9]*?([0-9]+(?:\.[0-9]+)?)\s*(ms|s|sec|secs|seconds)\b"
-# In order of trust: the seed's line; a line that names a whole ("total", "elapsed", "took", "done in"); any line
-# naming a time that is not a part of one ("avg step time: 0.004 s", "eta 3 s", "time per epoch"). The last such line.
+_PART = r"(?!.*\b(?:per|avg|average|mean|eta|each|step time|epoch time|batch time)\b)(?!.*\b(?:epoch|step|batch|iter|iteration)\b\s*\d)"
+# In order of trust: the seed's line; lines that name a whole ("total", "elapsed", "took", "done in": the longest
+# of them, as a run is no shorter than any of its parts); the last line naming a time that is not a part of one
+# ("avg step time: 0.004 s", "eta 3 s", "time per epoch", "Epoch 3/10 ... time: 2 s", "step 1000 done in 0.02 s").
 SELF_REPORTED = (
     re.compile(r"Total Execution Time:\s*([0-9.]+)\s*seconds"),
-    re.compile(r"(?i)^(?=.*\b(?:total|elapsed|took|(?:done|finished|completed|trained) in|wall)\b)"
-               r"(?!.*\b(?:per|avg|average|mean|eta|each|step time|epoch time|batch time)\b).*?\b(?:time|elapsed|took|in|total|wall)\b"
-               + _AMOUNT, re.MULTILINE),
+    re.compile(r"(?i)^(?=.*\b(?:total|elapsed|took|(?:done|finished|completed|trained) in|wall)\b)" + _PART +
+               r".*?\b(?:time|elapsed|took|in|total|wall)\b" + _AMOUNT, re.MULTILINE),
     re.compile(r"(?i)^(?!.*\b(?:per|avg|average|mean|eta|each|step|epoch|batch|iter|iteration)\b).*?\btime\b" + _AMOUNT,
                re.MULTILINE),
 )
@@ -75,18 +76,17 @@ def argv(spec: str, sha256: str, events: Path) -> list[str]:
 
 
 def self_reported(stdout: str) -> float | None:
-    """The time the script printed about itself, in seconds: the seed's line, else the last line that names
-    a whole run's time ("Done in 0.30 s", "elapsed: 12 s"), else the last that names a time with a unit and is
-    not a part of the run (an average step, an epoch, an estimate of what is left)."""
-    for pattern in SELF_REPORTED:
-        found = pattern.findall(stdout)
-        if found:
-            last = found[-1]
-            value, unit = (last, "s") if isinstance(last, str) else last
-            try:
-                return float(value) / (1000.0 if unit == "ms" else 1.0)
-            except ValueError:
-                return None
+    """The time the script printed about itself, in seconds: the seed's line, else the longest of the lines
+    that name a whole ("Done in 0.30 s", "elapsed: 12 s", "Training took 3.0 s"), else the last that names a
+    time with a unit and is not a part of the run (an average step, an epoch, an estimate of what is left)."""
+    for tier, pattern in enumerate(SELF_REPORTED):
+        found = [(m, "s") if isinstance(m, str) else m for m in pattern.findall(stdout)]
+        try:
+            seconds = [float(value) / (1000.0 if unit == "ms" else 1.0) for value, unit in found]
+        except ValueError:
+            return None
+        if seconds:
+            return max(seconds) if tier == 1 else seconds[-1]
     return None
 
 

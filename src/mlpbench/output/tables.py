@@ -62,16 +62,21 @@ def cold_table(results: Results, a: Analysis, T: Texts) -> Table:
         if wall is None:
             continue
         total, own, train = (a.find(target, "cold", p) for p in ("total", "seed_time", "train"))
-        failed = sum(1 for t in results.cold if t.target == target and t.status != "ok")
+        failed = sum(1 for t in results.cold if t.target == target and (t.status != "ok" or not _passed(a, t)))
         rows.append([name.label(target), with_interval(wall), coverage(wall), with_interval(total),
                      format_seconds(own.median if own else None), format_seconds(train.median if train else None),
                      str(wall.stats.n), str(failed)])
     for target in dict.fromkeys(t.target for t in results.cold if t.target not in a.targets):  # no trial counted
-        failed = sum(1 for t in results.cold if t.target == target and t.status != "ok")
+        failed = sum(1 for t in results.cold if t.target == target and (t.status != "ok" or not _passed(a, t)))
         rows.append([name.label(target), "–", "–", "–", "–", "–", "0", str(failed)])
     return Table(T("table.cold"), [T("col.target"), T("col.process"), T("col.coverage"), T("col.inside"),
                                    T("col.own_figure"), T("col.train"), "n", T("col.failed")],
                  rows, caption=T("table.cold.caption"), anchor="cold")
+
+
+def _passed(a: Analysis, trial) -> bool:
+    """A finished trial whose run passed its loss check (one that failed it is left out, as one that failed)."""
+    return trial.record is not None and all(c.passed for c in a.checks.get(id(trial.record), []))
 
 
 def phase_table(results: Results, a: Analysis, T: Texts) -> Table:

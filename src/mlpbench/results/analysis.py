@@ -171,9 +171,10 @@ class Analysis:
                 return found.median / steps, m
         return None
 
-    def fixed_cost(self, target: Target) -> float | None:
-        """In-process time not explained by the training loop: start-up, setup, data, evaluation (cold)."""
-        total, step = self.find(target, "cold", "total"), self.per_step(target, "cold")
+    def fixed_cost(self, target: Target, steps_from: str = "cold") -> float | None:
+        """In-process time of a cold trial not explained by its steps at the ``steps_from`` per-step time:
+        start-up, setup, data, evaluation (and, against warm steps, what the cold loop spent beyond them)."""
+        total, step = self.find(target, "cold", "total"), self.per_step(target, steps_from)
         steps = self.steps(target)
         if total is None or step is None or steps is None:
             return None
@@ -183,7 +184,7 @@ class Analysis:
         """Steps after which ``fast`` (cheaper per step, dearer to start) has caught up with ``slow``: the
         one-off costs from the cold trials, the saving per step from the ``saving`` ones ("cold" or "warm")."""
         pf, ps = self.per_step(fast, saving), self.per_step(slow, saving)
-        ff, fs = self.fixed_cost(fast), self.fixed_cost(slow)
+        ff, fs = self.fixed_cost(fast, saving), self.fixed_cost(slow, saving)  # the cold total: one-offs + steps
         if pf is None or ps is None or ff is None or fs is None:
             return None
         return break_even_steps(ff, fs, pf[0], ps[0])
@@ -259,7 +260,11 @@ class Analysis:
             if trial.status not in ("ok",):
                 found.append(Notice(f"run_{trial.status}", {"error": (trial.error or "")[:300]}, trial.target,
                                     "warm" if isinstance(trial, WarmSet) else "cold"))
-        for check in self.failed_checks():
+        failed = self.failed_checks()
+        for target in dict.fromkeys(c.target for c in failed if c.inconsistent):  # one line: its runs disagree
+            mine = [c for c in failed if c.target == target]
+            found.append(Notice("runs_disagree", {"n": len(mine), "worst": max(c.worst for c in mine)}, target))
+        for check in (c for c in failed if not c.inconsistent):
             found.append(Notice("loss_mismatch_own" if check.own else "loss_mismatch", {
                 "run": check.run, "index": check.index, "point": check.point, "early": check.worst_early,
                 "worst": check.worst, "tol_early": check.tolerance[0], "tol_late": check.tolerance[1]}, check.target))

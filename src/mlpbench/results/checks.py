@@ -42,6 +42,7 @@ class LossCheck(msgspec.Struct, frozen=True):
     tolerance: tuple[float, float]
     steps: int  # logged steps compared
     own: bool = False  # against its own target's first run (a model that draws random numbers), not the CPU's eager
+    inconsistent: bool = False  # failed because other runs of its target disagree with that target's first run
 
     @property
     def breach(self) -> tuple[str, float, float]:
@@ -164,20 +165,23 @@ def scripts_agreement(results: Results) -> list[LossCheck]:
 def check_all(results: Results) -> dict[int, list[LossCheck]]:
     """The checks of every record in the file, keyed by ``id`` of the record they belong to."""
     refs = references(results)
-
-    def reference(record: RunRecord) -> RunRecord | None:
-        return _own_reference(results, record) if draws_random(record) else reference_for(record.config, refs)
-
+    runs = [(t.record, ("cold", t.index + 1, "")) for t in results.cold if t.record is not None and not t.target.is_script]
+    runs += [(w.record, ("warm", 1, "")) for w in results.warm if w.record is not None]
+    runs += [(p.record, ("point", 1, point_label(p.point))) for p in results.points if p.record is not None]
     out: dict[int, list[LossCheck]] = {}
-    for trial in results.cold:
-        if trial.record is not None and not trial.target.is_script:
-            out[id(trial.record)] = check_record(trial.record, ("cold", trial.index + 1, ""), reference(trial.record))
-    for warm in results.warm:
-        if warm.record is not None:
-            out[id(warm.record)] = check_record(warm.record, ("warm", 1, ""), reference(warm.record))
-    for point in results.points:
-        if point.record is not None:
-            out[id(point.record)] = check_record(point.record, ("point", 1, point_label(point.point)),
-                                                 reference(point.record))
+    for record, run in runs:
+        reference = _own_reference(results, record) if draws_random(record) else reference_for(record.config, refs)
+        out[id(record)] = check_record(record, run, reference)
+    # Runs checked against their own target's first run that disagree with it: which of them is right cannot be
+    # told (the first may be the wrong one), so none of that target's runs is kept.
+    broken = {(r.target, r.config) for r, _ in runs for c in out[id(r)] if c.own and not c.passed}
+    for record, run in runs:
+        if (record.target, record.config) in broken:
+            checks = out[id(record)]
+            first = [] if any(c.run == run[0] for c in checks) or not record.losses else [  # a reference's own run
+                LossCheck(record.target, *run, False, 0.0, 0.0, PARITY.get(record.config.precision, PARITY["fp32"]),
+                          len(record.losses), True, True)]
+            out[id(record)] = first + [c if not c.passed else msgspec.structs.replace(c, passed=False, inconsistent=True)
+                                       for c in checks]
     return out
 

@@ -96,21 +96,26 @@ def reseed(problem: Problem) -> None:
 
 
 def draws_random(problem: Problem) -> bool:
-    """Whether the model's training-mode forward pass draws random numbers (dropout and the like): two passes
-    on the same rows under different seeds differ. Such runs are alike only on one device and backend, whose
-    generators draw the same numbers from the same state. The generators are left as they were."""
-    rows = problem.data.x_train[:2].cpu()
-    if rows.shape[0] < 2:
-        return False
+    """Whether the model's training-mode forward pass or its loss draws random numbers (dropout, DropPath, a
+    noisy loss): the CPU generator moves, or two passes under different seeds differ. Such runs are alike only
+    on one device and backend, whose generators draw the same numbers from the same state. Untimed; the
+    generators are left as they were."""
+    rows = problem.data.x_train[: min(2, problem.config.batch_rows)].cpu()
+    y = problem.data.y_train[: rows.shape[0]].cpu()
     state = torch.get_rng_state()
     model = problem.new_model("cpu")
     try:
         with torch.no_grad():
-            torch.manual_seed(1)
-            first = model(rows)
-            torch.manual_seed(2)
-            second = model(rows)
-        return isinstance(first, torch.Tensor) and isinstance(second, torch.Tensor) and not torch.equal(first, second)
+            outputs = []
+            for seed in (1, 2):
+                torch.manual_seed(seed)
+                start = torch.get_rng_state()
+                out = model(rows)
+                problem.workload.loss()(out, y)
+                if not torch.equal(torch.get_rng_state(), start):
+                    return True
+                outputs.append(out)
+        return all(isinstance(o, torch.Tensor) for o in outputs) and not torch.equal(*outputs)
     except Exception:  # noqa: BLE001 - the model's own failures are said by check(), not here
         return False
     finally:

@@ -7,6 +7,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "warn.where_phases": (" ({mode}: {phases})", "（{mode}：{phases}）"),
     "warn.none": ("No warnings: every run finished, computed the right losses, and the trials were stable.",
                   "注意事項はありません。すべての実行が完了し、損失は正しく、試行は安定していました。"),
+    "warn.none.own": ("No warnings: every run finished, each target's runs computed the same losses as its first run, "
+                      "and the trials were stable.",
+                      "注意事項はありません。すべての実行が完了し、各対象の実行はその最初の実行と同じ損失を計算し、試行は"
+                      "安定していました。"),
     "warn.whole_run": ("the whole run", "実行全体"),
     "run.cold": ("cold trial {index}", "コールド試行 {index}"),
     "run.warm": ("the warm set's first run", "ウォーム試行の最初の実行"),
@@ -105,6 +109,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                  "ある実行の損失が、同じ重みと乱数から始めたにもかかわらず同じ対象の最初の実行と、前半で最大 "
                                  "{early:.1e}、全体で最大 {worst:.1e} 異なりました（許容 {tol_early:g} と {tol_late:g}）。"
                                  "すべての数値から除外しています"),
+    "caveat.runs_disagree": ("its runs, all started from the same weights and random numbers, disagree with each other "
+                             "(up to {worst:.1e}): which of them is right cannot be told, so none of its {n} runs is kept",
+                             "同じ重みと乱数から始めた実行どうしの損失が一致しません（最大 {worst:.1e}）。どれが正しいか"
+                             "判断できないため、{n} 件の実行をすべて除外しました"),
+    "advice.runs_disagree": ("a backend that computes something else from run to run: report it, and trust no timing of it",
+                             "実行ごとに別の計算をするバックエンドです。報告し、その時間は信用しないでください"),
     "advice.loss_mismatch_own": ("the runs of one target compute something else each time: report it, and trust no "
                                  "timing of it",
                                  "同じ対象の実行が毎回別の計算をしています。報告し、その時間は信用しないでください"),

@@ -193,12 +193,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "after about {steps} steps (cold trials); this job has {have}.",
                          "このサイズでは {gpu} のほうが学習 1 ステップが短いため、余分な一度きりのコストは約 {steps} "
                          "ステップで回収できます（コールド試行）。このジョブは {have} ステップです。"),
-    "when.repays.warm": ("At this size the training steps of {gpu} are cheaper, so it repays its extra one-off costs "
-                         "after about {steps} steps (one-off costs from the cold trials, the saving per step from the warm "
-                         "ones: the cold ones do not decide it); this job has {have}.",
-                         "このサイズでは {gpu} のほうが学習 1 ステップが短いため、余分な一度きりのコストは約 {steps} "
-                         "ステップで回収できます（一度きりのコストはコールド試行、1 ステップの短縮分はウォーム試行から。"
-                         "コールド試行ではその差を判定できません）。このジョブは {have} ステップです。"),
+    "when.repays.warm": ("At this size the training steps of {gpu} are cheaper once warm, so it repays its extra one-off "
+                         "costs after about {steps} steps (the cold trials' whole time against the warm trials' saving per "
+                         "step); this job has {have}.",
+                         "このサイズではウォーム状態の学習 1 ステップは {gpu} のほうが短いため、余分な一度きりのコストは約 "
+                         "{steps} ステップで回収できます（コールド試行の全体時間とウォーム試行の 1 ステップあたりの短縮分から）。"
+                         "このジョブは {have} ステップです。"),
     "when.ahead": ("At this size {gpu} is ahead from the first step: its steps are cheaper, and its one-off costs came "
                    "out no larger (medians of the cold trials).",
                    "このサイズでは {gpu} が最初のステップから先行します。1 ステップが短く、一度きりのコストもコールド試行の"

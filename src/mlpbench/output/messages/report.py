@@ -294,6 +294,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "with {n} cold trials each, however far apart they are: a test needs at least {need} each.",
                            "{gpu}（{gpu_step}）と {cpu}（{cpu_step}、コールド）の学習ステップは、各 {n} 回のコールド試行では"
                            "どれほど離れていても区別できません。検定には各 {need} 回以上が必要です。"),
+    "concl.agreement.own": ("Each target's runs computed the same training as its first run: the losses of {n} runs "
+                            "agree with it within {early} through the first half (tolerance {tol_early}) and {all} "
+                            "overall (tolerance {tol_late}).{scripts}",
+                            "各対象の実行はその最初の実行と同じ学習を計算しています：{n} 件の実行の損失は、前半で最大 "
+                            "{early}（許容 {tol_early}）、全体で最大 {all}（許容 {tol_late}）の相対差に収まります。{scripts}"),
     "concl.agreement": ("Every measured run computed the same training: the losses of {n} runs agree with {against} "
                         "within {early} through the first half (tolerance {tol_early}) and {all} overall (tolerance "
                         "{tol_late}).{scripts}",

@@ -109,7 +109,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.inside": ("total, inside", "合計（内部計測）"),
     "col.own_figure": ("own figure", "表示された実行時間"),
     "col.train": ("training", "学習"),
-    "col.failed": ("failed", "失敗"),
+    "col.failed": ("failed or left out", "失敗・除外"),
     "col.phase": ("phase", "フェーズ"),
     "col.loop": ("training loop", "学習ループ"),
     "col.per_step": ("per step", "1 ステップ"),

@@ -166,7 +166,8 @@ def agreement(a: Analysis, name: Namer, T: Texts) -> str | None:
     own = any(c.own for c in checks)
     against, random = T("against.own" if own else "against.reference"), T("concl.random") if own else ""
     if not failed:
-        return T.sentences(random, T("concl.agreement", n=len(checks), early=f"{max(c.worst_early for c in checks):.1e}",
+        return T.sentences(random, T("concl.agreement.own" if own else "concl.agreement", n=len(checks),
+                                     early=f"{max(c.worst_early for c in checks):.1e}",
                                      all=f"{max(c.worst for c in checks):.1e}", tol_early=f"{early:g}", tol_late=f"{late:g}",
                                      against=against, scripts=scripts or ""))
     worst = max(failed, key=lambda c: c.breach[1] / c.breach[2])  # the furthest beyond the limit it broke
@@ -178,7 +179,7 @@ def agreement(a: Analysis, name: Namer, T: Texts) -> str | None:
 def scaling(a: Analysis, T: Texts) -> list[str]:
     out = []
     for r in a.scaling():
-        if r.ranks <= 1:
+        if r.ranks <= 1 or r.verdict is None:  # the fewest ranks: what the others are set against
             continue
         text = T("concl.scaling", device=r.device, n=r.ranks, pg=r.process_group or "?", time=format_seconds(r.train_s),
                  speedup=format_ratio(r.speedup), efficiency=format_percent(r.efficiency),

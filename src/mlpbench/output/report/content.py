@@ -253,4 +253,6 @@ def warnings_section(results: Results, a: Analysis, T: Texts) -> Section:
                        advice=T(_advice(notice.code, results), **notice.values)))
     counted = Counter(items)  # every trial of a script that fails the same way: one line, with how many times
     items = [item if counted[item] == 1 else T.sentences(item, T("warn.times", n=counted[item])) for item in counted]
-    return Section(T("sec.warnings"), "warnings", [Bullets(items, role="warnings")] if items else [Paragraph(T("warn.none"))])
+    own = any(c.own for cs in a.checks.values() for c in cs)
+    none = T("warn.none.own" if own else "warn.none")
+    return Section(T("sec.warnings"), "warnings", [Bullets(items, role="warnings")] if items else [Paragraph(none)])

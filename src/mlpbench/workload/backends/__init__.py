@@ -89,9 +89,12 @@ def load_initial(model: "nn.Module", problem: "Problem") -> None:
     import torch
 
     load_params(model, problem.initial_params)
-    with torch.no_grad():
-        for b, value in zip(model.buffers(), problem.model.buffers()):
-            b.copy_(value)
+    initial = dict(problem.model.named_buffers())
+    with torch.no_grad():  # by name: a model may register buffers as it runs (a cache), which shifts any order
+        for name, b in model.named_buffers():
+            value = initial.get(name)
+            if value is not None and value.shape == b.shape:
+                b.copy_(value)
 
 
 def report_losses(values: "Sequence[float]", steps: int, every: int, on_log: "LogCallback | None",
