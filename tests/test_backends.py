@@ -267,6 +267,38 @@ def test_gpu_mini_batches_match_across_backends():
         assert_parity(got, got_test, ref, ref_test)
 
 
+@requires_cuda
+@pytest.mark.gpu
+@pytest.mark.parametrize("name", ["eager", "tuned", "cuda-graph"])
+def test_gpu_dropout_draws_the_same_masks_in_every_run(name):
+    """Reseeded before each run (as the job does), a model with dropout repeats its losses on the GPU too,
+    captured graphs included: its runs are checked against its own first run."""
+    import torch
+
+    from mlpbench.workload.contract import from_namespace
+    from mlpbench.workload.problem import draws_random, reseed
+
+    class Dropping:
+        def build_model(self):
+            return torch.nn.Sequential(torch.nn.Linear(6, 32), torch.nn.ReLU(), torch.nn.Dropout(0.3), torch.nn.Linear(32, 1))
+
+        def make_data(self, n, seed):
+            x = torch.randn(n, 6)
+            return x, x.sum(dim=1, keepdim=True)
+
+    config = WorkloadConfig(steps=201)
+    problem = make_problem(from_namespace("dropping", Dropping()), config)
+    assert draws_random(problem)
+    problem = problem.to("cuda:0")
+    trainer = backends.get(name).create(problem, "cuda:0")
+    runs = []
+    for _ in range(3):
+        trainer.reset()
+        reseed(problem)
+        runs.append(trainer.train())
+    assert runs[0] == runs[1] == runs[2]
+
+
 # ----- the C build: a cache that cannot be fooled, one line whatever goes wrong ----------------------------
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
