@@ -812,3 +812,35 @@ def test_a_script_set_against_another_models_job_says_they_may_compute_different
     caption = comparison_table(results, Analysis(results), Texts("en")).caption
     assert "a script is set against mlpbench's own job of my_workload.py: they compute the same training only where " \
            "the script trains what that file defines" in caption
+
+
+def test_two_scripts_alone_are_the_headline_and_too_few_say_how_many():
+    """`bench --script "train.py --epochs 2" --script "train.py --epochs 4" --runs 3` said "Only your script
+    train.py --epochs 2 was measured", and never that 3 against 3 cannot show a difference."""
+    results = builders.make_bench(gpu=False, runs=3)
+    results.warm, results.plan.runs, results.plan.script_runs = [], 0, 3
+    results.targets = [t for t in results.targets if t.target.is_script]
+    text = first_screen(results)
+    assert text.startswith("Whether your script three_layer_nn_pytorch_cuda.py on the CPU or your script "
+                           "three_layer_nn_pytorch.py on the CPU finishes its whole process first, these trials do not show")
+    assert "With 3 trials each no difference could be shown whatever they gave (p = 0.10 at best): run at least 4 " \
+           "each (--script-runs 4)." in text
+    assert "was measured" not in text and text.count("finishes its whole process first") == 1
+
+
+def test_the_command_shown_can_be_pasted_back_and_a_failure_warned_once(capsys):
+    """`--script "train.py --epochs 2"` was shown unquoted (pasted back, --epochs is bench's flag), and the
+    terminal repeated a script's identical failure once per trial."""
+    from mlpbench.output.console import print_notices
+    from mlpbench.output.i18n import Texts
+    from mlpbench.results.analysis import Analysis
+
+    results = builders.make_bench(gpu=False)
+    results.env = msgspec.structs.replace(results.env, argv=["bench", "--script", "train.py --epochs 2", "--runs", "3"])
+    assert "| command | bench --script 'train.py --epochs 2' --runs 3 |" in markdown_of(results).replace("\\_", "_")
+    for trial in results.cold:
+        if trial.target.script.endswith("_cuda.py"):
+            trial.status, trial.record, trial.error, trial.returncode = "failed", None, "exit status 3: boom", 3
+    print_notices(results, Analysis(results), Texts("en"))
+    warned = [line for line in capsys.readouterr().out.splitlines() if "boom" in line]
+    assert len(warned) == 1 and warned[0].endswith("(4 runs alike)")

@@ -95,7 +95,8 @@ def test_a_failing_script_shows_its_own_stderr_then_one_line_and_exit_1(tmp_path
     assert proc.returncode == 1, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert lines[0] == "Traceback (most recent call last):" and "RuntimeError: no data here" in lines
-    assert lines[-1] == f"mlpbench: the script {script} failed (RuntimeError: no data here)"
+    assert lines[1].startswith(f'  File "{script}", line 3') and "script_boot" not in proc.stderr  # its frames only
+    assert lines[-1] == f"mlpbench: the script {script} failed (exit status 1: RuntimeError: no data here)"
     assert "half way" in proc.stdout
     quiet = run_cli("run", "--script", str(script), "--quiet", cwd=ROOT)
     assert quiet.stderr.strip().splitlines() == [lines[-1]]

@@ -454,3 +454,18 @@ def test_a_model_that_draws_random_numbers_its_output_does_not_show_is_still_ran
 
     config = WorkloadConfig()
     assert P.draws_random(P.make_problem(from_namespace("draws", Workload()), config))
+
+
+def test_the_optimizer_a_run_built_is_recorded_with_the_settings_that_differ_from_its_defaults():
+    import types
+
+    import torch
+
+    from mlpbench.measure.job import _optimizer
+
+    params = torch.nn.Linear(2, 1).parameters
+    for optimizer, said in [(torch.optim.SGD(params(), lr=0.05, momentum=0.9), "SGD, lr = 0.05, momentum = 0.9"),
+                            (torch.optim.Adam(params(), lr=1e-3, fused=True), "Adam, lr = 0.001"),  # how: not a setting
+                            (torch.optim.AdamW(params(), lr=3e-4, betas=(0.9, 0.95)), "AdamW, lr = 0.0003, betas = (0.9, 0.95)")]:
+        assert _optimizer(types.SimpleNamespace(optimizer=optimizer)) == {"optimizer": said}
+    assert _optimizer(types.SimpleNamespace()) == {}  # a backend with no torch optimizer (fused, jax)

@@ -215,7 +215,10 @@ def run_script(path: str, *, echo: bool = False):
     if child.record is None or child.status not in ("ok", "diverged"):
         if echo and child.stderr_tail:  # the script's own traceback, as python3 script.py would have shown it
             sys.stderr.write(child.stderr_tail.rstrip("\n") + "\n")
-        raise RunFailed(f"the script {path} failed ({child.error or child.status})")
+        why = child.error or child.status
+        if child.returncode and child.returncode > 0 and not why.startswith("exit status"):  # argparse's 2, sys.exit(3)
+            why = f"exit status {child.returncode}: {why}"
+        raise RunFailed(f"the script {path} failed ({why})")
     return child.record
 
 

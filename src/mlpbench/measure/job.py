@@ -274,14 +274,26 @@ def _warm(spec: JobSpec, trainer, problem, timer: clock.PhaseTimer, device: str,
 
 
 def _optimizer(trainer) -> dict[str, str]:
-    """The optimizer the run built (a workload's make_optimizer may build any), as "SGD, lr = 0.05"."""
+    """The optimizer the run built (a workload's make_optimizer may build any), as "SGD, lr = 0.05, momentum =
+    0.9": its learning rate and every setting that differs from the class's default, but how it is implemented."""
+    import inspect
+
     import torch
 
     optimizer = getattr(trainer, "optimizer", None)
     if not isinstance(optimizer, torch.optim.Optimizer) or not optimizer.param_groups:
         return {}
-    lr = optimizer.param_groups[0].get("lr")
-    return {"optimizer": type(optimizer).__name__ + (f", lr = {float(lr):g}" if isinstance(lr, (int, float)) else "")}
+    group = optimizer.param_groups[0]
+    try:
+        defaults = {k: p.default for k, p in inspect.signature(type(optimizer).__init__).parameters.items()}
+    except (TypeError, ValueError):
+        defaults = {}
+    shown = [("lr", group.get("lr"))] + [
+        (k, v) for k, v in group.items() if k not in ("lr", "params", "foreach", "fused", "capturable", "differentiable")
+        and k in defaults and isinstance(v, (bool, int, float, tuple)) and v != defaults[k]]
+    settings = ", ".join(f"{k} = {float(v):g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else f"{k} = {v}"
+                         for k, v in shown if v is not None and not isinstance(v, torch.Tensor))
+    return {"optimizer": type(optimizer).__name__ + (f", {settings}" if settings else "")}
 
 
 def _plain(facts: dict[str, object]) -> dict[str, object]:

@@ -128,6 +128,11 @@ def main() -> int:
     code = compile(text, script, "exec")
     try:
         exec(code, module.__dict__)  # noqa: S102  the user's own script, as they asked
+    except Exception as err:  # noqa: BLE001  as python3 script.py would end: its traceback, from its own frames
+        _note("script_end")
+        own = err.__traceback__.tb_next if err.__traceback__ else None  # past this function's frame: the script's
+        sys.excepthook(type(err), err.with_traceback(own), own)
+        return 1
     finally:
         _note("script_end")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from typing import Any, Iterable, Sequence, TextIO
 
 
@@ -107,13 +108,16 @@ def print_run(record) -> None:
     """``mlpbench run``: where the time went, phase by phase."""
     from mlpbench.output.units import format_flops, format_seconds
 
+    from mlpbench.output.i18n import Texts
+
+    T = Texts("en")  # the phases named as the bench's tables and the report name them
     total = record.phases.get("total", 0.0)
-    rows = [[name, format_seconds(seconds), f"{100 * seconds / total:.1f} %" if total > 0 else "–"]
+    rows = [[T.phase(name), format_seconds(seconds), f"{100 * seconds / total:.1f} %" if total > 0 else "–"]
             for name, seconds in record.phases.items() if name != "total"]
     other = total - sum(v for k, v in record.phases.items() if k != "total")
     if abs(other) >= 1e-6:  # time in no phase; none where the phases cover the whole (a script's "rest" does)
-        rows.append(["other", format_seconds(other), f"{100 * other / total:.1f} %" if total > 0 else "–"])
-    rows.append(["total", format_seconds(total), "100.0 %" if total > 0 else "–"])
+        rows.append([T.phase("other"), format_seconds(other), f"{100 * other / total:.1f} %" if total > 0 else "–"])
+    rows.append([T.phase("total"), format_seconds(total), "100.0 %" if total > 0 else "–"])
     if record.config is not None:
         steps = record.config.steps
         flops = f"{record.flops_per_step * steps / 1e9:.3g} GFLOP → {format_flops(record.train_flops_per_s)}; " \
@@ -122,7 +126,7 @@ def print_run(record) -> None:
                    f"thread(s). The seed's own figure (after `import torch`): {record.seed_time:.4f} s.")
         title = f"Where the time went ({record.target.device}, {record.target.backend})"
     else:
-        own = f"{record.seed_time:.4f} s" if record.seed_time is not None else "none printed"
+        own = format_seconds(record.seed_time) if record.seed_time is not None else "none printed"
         caption = f"the script's own figure: {own}; 'rest' is everything the script did that cannot be told apart " \
                   f"without editing it"
         title = f"Where the time went ({record.target.script})"
@@ -174,12 +178,15 @@ def print_notices(results, analysis, T) -> None:
     from mlpbench.output.words import Namer
 
     name = Namer(results, T)
+    lines = []
     for notice in analysis.notices():
         where = name.label(notice.target) if notice.target else T("warn.whole_run")
         mode = f" ({notice.mode}{': ' + ', '.join(T.phase(p) for p in notice.phases) if notice.phases else ''})" \
             if notice.mode else ""
-        print(f"warning: {where}{mode}: {T(f'caveat.{notice.code}', **notice.values)} — "
-              f"{T(f'advice.{notice.code}', **notice.values)}")
+        lines.append(f"warning: {where}{mode}: {T(f'caveat.{notice.code}', **notice.values)} — "
+                     f"{T(f'advice.{notice.code}', **notice.values)}")
+    for line, n in Counter(lines).items():  # every trial of a script that fails the same way: once, counted
+        print(line if n == 1 else f"{line} {T('warn.times', n=n)}")
 
 
 def print_files(out, reports, sweep: bool = False) -> None:

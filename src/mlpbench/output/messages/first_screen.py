@@ -230,6 +230,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "プロセス全体では {b} は {a} の {factor} の時間がかかりました（{detail}）。"),
     "scripts.not_shown": ("Whether {b} or {a} finishes its whole process first, these trials do not show ({detail}).",
                           "プロセス全体で {b} と {a} のどちらが先に終わるかは、この試行からは言えません（{detail}）。"),
+    "scripts.too_few": ("With {n} trials each no difference could be shown whatever they gave (p = {p_min} at best): "
+                        "run at least {need} each ({how}).",
+                        "各 {n} 回の試行では、結果がどうであれ差を示せません（p 値は最小でも {p_min}）。各 {need} 回以上"
+                        "実行してください（{how}）。"),
     "scripts.item_no_figure": ("{script} printed no time of its own; its process took {wall}{exit}",
                                "{script} は自身の実行時間を表示せず（プロセス全体は {wall}{exit}）"),
     # ----- what was not done ---------------------------------------------------------------------------------

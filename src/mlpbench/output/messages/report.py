@@ -95,10 +95,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "code.loop": ("The training loop: {path} (SHA-256 {sha}…)", "学習ループ：{path}（SHA-256 {sha}…）"),
     # ----- logs and environment -----------------------------------------------------------------------------
     "logs.intro": ("The first complete run of each target, as it printed it.", "各対象で最初に完了した実行の出力です。"),
-    "logs.intro.job": ("The last line of mlpbench's own job is the time the seed's scripts print (from after "
-                       "`import torch` to the end).",
-                       "mlpbench 自身のジョブの最後の行は、元のスクリプトと同じ計測範囲（`import torch` の直後から最後まで）の"
-                       "時間です。"),
+    "logs.intro.job": ("mlpbench's own job ends with a time printed as the seed's scripts print theirs: from after "
+                       "`import torch` to the end, whatever the workload.",
+                       "mlpbench 自身のジョブは、ワークロードにかかわらず、元のスクリプトと同じ計測範囲（`import torch` の"
+                       "直後から最後まで）の時間を最後の行に出力します。"),
     "logs.empty": ("(it printed nothing)", "（何も出力しませんでした）"),
     "logs.failed": ("{target}: failed ({why}); its output and the end of its stderr",
                     "{target}：失敗（{why}）。出力と stderr の末尾"),
@@ -162,6 +162,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "that {floor} instead, as the checks measure it",
                   "各対象の最初の実行の学習損失（上）と基準との相対差（下）。相対差は |Δ| / |基準| で、基準の損失が最初の値の "
                   "{floor} を下回った後は、その {floor} に対する比です（損失の検査と同じ測り方）"),
+    "plot.loss.own": ("Train loss of every target's first run (top) and its relative difference to the baseline "
+                      "(bottom), measured as the checks measure it; the model draws random numbers, so a difference between "
+                      "targets may be theirs and is not checked (each target's runs are checked against its own first)",
+                      "各対象の最初の実行の学習損失（上）と基準との相対差（下、損失の検査と同じ測り方）。このモデルは乱数を"
+                      "使うため、対象の間の差は乱数の違いによることがあり、照合していません（各対象の実行はその最初の実行と"
+                      "照合します）"),
     "plot.seconds": ("seconds", "秒"),
     "plot.step": ("step", "ステップ"),
     "plot.train_loss": ("train loss", "学習損失"),
@@ -238,10 +244,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "最初の torch.optim オプティマイザの生成だけで {time}（{share}）かかりました。"),
     "concl.arithmetic": ("{target}: {step} per step ({mode}) for {mflop} MFLOP of arithmetic ({how}), i.e. {achieved}.",
                          "{target}：1 ステップ {step}（{mode}）で演算量は {mflop} MFLOP（{how}）、すなわち {achieved} です。"),
-    "concl.share": ("This device's measured large-matmul rate is {rate}, so the step reaches {share} of it; at that "
-                    "rate the arithmetic alone would take {floor}.",
-                    "このデバイスで測った大きな行列積の速度は {rate} なので、その {share} にとどまります。その速度なら演算"
-                    "そのものは {floor} で終わります。"),
+    "concl.share": ("A large matmul ran at {rate} in the same process (its threads, one measurement: a ceiling, not "
+                    "a constant of the device), so the step reaches {share} of it; at that rate the arithmetic alone "
+                    "would take {floor}.",
+                    "同じプロセス（同じスレッド数、1 回の測定。デバイスの定数ではなく上限の目安）で大きな行列積は {rate} で"
+                    "動いたので、その {share} にとどまります。その速度なら演算そのものは {floor} で終わります。"),
     "concl.reading_overhead": ("Arithmetic therefore accounts for little of the step; the rest is what each operation "
                                "costs beyond its arithmetic (Python, dispatch, launches, memory traffic) — a reading of "
                                "these two rates, not a profile.",
@@ -308,10 +315,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "against.own": ("the first run of their own target", "同じ対象の最初の実行"),
     "concl.random": ("The model draws random numbers as it trains (dropout or the like): every run starts its generators "
                      "from the same state, so each target's runs are checked against its own first run; another device "
-                     "or backend draws other numbers, so losses are not compared across targets.",
+                     "or backend may draw other numbers (the same ones only by the way it is built), so losses are not "
+                     "checked across targets.",
                      "このモデルは学習中に乱数を使います（ドロップアウトなど）。各実行は乱数生成器を同じ状態から始めるため、"
-                     "対象ごとの実行をその対象の最初の実行と照合します。別のデバイスやバックエンドは別の乱数を引くため、"
-                     "対象の間では損失を比べません。"),
+                     "対象ごとの実行をその対象の最初の実行と照合します。別のデバイスやバックエンドは別の乱数を引くことがある"
+                     "（同じ乱数になるかは実装しだい）ため、対象の間では損失を照合しません。"),
     "concl.scripts_unchecked": (" Your scripts' losses are not checked: mlpbench runs them as they are and only reads their time.",
                                 "スクリプトの損失は照合していません（mlpbench はそのまま実行し、時間を読むだけです）。"),
     "concl.scripts_agree": (" Your two scripts computed the same training, as far as their logs show: in each of "

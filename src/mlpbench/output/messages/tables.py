@@ -5,9 +5,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "コールド試行：新しいプロセスでのジョブ全体（中央値［区間］）"),
     "table.cold.caption": ("process: fork/exec to exit, timed from outside; inside: interpreter start to the end of "
                            "evaluation (a script: to its last line); own figure: the time the run printed about itself "
-                           "(the seed's scripts: their time.time())",
+                           "(a script: its own line; mlpbench's job: from after import torch, as the seed's scripts time "
+                           "themselves)",
                            "プロセス：起動から終了まで外部で計測。内部：インタプリタ起動から評価の終わりまで（スクリプトは"
-                           "最後の行まで）。表示された実行時間：実行が自分で出力した時間（元のスクリプトでは time.time()）"),
+                           "最後の行まで）。表示された実行時間：実行が自分で出力した時間（スクリプトはその出力、mlpbench の"
+                           "ジョブは元のスクリプトと同じく import torch の直後から）"),
     "table.phases": ("Where the time goes, phase by phase (cold, median, share of the time inside the process)",
                      "フェーズ別の時間（コールド、中央値、プロセス内の時間に占める割合）"),
     "table.phases.caption": ("For {targets}, the phases' medians add up to more than the median total: a median of "

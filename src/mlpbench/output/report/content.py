@@ -5,6 +5,7 @@ file), logs, environment, measurements, sweep, plots, conclusions, warnings. For
 
 from __future__ import annotations
 
+import shlex
 from collections import Counter
 from pathlib import PurePath
 
@@ -185,7 +186,7 @@ def env_section(results: Results, T: Texts) -> Section:
         ("env.cuda", env.torch_cuda or T("env.none")), ("env.cudnn", env.cudnn or T("env.none")), ("env.blas", env.blas),
         ("env.capability", env.cpu_capability), ("env.gpu", gpus), ("env.driver", env.cuda_driver or T("env.none")),
         ("env.timer", f"{env.timer} ({resolution})"), ("env.commit", env.git_commit or T("env.no_commit")),
-        ("env.argv", " ".join(env.argv)),
+        ("env.argv", shlex.join(env.argv)),  # as a shell would take it back: quotes kept
     ]
     table = Table("", [T("env.key"), T("env.value")],
                   [[T(k), str(v) if v is not None else T("env.unknown")] for k, v in rows], text_columns=True)
@@ -224,7 +225,9 @@ def plots_section(results: Results, a: Analysis, T: Texts) -> Section:
     drawn = plots.inside_step(results, a, T)
     if drawn:
         blocks.append(Figure("inside-step", drawn[0], T(drawn[1])))
-    for figure_name, make, caption in (("loss", plots.losses, "plot.loss"), ("scaling", plots.scaling, "plot.scaling")):
+    own = any(c.own for cs in a.checks.values() for c in cs)  # checked within each target only: a random model
+    for figure_name, make, caption in (("loss", plots.losses, "plot.loss.own" if own else "plot.loss"),
+                                       ("scaling", plots.scaling, "plot.scaling")):
         svg = make(results, a, T)
         if svg:
             blocks.append(Figure(figure_name, svg, T(caption, floor=format_percent(SCALE_FLOOR))))

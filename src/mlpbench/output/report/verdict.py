@@ -307,7 +307,12 @@ def scripts_comparison(a: Analysis, T: Texts, name: Namer | None = None) -> str 
         return T("scripts.faster", factor=format_ratio(c.speedup), detail=_interval(c, T, invert=True), **args)
     if c.verdict == "slower":
         return T("scripts.slower", factor=format_ratio(c.ratio), detail=_interval(c, T), **args)
-    return T("scripts.not_shown", detail=_interval(c, T), **args)
+    text = T("scripts.not_shown", detail=_interval(c, T), **args)
+    if c.smallest_possible_p >= ALPHA:  # no outcome of so few could be shown: say how many could
+        need = trials_for_significance()
+        text = T.sentences(text, T("scripts.too_few", n=min(c.n_candidate, c.n_baseline), p_min=f"{c.smallest_possible_p:.2f}",
+                                   need=need, how=_more_trials(a.results, True, need, T)))
+    return text
 
 
 def explained(a: Analysis, targets: list[Target]) -> list[Target]:
@@ -382,6 +387,7 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
 def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
     name = Namer(results, T)
     cpu, gpu = pair(a)
+    answered = False  # the user's two scripts against each other made the headline
     sweep = SweepAnalysis(results, a) if isinstance(results.plan, SweepPlan) else None  # once: it is not cheap
     if not a.targets:
         return FirstScreen(T("verdict.nothing"), not_done=not_done(results, a, name, gpu, T, sweep))
@@ -397,6 +403,10 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
         screen = FirstScreen(verdict, why(a, name, explained(a, [cpu, gpu]), T) + measured_inside(a, name, gpu, T),
                              steady(a, name, cpu, gpu, T), best_pair(a, name, cpu, gpu, T),
                              when_bench(a, results, name, cpu, gpu, T))
+    elif not [t for t in a.targets if not t.is_script] and len(timed_scripts(a)) == 2 and \
+            (answer := scripts_comparison(a, T, name)) is not None:  # only the user's two scripts: theirs is the answer
+        screen = FirstScreen(answer, why(a, name, explained(a, timed_scripts(a)), T))
+        answered = True
     else:
         only = [t for t in a.targets if not t.is_script]
         main = cpu or next((t for t in only if t.backend == "eager"), only[0] if only else a.targets[0])
@@ -426,7 +436,7 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
         # no cold trials of the workload on both devices, but the user's scripts ran one on each: the
         # whole-job answer is theirs
         screen.verdict = answer
-    else:
+    elif not answered:  # said once: in the headline or among the scripts' sentences
         compared = scripts_comparison(a, T)
     screen.scripts = T.sentences(scripts, compared) if scripts and compared else scripts
     screen.not_done = not_done(results, a, name, gpu, T, sweep)

@@ -194,7 +194,8 @@ _ALL = (
                 sources=("eager.py",)),
     BackendInfo(
         "tuned",
-        "fused Adam, set_to_none, losses kept on the device, threads and denormals tuned",
+        "fused Adam (a workload's own optimizer where it brings one), set_to_none, losses kept on the device, threads "
+        "and denormals tuned",
         ("cpu", "cuda", "mps"),
         "mlpbench.workload.backends.tuned:TunedTrainer",
         sources=("tuned.py", "threads.py"),
