@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from typing import Any, Iterable, Sequence, TextIO
 
 
@@ -175,7 +174,7 @@ def print_sweep(results, analysis) -> None:
 
 
 def print_notices(results, analysis, T) -> None:
-    from mlpbench.output.words import Namer
+    from mlpbench.output.words import Namer, once_each
 
     name = Namer(results, T)
     lines = []
@@ -185,8 +184,8 @@ def print_notices(results, analysis, T) -> None:
             if notice.mode else ""
         lines.append(f"warning: {where}{mode}: {T(f'caveat.{notice.code}', **notice.values)} — "
                      f"{T(f'advice.{notice.code}', **notice.values)}")
-    for line, n in Counter(lines).items():  # every trial of a script that fails the same way: once, counted
-        print(line if n == 1 else f"{line} {T('warn.times', n=n)}")
+    for line in once_each(lines, T):  # every trial of a script that fails the same way: once, counted
+        print(line)
 
 
 def print_files(out, reports, sweep: bool = False) -> None:
@@ -228,7 +227,7 @@ def problems(results, analysis, out, stopped_by: str | None) -> Problems:
         found.failed = True
     mismatched = analysis.failed_checks()
     if mismatched:
-        against = "their target's first run" if any(c.own for c in mismatched) else "the CPU's eager loop"
+        against = "their target's first run" if analysis.checked_own else "the CPU's eager loop"
         found.lines.append(f"{len(mismatched)} measured run(s) computed losses outside the tolerance of {against} "
                            f"and were left out: " + "; ".join(f"{c.target.key} {c.run} {c.point} {c.index}".replace("  ", " ")
                                                                 for c in mismatched[:5]))

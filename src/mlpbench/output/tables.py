@@ -234,8 +234,7 @@ def checks_table(results: Results, a: Analysis, T: Texts) -> Table:
         rows.append([name.label(target), str(len(checks)), f"{max(c.worst_early for c in checks):.1e}",
                      f"{max(c.worst for c in checks):.1e}", f"{early:g} / {late:g}",
                      T("check.passed") if not failed else T("check.failed", n=len(failed))])
-    own = any(c.own for cs in a.checks.values() for c in cs)
-    return Table(T("table.checks.own" if own else "table.checks"), [T("col.target"), T("col.runs"), T("col.worst_early"), T("col.worst"),
+    return Table(T("table.checks.own" if a.checked_own else "table.checks"), [T("col.target"), T("col.runs"), T("col.worst_early"), T("col.worst"),
                                      T("col.tolerance"), T("col.result")], rows,
                  caption=T("table.checks.caption"), anchor="checks")
 

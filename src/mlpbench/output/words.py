@@ -4,10 +4,18 @@ HBM3)", "torch.compile", "your script three_layer_nn_pytorch_cuda.py" instead of
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import PurePath
 
 from mlpbench.output.i18n import Texts
 from mlpbench.results.model import Environment, Results, Target
+
+
+def once_each(lines: list[str], T: Texts) -> list[str]:
+    """Each distinct line once, in order, with how many there were where more than one (a script that fails
+    the same way in every trial is one warning, "(4 runs alike)")."""
+    counted = Counter(lines)
+    return [line if n == 1 else T.sentences(line, T("warn.times", n=n)) for line, n in counted.items()]
 
 
 def gpu_name(env: Environment | None) -> str | None:

@@ -218,6 +218,12 @@ class Analysis:
         return [c for checks in self.checks.values() for c in checks if not c.passed]
 
     @functools.cached_property
+    def checked_own(self) -> bool:
+        """The model draws random numbers as it trains: its runs were checked against their own target's first
+        run, not across targets (one workload per file, so it holds for every check or none)."""
+        return any(c.own for checks in self.checks.values() for c in checks)
+
+    @functools.cached_property
     def scripts_checks(self) -> list[LossCheck]:
         """Every run of the user's scripts against the first script's first run (informative: it excludes nothing)."""
         return scripts_agreement(self.results)

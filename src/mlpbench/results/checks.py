@@ -94,13 +94,6 @@ def draws_random(record: RunRecord) -> bool:
     return bool(record.facts.get("random_in_training"))
 
 
-def _own_reference(results: Results, record: RunRecord) -> RunRecord | None:
-    """The first finished run of the same target and configuration (a cold trial, else a warm set or point)."""
-    runs = [*results.cold, *results.warm, *results.points]
-    return next((t.record for t in runs if t.record is not None and t.status == "ok" and t.record.target == record.target
-                 and t.record.config == record.config), None)
-
-
 def references(results: Results) -> list[RunRecord]:
     """Every CPU eager record, wherever it was measured, then the dedicated reference runs."""
     found = [t.record for t in results.cold if t.record is not None and t.status == "ok" and _is_reference(t.record)]
@@ -168,10 +161,16 @@ def check_all(results: Results) -> dict[int, list[LossCheck]]:
     runs = [(t.record, ("cold", t.index + 1, "")) for t in results.cold if t.record is not None and not t.target.is_script]
     runs += [(w.record, ("warm", 1, "")) for w in results.warm if w.record is not None]
     runs += [(p.record, ("point", 1, point_label(p.point))) for p in results.points if p.record is not None]
+    # Each target's first finished run of a configuration (a cold trial, else a warm set or point): what a random
+    # model's runs are checked against.
+    firsts: dict[tuple[Target, WorkloadConfig | None], RunRecord] = {}
+    for outcome in [*results.cold, *results.warm, *results.points]:
+        if outcome.record is not None and outcome.status == "ok":
+            firsts.setdefault((outcome.record.target, outcome.record.config), outcome.record)
     out: dict[int, list[LossCheck]] = {}
     for record, run in runs:
-        reference = _own_reference(results, record) if draws_random(record) else reference_for(record.config, refs)
-        out[id(record)] = check_record(record, run, reference)
+        own = firsts.get((record.target, record.config))
+        out[id(record)] = check_record(record, run, own if draws_random(record) else reference_for(record.config, refs))
     # Runs checked against their own target's first run that disagree with it: which of them is right cannot be
     # told (the first may be the wrong one), so none of that target's runs is kept.
     broken = {(r.target, r.config) for r, _ in runs for c in out[id(r)] if c.own and not c.passed}

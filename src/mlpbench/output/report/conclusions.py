@@ -163,7 +163,7 @@ def agreement(a: Analysis, name: Namer, T: Texts) -> str | None:
         return scripts.strip() if scripts else None
     failed = [c for c in checks if not c.passed]
     early, late = checks[0].tolerance
-    own = any(c.own for c in checks)
+    own = a.checked_own
     against, random = T("against.own" if own else "against.reference"), T("concl.random") if own else ""
     if not failed:
         return T.sentences(random, T("concl.agreement.own" if own else "concl.agreement", n=len(checks),

@@ -6,7 +6,6 @@ file), logs, environment, measurements, sweep, plots, conclusions, warnings. For
 from __future__ import annotations
 
 import shlex
-from collections import Counter
 from pathlib import PurePath
 
 from mlpbench.output import tables
@@ -16,7 +15,7 @@ from mlpbench.output.report.model import Bullets, Code, Figure, Links, Paragraph
 from mlpbench.output.report.verdict import first_screen, pair, timed_scripts
 from mlpbench.output.tables import Table
 from mlpbench.output.units import format_bytes, format_number, format_percent, format_seconds
-from mlpbench.output.words import Namer, gpu_name
+from mlpbench.output.words import Namer, gpu_name, once_each
 from mlpbench.results.analysis import Analysis
 from mlpbench.results.checks import SCALE_FLOOR
 from mlpbench.results.model import Results, SweepPlan
@@ -225,8 +224,7 @@ def plots_section(results: Results, a: Analysis, T: Texts) -> Section:
     drawn = plots.inside_step(results, a, T)
     if drawn:
         blocks.append(Figure("inside-step", drawn[0], T(drawn[1])))
-    own = any(c.own for cs in a.checks.values() for c in cs)  # checked within each target only: a random model
-    for figure_name, make, caption in (("loss", plots.losses, "plot.loss.own" if own else "plot.loss"),
+    for figure_name, make, caption in (("loss", plots.losses, "plot.loss.own" if a.checked_own else "plot.loss"),
                                        ("scaling", plots.scaling, "plot.scaling")):
         svg = make(results, a, T)
         if svg:
@@ -254,8 +252,6 @@ def warnings_section(results: Results, a: Analysis, T: Texts) -> Section:
             where += " — " + T(f"run.{v['run']}", index=v["index"], point=v["point"])
         items.append(T("warn.line", where=T.cap(where), message=T(f"caveat.{notice.code}", **notice.values),
                        advice=T(_advice(notice.code, results), **notice.values)))
-    counted = Counter(items)  # every trial of a script that fails the same way: one line, with how many times
-    items = [item if counted[item] == 1 else T.sentences(item, T("warn.times", n=counted[item])) for item in counted]
-    own = any(c.own for cs in a.checks.values() for c in cs)
-    none = T("warn.none.own" if own else "warn.none")
+    items = once_each(items, T)  # every trial of a script that fails the same way: one line, with how many times
+    none = T("warn.none.own" if a.checked_own else "warn.none")
     return Section(T("sec.warnings"), "warnings", [Bullets(items, role="warnings")] if items else [Paragraph(none)])

@@ -380,7 +380,7 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
     mismatched = a.failed_checks()
     if mismatched:
         out.append(T("not_done.mismatch", n=len(mismatched), targets=T.join(dict.fromkeys(name(c.target) for c in mismatched)),
-                     against=T("against.own" if any(c.own for c in mismatched) else "against.reference")))
+                     against=T("against.own" if a.checked_own else "against.reference")))
     return out
 
 
@@ -414,10 +414,9 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
         step = a.per_step(main)
         excluded, failed = _excluded(a), _all_failed(results, a)
         if excluded or failed:  # they ran, but no figure has them: not "only the CPU was measured"
-            checks = [c for c in a.failed_checks() if c.target in excluded]
             text = T.sentences(
                 T("verdict.excluded", targets=T.join(name(t) for t in excluded),
-                  against=T("against.own" if any(c.own for c in checks) else "against.reference")) if excluded else "",
+                  against=T("against.own" if a.checked_own else "against.reference")) if excluded else "",
                 T("verdict.all_failed", targets=T.join(name(t) for t in failed)) if failed else "",
                 T("verdict.left", target=name(main), time=format_seconds(wall.median), n=wall.stats.n) if wall else "")
         else:
