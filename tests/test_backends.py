@@ -7,9 +7,11 @@ final loss and the test loss within 5 %. tf32 and bf16 have their own, looser on
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -170,7 +172,7 @@ def test_triton_kernels_match_eager_in_the_interpreter():
     script = textwrap.dedent("""
         import json
         from mlpbench.workload.backends.eager import EagerTrainer
-        from mlpbench.workload.backends.triton_fused import TritonFusedTrainer, shape_reason
+        from mlpbench.workload.backends.triton_fused import VARIANTS, TritonFusedTrainer, shape_reason
         from mlpbench.workload.config import WorkloadConfig
         from mlpbench.workload.problem import evaluate, load_workload, make_problem
         out = {}
@@ -179,7 +181,7 @@ def test_triton_kernels_match_eager_in_the_interpreter():
             problem = make_problem(load_workload(config), config)
             ref = EagerTrainer(problem, "cpu")
             ref_losses = ref.train()
-            for variant in ("graph", "persistent"):
+            for variant in VARIANTS:  # the interpreter runs the grid variant on one program
                 t = TritonFusedTrainer(problem, "cpu", variant=variant)
                 t.compile()
                 got = t.train()
@@ -192,6 +194,16 @@ def test_triton_kernels_match_eager_in_the_interpreter():
                     "test": abs(evaluate(t.eval_model(), problem).test_loss
                                 - evaluate(ref.eval_model(), problem).test_loss)}
         out["refusal"] = shape_reason(10, (512, 50), 1)
+        import os
+        from mlpbench.errors import BackendUnavailable
+        os.environ["MLPBENCH_FUSED_PROGRAMS"] = "2"  # the interpreter runs them one after the other: never together
+        t = TritonFusedTrainer(problem, "cpu", variant="grid")
+        t.polls = 100
+        try:
+            t.compile()
+            out["barrier"] = "no error"
+        except BackendUnavailable as err:
+            out["barrier"] = str(err)
         print(json.dumps(out))
     """)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600,
@@ -201,11 +213,58 @@ def test_triton_kernels_match_eager_in_the_interpreter():
 
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert "hidden widths <= 128" in result.pop("refusal")
+    assert result.pop("barrier").startswith("the grid variant's 2 programs were not all running at once")
+    assert {case.split("/")[1] for case in result} == {"graph", "grid", "persistent"}
     for case, diffs in result.items():
         assert diffs["loss"] < 1e-5, case
         assert diffs["params"] < 1e-5, case
         assert diffs["repeat"] == 0.0, case
         assert diffs["test"] < 1e-4, case
+
+
+def _ptxas_for_sm90() -> str | None:
+    """Triton's own ptxas, with which its kernels compile for an H100 on a machine without a GPU."""
+    if not HAS_TRITON:
+        return None
+    try:
+        from triton import knobs
+
+        path = knobs.nvidia.ptxas.path
+    except Exception:  # noqa: BLE001  an older Triton, or one built without the NVIDIA backend
+        return None
+    return path if path and Path(path).exists() else None
+
+
+@pytest.mark.skipif(_ptxas_for_sm90() is None, reason="Triton with its NVIDIA backend (ptxas) is not installed")
+def test_triton_kernels_compile_for_an_h100_and_the_grid_barrier_orders_memory():
+    """Every kernel of the fused backend compiles for sm_90 here (the interpreter does not compile them),
+    and the grid variant's barrier publishes a program's stores before others read them: its arrival is
+    an acq_rel atomic at GPU scope and its polls are acquire loads (dropping the orderings would let a
+    program read another's half-written gradients, a race no interpreter run can show)."""
+    import triton
+    from triton.backends.compiler import GPUTarget
+    from triton.compiler import ASTSource
+
+    from mlpbench.workload.backends import triton_fused as tf
+
+    shapes = {"PLEN": 11472, "DIN": 16, "H1": 128, "H2": 64, "DOUT": 16, "BM": 16, "SLICE": 512, "PARTS": 32,
+              "PRECISION": "ieee", "BLOCK": 1024}
+    ints = {"batch_start", "batch", "d_in", "d_out", "steps", "step0", "nbatches", "polls", "step", "parts"}
+    ptx = {}
+    for kernel in (tf._grads, tf._adam, tf._grid, tf._persistent):
+        signature = {name: "constexpr" if name in shapes else "i32" if name in ints else
+                     "*i32" if name in ("SYNC", "FAILED") else "*fp32" if name.isupper() else "fp32"
+                     for name in kernel.arg_names}
+        constants = {name: shapes[name] for name in kernel.arg_names if name in shapes}
+        compiled = triton.compile(ASTSource(kernel, signature, constants), target=GPUTarget("cuda", 90, 32),
+                                  options={"num_warps": 8})
+        assert compiled.asm["cubin"], kernel.__name__
+        ptx[kernel.__name__] = compiled.asm["ptx"]
+    grid = ptx["_grid"]
+    assert re.search(r"atom\.global\.gpu\.acq_rel\.add", grid), "the barrier's arrival must release this program's stores"
+    assert re.search(r"ld\.global\.gpu\.acquire|atom\.global\.gpu\.acquire", grid), "its polls must acquire"
+    assert "bar.sync" in grid
+    assert "atom" not in ptx["_grads"] + ptx["_adam"]  # the graph variant needs no atomics: its launches order it
 
 
 # ----- on a CUDA machine (scripts/gpu-check) ---------------------------------------------------------------
@@ -232,6 +291,29 @@ def test_gpu_fused_persistent_variant_matches(eager_seed, monkeypatch):
     losses, test_loss, trainer = train("fused", WorkloadConfig(), "cuda:0")
     assert trainer.describe()["variant"] == "persistent"
     assert_parity(losses, test_loss, *eager_seed)
+
+
+@requires_cuda
+@pytest.mark.gpu
+def test_gpu_fused_grid_variant_matches_and_its_barriers_hold(eager_seed):
+    """One launch for the whole run on one program per row block: parity with eager, every barrier
+    passed (a barrier that gives up raises), a replay repeats the losses, and it agrees with the graph
+    variant, which sums the same partials (in another order), to float rounding."""
+    from mlpbench.workload.backends.triton_fused import TritonFusedTrainer
+
+    problem = problem_of(WorkloadConfig()).to("cuda:0")
+    grid = TritonFusedTrainer(problem, "cuda:0", variant="grid")
+    grid.compile()
+    losses = grid.train()
+    assert grid.programs > 1 and grid.describe()["cuda_graph"]
+    assert_parity(losses, evaluate(grid.eval_model(), problem).test_loss, *eager_seed)
+    assert grid.failed.item() == 0
+    grid.reset()
+    assert grid.train() == losses
+    graph = TritonFusedTrainer(problem, "cuda:0", variant="graph")
+    graph.compile()
+    for step, loss in graph.train().items():
+        assert losses[step] == pytest.approx(loss, rel=1e-5), step
 
 
 @requires_cuda

@@ -1,12 +1,19 @@
 """``fused`` on CUDA: Triton kernels that do forward, backward and Adam of the MLP.
 
-Two variants of the same arithmetic (``MLPBENCH_FUSED_VARIANT`` chooses; default ``graph``):
+Three variants of the same arithmetic (``MLPBENCH_FUSED_VARIANT`` chooses; default ``graph``):
 
 - ``graph``: two launches per step. ``_grads`` splits the batch's rows over up to 2 programs per SM;
   each program runs forward and backward of its row blocks with the weights held on chip and
   writes its partial gradients; ``_adam`` sums the partials and applies Adam to the flat parameter
   vector (program 0 also records the step's loss). The whole run, 2 x steps launches, is captured
   in one CUDA graph during ``compile()`` and replayed as one launch.
+- ``grid``: one launch for the whole training, on one program per row block (at most one per SM, so
+  all of them are resident at once). Each step does ``_grads``'s work, waits at a barrier across the
+  whole grid, applies Adam to its own slice of the parameters (summing every program's partial in
+  the same order as ``_adam``), and waits at a second barrier before the next step reads the new
+  weights. No launch between steps and every SM the batch can use; the barriers are atomic
+  counters in global memory, polled a bounded number of times: a grid whose programs are not all
+  resident ends with an error instead of hanging.
 - ``persistent``: one launch for the whole training. A single program loops over steps; each step
   accumulates the gradients of every row block in registers, applies Adam tile by tile, and waits
   at a barrier before the next step reads the new weights. No launch at all between steps, but
@@ -19,7 +26,10 @@ larger shapes are refused with that range. Precision: fp32 uses IEEE fp32 dot pr
 corrections computed on the host in float64, as torch's default Adam does.
 
 With TRITON_INTERPRET=1 the same kernels run on the CPU through Triton's interpreter, which is how
-the test suite checks their arithmetic on machines without a GPU.
+the test suite checks their arithmetic on machines without a GPU (the interpreter runs a grid's
+programs one after another, so ``grid`` runs there on one program; with more its barrier gives up,
+which the tests use to check that it ends). The test suite also compiles every kernel for sm_90 with
+Triton's own ``ptxas``, which needs no GPU.
 """
 
 from __future__ import annotations
@@ -36,6 +46,8 @@ from mlpbench.workload.problem import LogCallback, Problem
 
 LIMITS = {"d_in": 64, "hidden": 128, "d_out": 16}
 ADAM_BLOCK = 1024
+VARIANTS = ("graph", "grid", "persistent")
+BARRIER_POLLS = 1 << 22  # how often a program of the grid variant polls a barrier before it gives up: seconds
 
 
 def unavailable_reason(kind: str) -> str | None:
@@ -186,6 +198,74 @@ def _adam(P, M, V, PARTIALS, PARTIAL_LOSS, LOSSES, step, parts, step_size, bc2_s
 
 
 @triton.jit
+def _grid_barrier(SYNC, FAILED, target, polls):
+    """Wait until every program of the launch has arrived: each adds one to SYNC once its stores are
+    issued (release) and polls until SYNC reaches ``target`` (acquire), at most ``polls`` times; a
+    barrier that gives up sets FAILED. Returns whether it was reached. Needs every program resident."""
+    tl.debug_barrier()  # every thread of this program has issued its stores
+    seen = tl.atomic_add(SYNC, 1, sem="acq_rel", scope="gpu") + 1
+    tries = 0
+    while (seen < target) & (tries < polls):
+        seen = tl.atomic_add(SYNC, 0, sem="acquire", scope="gpu")
+        tries += 1
+    if seen < target:
+        tl.atomic_xchg(FAILED, 1)
+    tl.debug_barrier()  # no thread reads what others wrote before the barrier is passed
+    return seen >= target
+
+
+@triton.jit(do_not_specialize=["steps", "step0", "batch", "nbatches", "polls"])
+def _grid(X, Y, P, M, V, PARTIALS, PARTIAL_LOSS, LOSSES, STEP_SIZE, BC2_SQRT, SYNC, FAILED, steps, step0, batch,
+          nbatches, d_in, d_out, scale, loss_scale, one_minus_beta1, beta2, one_minus_beta2, eps, polls,
+          PLEN: tl.constexpr, DIN: tl.constexpr, H1: tl.constexpr, H2: tl.constexpr, DOUT: tl.constexpr,
+          BM: tl.constexpr, SLICE: tl.constexpr, PARTS: tl.constexpr, PRECISION: tl.constexpr):
+    """The whole training in one launch across the grid: per step ``_grads``'s work, a barrier, Adam on
+    this program's slice of the parameters (SLICE of them; PARTS, a power of 2, bounds the programs),
+    a barrier. Reads of what other programs wrote are volatile (past this SM's L1)."""
+    pid = tl.program_id(0)
+    programs = tl.num_programs(0)
+    at_w1, at_b1, at_w2, at_b2, at_w3, at_b3 = _layout(DIN, H1, H2, DOUT)
+    blocks = tl.cdiv(batch, BM)
+    mine = pid * SLICE + tl.arange(0, SLICE)
+    live = mine < PLEN
+    base = PARTIALS + pid * PLEN
+    parts = tl.arange(0, PARTS)
+    from_part = parts < programs
+    passed = pid >= 0
+    for s in range(0, steps):
+        w1, b1, w2, b2, w3, b3 = _load_weights(P, DIN, H1, H2, DOUT, True)
+        g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss = _zero_grads(DIN, H1, H2, DOUT)
+        batch_start = ((step0 + s) % nbatches) * batch
+        for blk in range(pid, blocks, programs):
+            g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss = _block_grads(
+                X, Y, batch_start + blk * BM, batch - blk * BM, d_in, d_out, scale, w1, b1, w2, b2, w3, b3,
+                g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss, DIN, DOUT, BM, PRECISION)
+        tl.store(base + at_w1, g_w1)
+        tl.store(base + at_b1, g_b1)
+        tl.store(base + at_w2, g_w2)
+        tl.store(base + at_b2, g_b2)
+        tl.store(base + at_w3, g_w3)
+        tl.store(base + at_b3, g_b3)
+        tl.store(PARTIAL_LOSS + pid, loss)
+        passed = _grid_barrier(SYNC, FAILED, (2 * s + 1) * programs, tl.where(passed, polls, 0)) & passed
+        # every program's partial of this slice in one load (a loop of loads would wait on each in turn)
+        g = tl.sum(tl.load(PARTIALS + parts[:, None] * PLEN + mine[None, :], mask=from_part[:, None] & live[None, :],
+                           other=0.0, volatile=True), axis=0)
+        p = tl.load(P + mine, mask=live, other=0.0, volatile=True)
+        m = tl.load(M + mine, mask=live, other=0.0)
+        v = tl.load(V + mine, mask=live, other=0.0)
+        p, m, v = _adam_update(p, m, v, g, tl.load(STEP_SIZE + s), tl.load(BC2_SQRT + s), one_minus_beta1, beta2,
+                               one_minus_beta2, eps)
+        tl.store(P + mine, p, mask=live)
+        tl.store(M + mine, m, mask=live)
+        tl.store(V + mine, v, mask=live)
+        if pid == 0:
+            total = tl.sum(tl.load(PARTIAL_LOSS + parts, mask=from_part, other=0.0, volatile=True), axis=0)
+            tl.store(LOSSES + s, total * loss_scale)
+        passed = _grid_barrier(SYNC, FAILED, (2 * s + 2) * programs, tl.where(passed, polls, 0)) & passed
+
+
+@triton.jit
 def _adam_tile(P, M, V, offsets, g, step_size, bc2_sqrt, one_minus_beta1, beta2, one_minus_beta2, eps):
     p = tl.load(P + offsets, volatile=True)
     m = tl.load(M + offsets, volatile=True)
@@ -241,8 +321,8 @@ class TritonFusedTrainer(Trainer):
         if config.precision not in ("fp32", "tf32"):
             raise BackendUnavailable(f"the Triton fused kernels compute in fp32 or tf32, not {config.precision}")
         self.variant = variant or os.environ.get("MLPBENCH_FUSED_VARIANT", "graph")
-        if self.variant not in ("graph", "persistent"):
-            raise BackendUnavailable(f"MLPBENCH_FUSED_VARIANT must be graph or persistent, not {self.variant!r}")
+        if self.variant not in VARIANTS:
+            raise BackendUnavailable(f"MLPBENCH_FUSED_VARIANT must be one of {', '.join(VARIANTS)}, not {self.variant!r}")
         self.dims = (padded(config.d_in), padded(config.hidden[0]), padded(config.hidden[1]), padded(config.d_out))
         DIN, H1, H2, DOUT = self.dims
         self.plen = DIN * H1 + H1 + H1 * H2 + H2 + H2 * DOUT + DOUT
@@ -255,14 +335,23 @@ class TritonFusedTrainer(Trainer):
         self.bm = int(os.environ.get("MLPBENCH_FUSED_BM", 16 if self.batch <= 4096 else 64))
         blocks = -(-self.batch // self.bm)
         sms = torch.cuda.get_device_properties(device).multi_processor_count if device.startswith("cuda") else 4
-        self.programs = max(1, min(blocks, 2 * sms))
+        if self.variant == "grid":  # every program resident at once: one per SM at most, and one in the interpreter
+            self.programs = int(os.environ.get("MLPBENCH_FUSED_PROGRAMS", min(blocks, sms) if device.startswith("cuda") else 1))
+        else:
+            self.programs = min(blocks, 2 * sms)
+        self.programs = max(1, self.programs)
+        self.slice = max(16, 1 << (-(-self.plen // self.programs) - 1).bit_length())  # the grid's share of Adam, a power of 2
         self.warps = int(os.environ.get("MLPBENCH_FUSED_WARPS", 8))
         zeros = lambda n: torch.zeros(n, dtype=torch.float32, device=device)  # noqa: E731
         self.params, self.exp_avg, self.exp_avg_sq = zeros(self.plen), zeros(self.plen), zeros(self.plen)
         self.partials, self.partial_loss = zeros(self.programs * self.plen), zeros(self.programs)
         self.losses = zeros(config.steps)
+        self.sync = torch.zeros(1, dtype=torch.int32, device=device)  # the grid variant's barrier count
+        self.failed = torch.zeros(1, dtype=torch.int32, device=device)  # set by a grid barrier that gave up
+        self.polls = BARRIER_POLLS
         self.initial = self._pack(problem.initial_params)
-        self.graphs: dict[int, torch.cuda.CUDAGraph] = {}  # the graph variant's captures, one per step count
+        self.graphs: dict[int, torch.cuda.CUDAGraph] = {}  # the captured runs, one per step count
+        self.tables: dict[tuple[int, int], torch.Tensor] = {}  # the one-launch variants' bias corrections
         self.done = 0
         self.reset()
 
@@ -301,20 +390,39 @@ class TritonFusedTrainer(Trainer):
         counts = range(self.done + 1, self.done + steps + 1)
         return [lr / (1 - b1**c) for c in counts], [math.sqrt(1 - b2**c) for c in counts]
 
+    def _table(self, steps: int) -> torch.Tensor:
+        """The bias corrections of the next ``steps`` steps on the device (step sizes, roots), made once per
+        start and length, so that a captured launch reads a tensor that outlives the capture."""
+        key = (self.done, steps)
+        if key not in self.tables:
+            self.tables[key] = torch.tensor(self._bias_corrections(steps), dtype=torch.float32, device=self.device)
+        return self.tables[key]
+
     def _launch(self, steps: int, losses: torch.Tensor) -> None:
         """Enqueue ``steps`` updates (no synchronisation)."""
         config = self.config
         DIN, H1, H2, DOUT = self.dims
         scale = 2.0 / (self.batch * config.d_out)
-        step_sizes, roots = self._bias_corrections(steps)
+        if self.variant == "grid":
+            table = self._table(steps)
+            self.sync.zero_()
+            _grid[(self.programs,)](self.x, self.y, self.params, self.exp_avg, self.exp_avg_sq, self.partials,
+                                    self.partial_loss, losses, table[0], table[1], self.sync, self.failed, steps,
+                                    self.done, self.batch, self.nbatches, config.d_in, config.d_out, scale,
+                                    1.0 / (self.batch * config.d_out), 0.1, 0.999, 1 - 0.999, 1e-8, self.polls,
+                                    PLEN=self.plen, DIN=DIN, H1=H1, H2=H2, DOUT=DOUT, BM=self.bm, SLICE=self.slice,
+                                    PARTS=padded(self.programs), PRECISION=self.precision, num_warps=self.warps)
+            self.done += steps
+            return
         if self.variant == "persistent":
-            table = torch.tensor([step_sizes, roots], dtype=torch.float32, device=self.device)
+            table = self._table(steps)
             _persistent[(1,)](self.x, self.y, self.params, self.exp_avg, self.exp_avg_sq, losses, table[0], table[1],
                               steps, self.done, self.batch, self.nbatches, config.d_in, config.d_out, scale,
                               0.1, 0.999, 1 - 0.999, 1e-8, DIN=DIN, H1=H1, H2=H2, DOUT=DOUT, BM=self.bm,
                               PRECISION=self.precision, num_warps=8)
             self.done += steps
             return
+        step_sizes, roots = self._bias_corrections(steps)
         adam_grid = (triton.cdiv(self.plen, ADAM_BLOCK),)
         for s in range(steps):
             start = ((self.done + s) % self.nbatches) * self.batch
@@ -329,8 +437,9 @@ class TritonFusedTrainer(Trainer):
     def compile(self) -> None:
         """JIT-compile the kernels (one warm-up step), then capture the whole run in a CUDA graph."""
         self._launch(1, self.losses)
+        self._check_barriers()
         self.reset()
-        if self.variant == "graph" and self.device.startswith("cuda"):
+        if self.variant != "persistent" and self.device.startswith("cuda"):
             self._graph(self.config.steps)
 
     def _graph(self, steps: int) -> torch.cuda.CUDAGraph:
@@ -339,6 +448,7 @@ class TritonFusedTrainer(Trainer):
         20 µs gaps in a 22.8 µs step)."""
         graph = self.graphs.get(steps)
         if graph is None:
+            self._table(steps)  # made before the capture: a capture cannot copy from the host
             torch.cuda.synchronize(self.device)
             graph = torch.cuda.CUDAGraph()
             with torch.cuda.graph(graph):
@@ -357,9 +467,20 @@ class TritonFusedTrainer(Trainer):
             losses = self.losses if steps <= self.losses.numel() else torch.zeros(steps, device=self.device)
             self._launch(steps, losses)
         values = losses[:steps].tolist()  # note: the one CPU-GPU sync point of the run
+        self._check_barriers()
         return report_losses(values, steps, self.config.log_every, on_log, every_step=True)
+
+    def _check_barriers(self) -> None:
+        """A grid barrier that gave up means the run's steps overlapped: refuse its numbers."""
+        if self.variant == "grid" and self.failed.item():
+            self.failed.zero_()
+            raise BackendUnavailable(
+                f"the grid variant's {self.programs} programs were not all running at once (a barrier gave up "
+                f"after {self.polls:,} polls), so its steps overlapped; MLPBENCH_FUSED_VARIANT=graph does not "
+                f"need them to be")
 
     def describe(self) -> dict[str, object]:
         return {"variant": self.variant, "rows_per_block": self.bm, "programs": self.programs,
                 "padded_dims": list(self.dims), "input_precision": self.precision, "triton": triton.__version__,
-                "launches_per_step": 2 if self.variant == "graph" else 0, "cuda_graph": bool(self.graphs)}
+                "launches_per_step": 2 if self.variant == "graph" else 0, "cuda_graph": bool(self.graphs),
+                **({"grid_barriers_per_step": 2} if self.variant == "grid" else {})}
