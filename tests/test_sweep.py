@@ -10,6 +10,7 @@ import msgspec
 import pytest
 
 from conftest import ROOT, assert_usage_error, cli_env, interruptible, run_cli, wait_for
+from mlpbench.errors import UsageError
 from mlpbench.measure import sweep
 from mlpbench.measure.children import ChildResult
 from mlpbench.measure.job import JobSpec
@@ -131,10 +132,10 @@ class FakeChildren:
         pass
 
 
-def make_sweep(tmp_path, children, resume=False, time_limit=None):
+def make_sweep(tmp_path, children, resume=False, time_limit=None, config=None):
     plan = SweepPlan(vary={"n": [500.0, 5000.0, 50000.0, 500000.0]}, time_limit=time_limit)
     targets = [PlannedTarget(CPU), PlannedTarget(GPU)]
-    return sweep.Sweep(plan, WorkloadConfig(), targets, [], Environment(), type("Q", (), {
+    return sweep.Sweep(plan, config or WorkloadConfig(), targets, [], Environment(), type("Q", (), {
         "start": lambda s, n: None, "update": lambda s, d: None, "advance": lambda s, l: None, "stop": lambda s: None})(),
         tmp_path, resume, children=children)
 
@@ -218,6 +219,23 @@ def test_resume_remeasures_nothing_that_finished(tmp_path):
     assert not finished & {c.removeprefix("point:") for c in measured_again}
     assert not any(c.startswith("one-off:") for c in children.calls)
     assert len(second.results.points) == 8
+
+
+def test_resume_under_other_settings_refuses_instead_of_mixing_two_models(tmp_path):
+    """A journal of a 10→100→50→1 sweep resumed with other widths kept its points beside the new ones:
+    one file, one config, points and crossovers from two models. The mismatch is now refused, naming it."""
+    first = make_sweep(tmp_path, FakeChildren(interrupt_after=5))
+    with pytest.raises(KeyboardInterrupt):
+        first.run(tmp_path)
+    children = FakeChildren()
+    other = make_sweep(tmp_path, children, resume=True, config=WorkloadConfig(hidden=(400, 400)))
+    with pytest.raises(UsageError, match=r"--resume: .*sweep.jsonl measured the one-off costs of cpu/eager with "
+                                         r"other settings \(hidden \(100, 50\) there, \(400, 400\) now\)"):
+        other.run(tmp_path)
+    assert children.calls == []  # refused before measuring anything
+    same = make_sweep(tmp_path, FakeChildren(), resume=True)  # the journal is untouched: the same settings go on
+    same.run(tmp_path)
+    assert len(same.results.points) == 8
 
 
 def test_a_point_that_fails_is_recorded_and_the_sweep_goes_on(tmp_path):

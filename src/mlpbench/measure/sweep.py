@@ -157,6 +157,7 @@ class Sweep:
     def run(self, scratch: Path) -> None:
         if self.resume:
             for entry in read_journal(self.journal):
+                self._check_resumable(entry)
                 self._keep(entry)
         elif self.journal.exists():
             self.journal.unlink()
@@ -215,6 +216,21 @@ class Sweep:
             self.results.skipped.append(what)
             return True
         return False
+
+    def _check_resumable(self, entry: Entry) -> None:
+        """A journal entry measured under other settings (another model, size or step count) would be
+        mixed into this sweep's points and crossovers as if it were this workload's: refuse it."""
+        if isinstance(entry, SweepPoint):
+            wanted, got, where = self.point_config(entry.point), entry.config, f"the point {point_label(entry.point)}"
+        elif isinstance(entry, ColdTrial) and entry.record is not None and entry.record.config is not None:
+            wanted, got, where = self.config, entry.record.config, f"the one-off costs of {entry.target.key}"
+        else:
+            return  # references are looked up by their configuration; a failed trial carries none and is run again
+        if got != wanted:
+            changed = ", ".join(f"{name} {getattr(got, name)!r} there, {getattr(wanted, name)!r} now"
+                                for name in got.__struct_fields__ if getattr(got, name) != getattr(wanted, name))
+            raise UsageError(f"--resume: {self.journal} measured {where} with other settings ({changed}); "
+                             f"resume with the settings it was started with, or run without --resume to start over")
 
     def _keep(self, entry: Entry) -> None:
         if isinstance(entry, ColdTrial):
