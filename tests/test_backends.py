@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import torch
 
 from conftest import ROOT, cli_env, requires_cuda
 from mlpbench.errors import BackendUnavailable
@@ -159,6 +160,31 @@ def test_jax_compiles_each_step_count_once(monkeypatch):
         trainer.train(steps=steps)
     assert compiled == [30, 5]
     assert "peak_bytes_in_use" not in trainer.describe()  # XLA's CPU client keeps no allocator statistics
+
+
+@pytest.mark.parametrize("make, fresh_is_zeros", [
+    (lambda p: torch.optim.Adam(p, lr=1e-3), True), (lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), True),
+    (lambda p: torch.optim.NAdam(p), False), (lambda p: torch.optim.Adagrad(p, initial_accumulator_value=0.1), False),
+    (lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, dampening=0.5), False)],
+    ids=["Adam", "SGD-momentum", "NAdam", "Adagrad-0.1", "SGD-dampening"])
+def test_compile_refuses_an_optimizer_that_zeroing_does_not_restart(make, fresh_is_zeros):
+    """compile and cuda-graph can only zero the optimizer's state in place between runs (compiled code holds
+    its tensors). For NAdam (mu_product starts at 1) that trained other numbers than eager and the loss check
+    left the backend out; such optimizers are now refused, with the reason, before anything is compiled."""
+    from mlpbench.workload.backends.compiled import CompiledTrainer
+
+    trainer = CompiledTrainer(problem_of(WorkloadConfig(steps=5, log_every=1)), "cpu")
+    trainer.optimizer = make(trainer.model.parameters())
+    before = [p.detach().clone() for p in trainer.model.parameters()]
+    if fresh_is_zeros:
+        from mlpbench.workload.backends.compiled import require_zero_start
+
+        require_zero_start(trainer)
+    else:
+        with pytest.raises(BackendUnavailable, match=r"fresh state is not all zeros .* would train differently"):
+            trainer.compile()
+    assert all(torch.equal(a, b) for a, b in zip(before, trainer.model.parameters()))  # tried on a copy
+    assert all(float(state.get("step", 0)) == 0 for state in trainer.optimizer.state.values())  # never stepped
 
 
 def test_three_hidden_layers_run_on_eager():

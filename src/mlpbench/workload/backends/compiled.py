@@ -18,24 +18,54 @@ at ``Optimizer.zero_grad`` (which it skips on purpose): five graphs, and slower 
 
 from __future__ import annotations
 
+import copy
 import logging
 
 import torch
 from torch import optim
 
+from mlpbench.errors import BackendUnavailable
 from mlpbench.workload.backends import load_initial, precision, report_losses
 from mlpbench.workload.backends.eager import EagerTrainer
-from mlpbench.workload.problem import LogCallback, Problem
+from mlpbench.workload.problem import LogCallback, Problem, reseed
 
 WARMUP_STEPS = 3  # compile, record the CUDA graphs, replay once
 
 
 def reset_optimizer_state(optimizer: optim.Optimizer) -> None:
-    """Back to a fresh optimizer without replacing any tensor (compiled code holds them)."""
+    """Back to a fresh optimizer without replacing any tensor (compiled code holds them): every state
+    tensor zeroed, which is a fresh optimizer only where its fresh state is zeros (``require_zero_start``)."""
     for state in optimizer.state.values():
         for value in state.values():
             if isinstance(value, torch.Tensor):
                 value.zero_()
+
+
+def require_zero_start(trainer: EagerTrainer, steps: int = 2) -> None:
+    """Refuse an optimizer whose fresh state is not all zeros (NAdam's ``mu_product`` starts at 1, Adagrad's
+    ``sum`` at ``initial_accumulator_value``, SGD with dampening): the timed runs after ``reset`` would train
+    differently from eager. Found by trying it on a copy, before the first step: ``steps`` steps from fresh,
+    then the same steps again from zeroed state; the two must agree. Untimed work of the compile phase."""
+    model, optimizer = copy.deepcopy((trainer.model, trainer.optimizer))  # one memo: the copy's optimizer holds the copy's weights
+
+    def steps_from_start() -> list[torch.Tensor]:
+        load_initial(model, trainer.problem)
+        reseed(trainer.problem)  # a model that draws random numbers draws the same ones both times
+        for t in range(steps):
+            x, y = trainer.batch(t)
+            trainer.loss_fn(model(x), y).backward()
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+        return [p.detach().clone() for p in model.parameters()]
+
+    fresh = steps_from_start()
+    reset_optimizer_state(optimizer)
+    again = steps_from_start()
+    if not all(torch.allclose(a, b, rtol=1e-5, atol=1e-7) for a, b in zip(fresh, again)):
+        raise BackendUnavailable(
+            f"{type(trainer.optimizer).__name__}'s fresh state is not all zeros (its first {steps} steps after zeroing "
+            f"its state differ from a fresh one's), and this backend can only zero it in place, so its timed runs "
+            f"would train differently from eager's")
 
 
 class CompiledTrainer(EagerTrainer):
@@ -60,6 +90,7 @@ class CompiledTrainer(EagerTrainer):
         counts every graph it would have captured but skipped, and logs why."""
         from torch._dynamo.utils import counters
 
+        require_zero_start(self)
         skips_before = counters["inductor"]["cudagraph_skips"]
         breaks_before = sum(counters["graph_break"].values())
         reasons = _Reasons()

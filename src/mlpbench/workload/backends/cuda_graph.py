@@ -14,7 +14,7 @@ import torch
 from torch import optim
 
 from mlpbench.workload.backends import load_initial, precision, report_losses
-from mlpbench.workload.backends.compiled import reset_optimizer_state
+from mlpbench.workload.backends.compiled import require_zero_start, reset_optimizer_state
 from mlpbench.workload.backends.eager import EagerTrainer
 from mlpbench.workload.problem import LogCallback, Problem
 
@@ -49,6 +49,7 @@ class CudaGraphTrainer(EagerTrainer):
         return loss
 
     def compile(self) -> None:
+        require_zero_start(self)
         with precision.matmul_mode(self.config.precision, self.device):
             side = torch.cuda.Stream(self.device)
             side.wait_stream(torch.cuda.current_stream(self.device))
