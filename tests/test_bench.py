@@ -97,6 +97,26 @@ def test_a_jobs_own_memory_peak_is_kept_and_a_scripts_is_filled_from_outside():
     assert own.record.memory.peak_rss_bytes == 300
 
 
+def test_a_warm_sets_limit_covers_every_run_it_must_do_before_warm_time_may_stop_it(tmp_path):
+    """The job once, 2 warm-ups and 10 warm runs at up to 12 s each, then 1 s: the limit was 12 + 1 s, which
+    killed a workload whose training took 1 s (and every warm sample it had) while its cold trials passed."""
+    from mlpbench.measure.bench import warm_timeout
+    from mlpbench.measure.children import ChildResult
+    from mlpbench.measure.sources import backend_code
+
+    limits = {}
+
+    class Record(ChildRunner):
+        def run(self, argv, record_path, timeout, trial_id="", env=None, keep_stdout=False):
+            limits[trial_id] = timeout
+            return ChildResult("failed", 0.1, 1, None, "")
+
+    plan = BenchPlan(runs=1, warm_runs=10, warmup=2, warm_time=1.0, trial_timeout=12.0)
+    Bench(plan, WorkloadConfig(steps=30, n=100), [PlannedTarget(CPU)], backend_code(["eager"]), Environment(), Quiet(),
+          tmp_path, Record()).run()
+    assert limits == {"cold:0": 12.0, "warm:cpu/eager": 12.0 * (1 + 2 + 10) + 1.0} and warm_timeout(plan) == 157.0
+
+
 def test_a_hanging_child_is_killed_at_the_timeout(tmp_path):
     class Hang(ChildRunner):
         def run(self, argv, record_path, timeout, trial_id="", env=None, keep_stdout=False):

@@ -51,6 +51,18 @@ def test_unstable_runs_continue_past_the_minimum_until_the_time_bound():
     assert sum(result.samples) + 100.0 * len(result.samples) >= 1000.0
 
 
+def test_one_or_two_samples_never_count_as_converged():
+    """--warm-runs 1 reported "converged" from a single sample (its IQR is 0): the spread is judged from three."""
+    work = ScriptedWork([1.0, 1.0, 1.0, 1.0])
+    result = measure_repeated(work.run, work.prepare, SyncClock(clock=work.clock), warmup=0, min_runs=1,
+                              max_runs=10, max_time=1e9)
+    assert len(result.samples) == 3 and result.stopped_by == "converged"
+    work = ScriptedWork([1.0, 1.0])
+    result = measure_repeated(work.run, work.prepare, SyncClock(clock=work.clock), warmup=0, min_runs=1,
+                              max_runs=10, max_time=0.0)
+    assert len(result.samples) == 1 and result.stopped_by == "time"  # --warm-time spent: one run, not "converged"
+
+
 def test_max_runs_caps_an_unstable_series():
     work = ScriptedWork([1.0, 2.0] * 50)
     result = measure_repeated(work.run, work.prepare, SyncClock(clock=work.clock), warmup=0, min_runs=3,

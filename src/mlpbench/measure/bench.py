@@ -56,6 +56,14 @@ def now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
+def warm_timeout(plan: BenchPlan) -> float:
+    """A warm set's limit: the job once and each training run it must do before ``--warm-time`` may stop it
+    (warm-ups and ``--warm-runs``), each allowed ``--trial-timeout`` as a job is, and then ``--warm-time``.
+    (The job's limit plus ``--warm-time`` alone killed any workload whose training ran over a fifth of the
+    trial limit, and with it every warm sample it had finished.)"""
+    return plan.trial_timeout * (1 + plan.warmup + plan.warm_runs) + plan.warm_time
+
+
 class Bench:
     """Runs the plan and keeps ``results.json`` current after every trial."""
 
@@ -106,7 +114,7 @@ class Bench:
                 plan = WarmPlan(self.plan.warmup, self.plan.warm_runs, max(self.plan.max_warm_runs, self.plan.warm_runs),
                                 self.plan.warm_time)
                 child = launch.run(target, self.config, trial=f"warm:{target.key}", warm=plan, matmul_rate=True,
-                                   profile=True, timeout=self.plan.trial_timeout + self.plan.warm_time)
+                                   profile=True, timeout=warm_timeout(self.plan))
                 self.results.warm.append(outcome(WarmSet, target, child))
                 self.save()
                 self.progress.advance(describe(self.results.warm[-1]))

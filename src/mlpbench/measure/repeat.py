@@ -13,6 +13,7 @@ from mlpbench.measure.clock import SyncClock
 from mlpbench.stats.summary import TARGET_REL_IQR, relative_iqr
 
 StoppedBy = Literal["converged", "time", "max_runs"]
+MIN_FOR_SPREAD = 3  # the IQR of one sample is 0 and of two half their range: neither says the runs agree
 
 
 @dataclass
@@ -43,7 +44,7 @@ def measure_repeated(
     """Time ``run_once`` after ``prepare`` (untimed) until the spread is small enough.
 
     ``warmup`` calls come first and are recorded apart. Then at least ``min_runs`` measured calls;
-    after that, stop as soon as IQR / median < ``target_rel_iqr`` ("converged"), or when
+    after that, stop as soon as IQR / median < ``target_rel_iqr`` over 3 or more ("converged"), or when
     ``max_time`` seconds have passed since measuring began ("time"), or at ``max_runs``.
     ``after(output)`` runs untimed after each measured call and its value is kept in ``outputs``
     (e.g. an evaluation of the trained model). ``agree`` turns this process's decision into the
@@ -65,7 +66,7 @@ def measure_repeated(
         result.outputs.append(after(output) if after else output)
         decision: StoppedBy | None = None
         if len(result.samples) >= min_runs:
-            if relative_iqr(result.samples) < target_rel_iqr:
+            if len(result.samples) >= MIN_FOR_SPREAD and relative_iqr(result.samples) < target_rel_iqr:
                 decision = "converged"
             elif end - began >= max_time:
                 decision = "time"
