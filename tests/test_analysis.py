@@ -189,3 +189,26 @@ def test_runs_of_a_random_model_that_disagree_with_their_first_keep_none():
         trial.record.facts["random_in_training"] = True
     checks = [c for cs in Analysis(fine).checks.values() for c in cs]
     assert checks and all(c.own and c.passed for c in checks) and Analysis(fine).find(CPU, "cold", "wall").stats.n == 6
+
+
+def test_time_in_no_phase_is_each_trials_own_gap_not_the_medians_difference():
+    """Three trials with no time outside their phases, whose phases peak in different trials: the median total
+    less the phases' medians showed an 'other (in no phase)' segment of 0.7 s in a user's phase chart."""
+    from builders import record
+    from mlpbench.results.model import ColdTrial
+
+    rows = [{"import": 1.0, "train": 3.0}, {"import": 2.0, "train": 2.0}, {"import": 3.0, "train": 1.0}]
+    cold = [ColdTrial(target=CPU, status="ok", wall=None, returncode=0, index=i, round=i,
+                      record=record(CPU, {**phases, "total": sum(phases.values()) + 0.01}))
+            for i, phases in enumerate(rows)]
+    def analysed():
+        return Analysis(msgspec.structs.replace(builders.bench(gpu=False, runs=1), cold=cold, warm=[]))
+
+    a = analysed()
+    assert a.find(CPU, "cold", "total").median - a.phase_sum(CPU) == pytest.approx(4.01 - 4.0)
+    assert a.in_no_phase(CPU) == pytest.approx(0.01)
+    rows[1] = {"import": 2.0, "train": 1.0}  # medians now add up to 3 while the middle total is 4.01
+    cold[1] = msgspec.structs.replace(cold[1], record=record(CPU, {**rows[1], "total": 3.01}))
+    a = analysed()
+    assert a.find(CPU, "cold", "total").median - a.phase_sum(CPU) == pytest.approx(1.01)  # the invented gap
+    assert a.in_no_phase(CPU) == pytest.approx(0.01)

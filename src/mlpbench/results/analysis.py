@@ -11,6 +11,7 @@ import functools
 from typing import Iterable
 
 import msgspec
+import numpy as np
 
 from mlpbench.results.checks import LossCheck, check_all, scripts_agreement
 from mlpbench.results.model import Measurement, Results, RunRecord, StepProfile, Target, WarmSet
@@ -76,6 +77,7 @@ class Analysis:
             [t.target for t in results.targets if t.status == "ok"]
             + [t.target for t in results.cold] + [w.target for w in results.warm]))
         self.measurements: dict[tuple[Target, str, str], Measurement] = {}
+        self.no_phase: dict[Target, list[float]] = {}  # per cold trial: the time inside the process in no phase
         self._cold()
         self._warm()
         measured = list(dict.fromkeys(t for t, _, _ in self.measurements))
@@ -93,6 +95,9 @@ class Analysis:
             for trial in ok:
                 assert trial.record is not None
                 values = dict(trial.record.phases)
+                if "total" in values:  # each trial's own time in no phase (the medians of its parts need not add up)
+                    unphased = values["total"] - sum(v for p, v in values.items() if p not in NOT_INSIDE)
+                    self.no_phase.setdefault(target, []).append(max(unphased, 0.0))
                 if trial.record.seed_time is not None:
                     values["seed_time"] = trial.record.seed_time
                 if trial.wall is not None:
@@ -192,6 +197,12 @@ class Analysis:
     def _phase_medians(self, target: Target) -> dict[str, float]:
         return {p: self.find(target, "cold", p).median  # type: ignore[union-attr]
                 for p in self.phases_of(target) if p not in NOT_INSIDE}
+
+    def in_no_phase(self, target: Target) -> float:
+        """The median over a target's cold trials of each one's time in no phase (its total less its phases):
+        the medians of the phases subtracted from the median total invent a gap no trial had."""
+        values = self.no_phase.get(target)
+        return float(np.median(values)) if values else 0.0
 
     def phase_sum(self, target: Target) -> float:
         """The medians of a target's cold phases added up (not the median of their total)."""

@@ -101,8 +101,8 @@ def phases(results: Results, a: Analysis, T: Texts, compact: bool = False) -> st
     for phase in (*STACKED, "other", "exit"):  # the exit last: the bar then ends where the whole process did
         widths = []
         for i, t in enumerate(targets):
-            if phase == "other":
-                widths.append(max(totals[i] - left[i], 0.0))
+            if phase == "other":  # each trial's own gap, its median: not the median total less the phases' medians
+                widths.append(a.in_no_phase(t))
             else:
                 m = a.find(t, "cold", phase)
                 widths.append(m.median if m else 0.0)
