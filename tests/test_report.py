@@ -844,3 +844,18 @@ def test_the_command_shown_can_be_pasted_back_and_a_failure_warned_once(capsys):
     print_notices(results, Analysis(results), Texts("en"))
     warned = [line for line in capsys.readouterr().out.splitlines() if "boom" in line]
     assert len(warned) == 1 and warned[0].endswith("(4 runs alike)")
+
+
+@pytest.mark.parametrize("tuned_step, said", [
+    (0.30, "Among its backends, with tuned PyTorch a step takes 300 µs against 390 µs with plain PyTorch: 1.30× faster"),
+    (0.60, "No other backend was faster than plain PyTorch: with tuned PyTorch a step takes 599 µs against 390 µs with "
+           "plain PyTorch, 1.54× slower (95 % interval of the time ratio 1.51×–1.57×")])
+def test_a_second_backend_on_the_one_device_is_compared_whichever_is_faster(tuned_step, said):
+    """--backends eager,tuned on the CPU alone: where tuned was the slower, the first screen said only "Only the
+    CPU was measured" and nothing about tuned."""
+    results = builders.bench(gpu=False)
+    tuned = Target("cpu", "tuned")
+    results.targets.append(PlannedTarget(tuned))
+    results.warm.append(builders.warm_set(tuned, tuned_step))
+    text = first_screen(results)
+    assert said in text, text

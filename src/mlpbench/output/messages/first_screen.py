@@ -104,6 +104,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "{factor} faster ({detail}).",
                          "バックエンドの中では、{best}では 1 ステップ {best_step}、{base}では {base_step} で、{factor} "
                          "速くなります（{detail}）。"),
+    "verdict.backends.slower": ("No other backend was faster than {base}: with {best} a step takes {best_step} "
+                                "against {base_step} with {base}, {factor} slower ({detail}).",
+                                "{base}より速いバックエンドはありませんでした。{best}では 1 ステップ {best_step}で、"
+                                "{base}の {base_step} より {factor} 遅くなります（{detail}）。"),
     "verdict.backends.not_shown": ("Among its backends, with {best} a step takes {best_step} against {base_step} with "
                                    "{base}; these trials do not show which is faster ({detail}).",
                                    "バックエンドの中では、{best}では 1 ステップ {best_step}、{base}では {base_step} です。"

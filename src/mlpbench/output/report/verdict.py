@@ -200,16 +200,19 @@ def backends_on_one_device(a: Analysis, name: Namer, main: Target, T: Texts) -> 
     timed, mode = _backends(a, main.kind)
     if len(timed) < 2 or main not in timed:
         return None
-    best = _fastest(a, timed, mode)
-    c = a.comparison(best, mode, "train", main) if best is not None and best != main else None
+    best = _fastest(a, [t for t in timed if t != main], mode)  # the best of the others: plain PyTorch may be fastest
+    c = a.comparison(best, mode, "train", main) if best is not None else None
     if c is None:
         return None
     best_step, base_step = a.per_step(best, mode)[0], a.per_step(main, mode)[0]  # type: ignore[index]
     args = dict(best=T(f"backend.{best.backend}"), base=T(f"backend.{main.backend}"), best_step=format_seconds(best_step),
-                base_step=format_seconds(base_step), detail=_interval(c, T, True, mode == "warm"))
+                base_step=format_seconds(base_step))
     if c.verdict == "faster":
-        return T("verdict.backends", factor=format_ratio(c.speedup), **args)
-    return T("verdict.backends.not_shown", **args)
+        return T("verdict.backends", factor=format_ratio(c.speedup), detail=_interval(c, T, True, mode == "warm"), **args)
+    if c.verdict == "slower":
+        return T("verdict.backends.slower", factor=format_ratio(c.ratio), detail=_interval(c, T, warm=mode == "warm"),
+                 **args)
+    return T("verdict.backends.not_shown", detail=_interval(c, T, True, mode == "warm"), **args)
 
 
 def best_pair(a: Analysis, name: Namer, cpu: Target, gpu: Target, T: Texts) -> str | None:
