@@ -28,13 +28,12 @@ from pathlib import Path
 
 import torch
 
-from mlpbench.errors import BackendUnavailable
 from mlpbench.workload.backends.triton_fused import TritonFusedTrainer
 from mlpbench.workload.config import WorkloadConfig
 from mlpbench.workload.problem import load_workload, make_problem
 
 # (variant, rows per block, warps): the default first
-VARIANTS = [("graph", 16, 8), ("grid", 16, 8), ("grid", 16, 16), ("graph", 16, 16), ("grid", 32, 16), ("graph", 32, 8)]
+VARIANTS = [("graph", 16, 8), ("grid", 16, 8), ("grid", 16, 16), ("graph", 16, 16), ("grid", 32, 16)]
 TOLERANCE = 1e-4
 
 
@@ -63,7 +62,7 @@ def main() -> int:
             trainer = build(problem, variant, bm, warps)
             trainer.reset()
             losses = trainer.train()
-        except (BackendUnavailable, RuntimeError) as err:  # a variant that cannot run is reported, the rest go on
+        except Exception as err:  # noqa: BLE001  a variant that cannot compile or run is reported, the rest go on
             rows[key] = {"error": f"{type(err).__name__}: {str(err)[:200]}"}
             print(f"{key}: FAILED {rows[key]['error']}", flush=True)
             continue
