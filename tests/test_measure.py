@@ -92,11 +92,11 @@ def test_every_rank_takes_the_leaders_decision():
         seen.append(mine)
         return next(decisions)
 
-    work = ScriptedWork([1.0] * 20)  # alone, this would converge at min_runs=2
+    work = ScriptedWork([1.0] * 20)  # alone, this would converge at the third run (the first with a spread)
     result = measure_repeated(work.run, work.prepare, SyncClock(clock=work.clock), warmup=0, min_runs=2, max_runs=10,
                               max_time=1e9, agree=agree)
-    assert len(result.samples) == 3 and result.stopped_by == "time"
-    assert seen == [None, "converged", "converged"]
+    assert len(result.samples) == 3 and result.stopped_by == "time"  # rank 0's word, not this rank's "converged"
+    assert seen == [None, None, "converged"]
 
 
 def test_relative_iqr():
