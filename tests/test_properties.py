@@ -26,8 +26,10 @@ def test_summary_orders_its_statistics(xs):
     assert s.min <= s.q1 <= s.median <= s.q3 <= s.max
     low, high = s.ci
     assert s.min <= low <= s.median <= high <= s.max
-    expected = 0.95 if len(xs) >= 6 else (1 - 2 * 0.5 ** len(xs) if len(xs) > 1 else 0.0)
-    assert s.ci_coverage == pytest.approx(expected)
+    if len(xs) >= 6:  # the exact coverage of the order statistics chosen, never under the nominal 95 %
+        assert 0.95 <= s.ci_coverage < 1.0
+    else:
+        assert s.ci_coverage == pytest.approx(1 - 2 * 0.5 ** len(xs) if len(xs) > 1 else 0.0)
 
 
 @given(samples, st.randoms(use_true_random=False))

@@ -59,12 +59,14 @@ def median_ci(sorted_samples: np.ndarray, confidence: float = CONFIDENCE) -> tup
     requested confidence (n < 6 for 95 %), k = 1: [min, max] and its coverage 1 - 2 * 0.5**n. One sample
     has no interval (coverage 0).
     """
+    from scipy import stats
+
     n = len(sorted_samples)
     if n == 1:
         return float(sorted_samples[0]), float(sorted_samples[0]), 0.0
 
     def covered(k: int) -> float:
-        return 1.0 - 2.0 * sum(math.comb(n, i) for i in range(k)) / 2.0**n
+        return float(1.0 - 2.0 * stats.binom.cdf(k - 1, n, 0.5))
 
     k = 1
     while k + 1 <= n // 2 and covered(k + 1) >= confidence:
