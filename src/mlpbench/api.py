@@ -79,17 +79,27 @@ class BenchResults:
         """Every measured figure as a plain row (``pandas.DataFrame(result.figures())`` makes a table of them):
         target, mode ("cold": a fresh process per trial; "warm": the training loop repeated), phase ("wall",
         "total", "train", "import", ...), the median and its interval in seconds, its coverage, and n; kept
-        runs only (those whose losses failed their check are left out, as everywhere)."""
+        runs only (those whose losses failed their check are left out, as everywhere). A sweep adds one row
+        per point and target: mode "sweep", phase "per_step", the point ("n=2000") and each of its values
+        (``point_n``, ``point_batch``, ...), the time per step, and the point's status (failed points too,
+        without figures)."""
         from mlpbench.output.words import Namer
         from mlpbench.output.i18n import Texts
 
         name = Namer(self.results, Texts("en"))
         rows = []
         for (target, mode, phase), m in self.analysis.measurements.items():
-            low, high = m.stats.ci if m.stats.n > 1 else (None, None)
             rows.append({"target": target.key, "label": name.label(target), "mode": mode, "phase": phase,
-                         "median_s": m.median, "low_s": low, "high_s": high,
-                         "coverage": m.stats.ci_coverage if m.stats.n > 1 else None, "n": m.stats.n})
+                         **_figures(m)})
+        if self.results.kind == "sweep":
+            from mlpbench.results.model import point_label
+            from mlpbench.results.sweep import SweepAnalysis
+
+            for row in SweepAnalysis(self.results, self.analysis).rows:
+                rows.append({"target": row.target.key, "label": name.label(row.target), "mode": "sweep",
+                             "phase": "per_step", "point": point_label(row.point),
+                             **{f"point_{k}": v for k, v in row.point.items()}, "status": row.status,
+                             **_figures(row.per_step)})
         return rows
 
     def _repr_markdown_(self) -> str:  # a notebook shows the verdict
@@ -100,6 +110,29 @@ class BenchResults:
         return (f"<BenchResults {self.results.kind}: {len(self.results.cold)} cold, {len(self.results.warm)} warm, "
                 f"{len(self.results.points)} points; targets {', '.join(sorted(targets)) or 'none'}; "
                 f".summary(), .figures(), .report(path)>")
+
+
+def _figures(m) -> dict[str, Any]:
+    """A measurement's median, interval (where there are two samples or more), coverage and n; None's without one."""
+    if m is None:
+        return {"median_s": None, "low_s": None, "high_s": None, "coverage": None, "n": 0}
+    low, high = m.stats.ci if m.stats.n > 1 else (None, None)
+    coverage = m.stats.ci_coverage if m.stats.n > 1 else None
+    return {"median_s": m.median, "low_s": low, "high_s": high, "coverage": coverage, "n": m.stats.n}
+
+
+def names(value: str | Sequence[str]) -> list[str]:
+    """Devices or backends as a sequence, or as the command line takes them: "cpu,cuda" (a string is never
+    taken letter by letter)."""
+    items = value.split(",") if isinstance(value, str) else value
+    return list(dict.fromkeys(s.strip() for s in items if s.strip()))
+
+
+def backend_names(value: str | Sequence[str]) -> list[str]:
+    """``names``, with "all" for every backend, as ``--backends`` takes it."""
+    from mlpbench.workload import backends
+
+    return backends.expand(value) if isinstance(value, str) else names(value)
 
 
 # ----- the workload ----------------------------------------------------------------------------------------
@@ -137,11 +170,23 @@ def prepare(config: WorkloadConfig, loaded: Any = None):
 
     import_torch()
     workload = loaded or problem.load_workload(config)
+    check_optimizer(workload, config)  # before the data: a slow make_data need not run to say this
+    problem.check(problem.make_problem(workload, config))
+    return workload
+
+
+def check_optimizer(workload: Any, config: WorkloadConfig) -> None:
     if workload.custom_optimizer and config.lr != WorkloadConfig().lr:
         raise UsageError(f"--lr sets the default Adam's learning rate; {config.name} makes its own optimizer "
                          "(make_optimizer), which sets its own")
-    problem.check(problem.make_problem(workload, config))
-    return workload
+
+
+def check_problem(problem: Any) -> None:
+    """``prepare``'s checks on a problem already drawn (``run`` draws it once, in its data phase)."""
+    from mlpbench.workload.problem import check
+
+    check_optimizer(problem.workload, problem.config)
+    check(problem)
 
 
 def record_code(config: WorkloadConfig, workload: Any, backends: Sequence[str], scripts: Sequence[str],
@@ -187,11 +232,13 @@ def run(workload: Any = None, *, device: str = "auto", backend: str = "eager", t
     if reason:
         raise UsageError(f"--backend {backend}: {reason}")
     job.check_memory(config, choice.name)
-    loaded = prepare(config, loaded) if not config.is_builtin else None
     spec = job.JobSpec(target=Target(choice.name, backend), config=config, threads=threads, environment=environment,
                        trial="cli")
+    # The workload is checked where the job draws its data (not by ``prepare`` beforehand): the data is
+    # drawn once, and the time that takes is the data phase's, not time in no phase before it.
     record = job.run_job(spec, emit=job.print_line if echo else None, device_check=checked, device_note=choice.note,
-                         workload=loaded, started_at=called_at if timed_from == "call" else None)
+                         workload=loaded, started_at=called_at if timed_from == "call" else None,
+                         check=None if config.is_builtin else check_problem)
     assert record is not None
     return record
 
@@ -241,7 +288,8 @@ def plan_targets(plan: BenchPlan, config: WorkloadConfig) -> list[PlannedTarget]
     return targets
 
 
-def bench(workload: Any = None, *, devices: Sequence[str] = ("cpu", "cuda"), backends: Sequence[str] = ("eager",),
+def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"),
+          backends: str | Sequence[str] = ("eager",),
           scripts: Sequence[str] = (), runs: int = 6, script_runs: int | None = None, warm_runs: int = 10,
           warmup: int = 2, warm_time: float = 20.0, threads: int | None = None, trial_timeout: float = 600.0,
           nproc: int | None = None, nnodes: int | None = None, rdzv_endpoint: str | None = None,
@@ -250,12 +298,13 @@ def bench(workload: Any = None, *, devices: Sequence[str] = ("cpu", "cuda"), bac
 
     With ``scripts``, only they are measured unless ``workload`` is named (a file, an object, or
     ``"builtin"`` for the built-in MLP). ``options`` are workload settings (n, steps, lr, seed, batch_size, precision, hidden, ...).
-    Results go to ``out``/results.json (a temporary directory when None)."""
+    ``devices`` and ``backends`` may be comma-separated strings, as on the command line ("cpu,cuda").
+    Results go to ``out``/results.json (a temporary directory when None), rewritten after every trial."""
     from mlpbench.measure import bench as benching
     from mlpbench.measure.environment import collect
 
     config, loaded = resolve_workload(workload, options)
-    plan = benching.validate(BenchPlan(devices=list(devices), backends=list(backends), scripts=list(scripts),
+    plan = benching.validate(BenchPlan(devices=names(devices), backends=backend_names(backends), scripts=list(scripts),
                                        runs=runs, script_runs=script_runs, warm_runs=warm_runs, warmup=warmup,
                                        warm_time=warm_time, threads=threads, trial_timeout=trial_timeout,
                                        nproc=nproc, nnodes=nnodes, rdzv_endpoint=rdzv_endpoint))
@@ -276,23 +325,24 @@ def bench(workload: Any = None, *, devices: Sequence[str] = ("cpu", "cuda"), bac
     targets = check_runnable((plan_targets(plan, config) if jobs else []) + scripts_planned)
     code = record_code(config, loaded_workload, plan.backends if jobs else [], plan.scripts, nproc is not None)
     progress = progress or Quiet()
+    directory = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="mlpbench-"))
     if loaded is not None:
         from mlpbench.measure.inprocess import bench_in_process
 
-        results = bench_in_process(plan, config, targets, code, collect(), progress, loaded)
-        return BenchResults(results)
-    directory = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="mlpbench-"))
+        results, stopped_by = bench_in_process(plan, config, targets, code, collect(), progress, loaded, directory)
+        return BenchResults(results, directory / "results.json", stopped_by)
     results, stopped_by = benching.run_bench(plan, config, targets, code, collect(), progress, directory)
     return BenchResults(results, directory / "results.json", stopped_by)
 
 
-def sweep(workload: Any = None, *, vary: dict[str, Sequence[float]] | None = None, devices: Sequence[str] = ("cpu", "cuda"),
-          backends: Sequence[str] = ("eager",), warm_runs: int = 5, warmup: int = 1, trial_steps: int = 100,
-          warm_time: float = 10.0, point_timeout: float = 300.0, time_limit: float | None = None,
+def sweep(workload: Any = None, *, vary: dict[str, Sequence[float]] | None = None,
+          devices: str | Sequence[str] = ("cpu", "cuda"), backends: str | Sequence[str] = ("eager",),
+          warm_runs: int = 5, warmup: int = 1, trial_steps: int = 100, warm_time: float = 10.0,
+          point_timeout: float = 300.0, time_limit: float | None = None,
           threads: int | None = None, resume: bool = False, largest_first: bool = False,
           out: str | os.PathLike[str] | None = None, progress: Progress | None = None, **options: Any) -> BenchResults:
     """Measure every target across workload sizes (``vary``: {"n": [500, 2000, ...]}), to find where
-    the GPU starts to win."""
+    the GPU starts to win. ``devices`` and ``backends`` may be comma-separated strings, as on the command line."""
     from mlpbench.measure import plan as planning
     from mlpbench.measure import sweep as sweeping
     from mlpbench.measure.environment import collect
@@ -301,18 +351,23 @@ def sweep(workload: Any = None, *, vary: dict[str, Sequence[float]] | None = Non
     if loaded is not None:
         raise UsageError("a sweep runs every point in a fresh process: save the workload to a file and pass its path")
     plan = SweepPlan(vary={k: [float(v) for v in values] for k, values in (vary or sweeping.DEFAULT_VARY).items()},
-                     devices=list(devices), backends=list(backends), warm_runs=warm_runs, warmup=warmup,
+                     devices=names(devices), backends=backend_names(backends), warm_runs=warm_runs, warmup=warmup,
                      trial_steps=trial_steps, warm_time=warm_time, point_timeout=point_timeout,
                      time_limit=time_limit, threads=threads, largest_first=largest_first)
     sweeping.validate(plan, config)
     from mlpbench.measure.devices import check_spec
 
+    if not plan.devices:
+        raise UsageError("--devices needs at least one device")
     for spec in plan.devices:
         check_spec(spec, "--devices")
     check_workload_file(config)
-    workload_ = prepare(config)
+    try:
+        workload_ = prepare(config)
+    except UsageError as err:  # tried at the configuration as given, where only the one-off runs run
+        raise sweeping.at_base_size(plan, config, err) from None
     if "nproc" in plan.vary:
-        if list(backends) != ["eager"]:
+        if plan.backends != ["eager"]:
             raise UsageError("--vary nproc runs the eager loop under DistributedDataParallel; it does not take --backends")
         targets = planning.plan_ddp_targets(plan.devices, [1])
     else:

@@ -102,14 +102,17 @@ def _finite(value: float) -> float | None:
 
 
 def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_check: float | None = None,
-            device_note: str | None = None, workload=None, started_at: float | None = None) -> RunRecord | None:
+            device_note: str | None = None, workload=None, started_at: float | None = None,
+            check: Callable[..., None] | None = None) -> RunRecord | None:
     """Run the job once (and its warm trials, if planned) and time every phase.
 
     Returns the record, or None on the ranks of a data-parallel run other than rank 0.
     ``workload`` may hand in an already loaded workload (the Python API); otherwise the
     configuration names it. ``started_at`` (time.monotonic) times the job from a call in a running
     interpreter (the Python API) instead of from the process's start: torch imported before the call
-    is then no part of it, and a notebook's earlier work is never counted as "import".
+    is then no part of it, and a notebook's earlier work is never counted as "import". ``check`` is
+    called on the problem as soon as it is drawn, inside the data phase (``mlpbench run`` checks the
+    workload there, so that its data is drawn once and the time it takes is in a phase).
     """
     if started_at is None:
         started_at, import_source = clock.interpreter_start()
@@ -165,6 +168,8 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
     with timer.phase("data"):
         workload = workload or P.load_workload(config, spec.workload_sha256)
         problem = P.make_problem(workload, config)
+        if check is not None:
+            check(problem)
     say(P.data_shapes_line(problem.data))
     with timer.phase("to_device"):
         problem = problem.to(device)

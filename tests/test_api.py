@@ -1,0 +1,287 @@
+"""The Python API (``mlpbench.run``, ``bench``, ``sweep``, ``load``) as a notebook uses it: what it times,
+what one in-process target leaves to the next, where its files go, and what ``figures()`` holds."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import statistics
+
+import msgspec
+import pytest
+
+import builders
+import mlpbench
+from builders import CPU, GPU
+from mlpbench.api import BenchResults
+from mlpbench.errors import UsageError
+from mlpbench.measure import clock, devices, inprocess
+from mlpbench.results.model import SweepPoint
+from mlpbench.workload import problem
+
+WORKLOAD = """
+import torch
+
+
+def make_data(n, seed):
+    x = torch.randn(n, 4)
+    return x, x.sum(dim=1, keepdim=True)
+
+
+def build_model():
+    return torch.nn.Linear(4, 1)
+"""
+
+
+class Tiny:
+    """A workload that lives only in this interpreter."""
+
+    def build_model(self):
+        import torch
+
+        return torch.nn.Linear(4, 1)
+
+    def make_data(self, n, seed):
+        import torch
+
+        x = torch.randn(n, 4)
+        return x, x.sum(dim=1, keepdim=True)
+
+
+@pytest.fixture
+def workload_file(tmp_path):
+    path = tmp_path / "tiny_workload.py"
+    path.write_text(WORKLOAD)
+    return path
+
+
+@pytest.fixture
+def quick(monkeypatch):
+    """In-process targets without the large-matmul probe and the profiler (seconds each, and not what is tested)."""
+    from mlpbench.measure import profile
+
+    monkeypatch.setattr(devices, "matmul_rate", lambda device: 1e9)
+    monkeypatch.setattr(profile, "profile_steps", lambda trainer, device: None)
+
+
+@pytest.fixture
+def torch_settings():
+    """Whatever a test does to torch's process-wide settings is undone for the tests after it."""
+    import torch
+
+    threads = torch.get_num_threads()
+    yield torch
+    torch.set_num_threads(threads)
+    torch.set_flush_denormal(False)
+
+
+IN_PROCESS = dict(devices="cpu", warm_runs=2, warm_time=1.0, warmup=0, steps=5)
+
+
+# ----- run: the data drawn once, inside its phase ---------------------------------------------------------------
+@pytest.mark.parametrize("how", ["api, a file", "api, an object", "cli, a file"])
+def test_run_draws_the_data_once_and_inside_the_data_phase(how, workload_file, monkeypatch, tmp_path):
+    """`run` checked the workload (drawing its data and building its model) before the job drew them again: the
+    user's make_data ran twice, and the first draw was in no phase, yet in the total and the seed's figure."""
+    from mlpbench.cli import main
+
+    events: list[str] = []
+    real_phase, real_call = clock.PhaseTimer.phase, problem.call
+
+    @contextlib.contextmanager
+    def phase(self, name):
+        events.append(f"{name}(")
+        with real_phase(self, name):
+            yield
+        events.append(f"){name}")
+
+    monkeypatch.setattr(clock.PhaseTimer, "phase", phase)
+    monkeypatch.setattr(problem, "call",
+                        lambda workload, what, *args: events.append(what) or real_call(workload, what, *args))
+    if how == "cli, a file":
+        assert main(["run", "--workload", str(workload_file), "--device", "cpu", "--steps", "3", "--quiet",
+                     "--json", str(tmp_path / "run.json")]) == 0
+    else:
+        record = mlpbench.run(str(workload_file) if how == "api, a file" else Tiny(), device="cpu", steps=3)
+        assert record.status == "ok"
+    drawn = [i for i, e in enumerate(events) if e.startswith("make_data(")]
+    checked = [i for i, e in enumerate(events) if e.startswith("the model on the first 2 rows")]
+    assert len(drawn) == 1 and len(checked) == 1, events
+    assert events.index("data(") < drawn[0] < checked[0] < events.index(")data"), events
+
+
+def test_run_still_refuses_a_workload_that_does_not_fit_in_one_line(tmp_path, capsys):
+    from mlpbench.cli import main
+
+    classes = tmp_path / "classes.py"
+    classes.write_text(WORKLOAD.replace("x.sum(dim=1, keepdim=True)", "(x[:, 0] > 0).long()"))
+    with pytest.raises(UsageError, match="needs the model's output shaped like y, got \\(2, 1\\) and \\(2,\\)"):
+        mlpbench.run(str(classes), device="cpu", steps=3)
+    own = tmp_path / "own_optimizer.py"
+    own.write_text(WORKLOAD + "\n\ndef make_optimizer(params):\n    return torch.optim.SGD(params, lr=0.1)\n")
+    assert main(["run", "--workload", str(own), "--device", "cpu", "--lr", "0.5", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["mlpbench: error: --lr sets the default Adam's learning rate; own_optimizer makes its own "
+                   "optimizer (make_optimizer), which sets its own"]
+
+
+# ----- bench of an object: one target after another in this process ---------------------------------------------
+@pytest.mark.skipif(not os.access("/proc/self/clear_refs", os.W_OK), reason="no resettable peak resident set (Linux)")
+def test_each_in_process_target_has_its_own_memory_peak(torch_settings, tmp_path):
+    """VmHWM is the process's high-water mark: each target showed the peaks of everything before it (an earlier
+    target's 2048² matmul probe, a notebook's big tensor). It is reset before each target."""
+    torch = torch_settings
+    spike = torch.ones(80 * 2**20)  # 320 MiB, resident, then freed: the process's peak stays above it
+    del spike
+    before = devices.peak_rss()
+    result = mlpbench.bench(Tiny(), **IN_PROCESS, backends="eager,tuned", out=tmp_path / "o")
+    peaks = {w.target.key: w.record.memory.peak_rss_bytes for w in result.results.warm}
+    assert set(peaks) == {"cpu/eager", "cpu/tuned"}
+    assert all(0 < peak < before - 100 * 2**20 for peak in peaks.values()), (peaks, before)
+    assert all("peak_rss" not in w.record.facts for w in result.results.warm)
+
+
+def test_a_peak_that_cannot_be_reset_is_labelled_cumulative(quick, monkeypatch, tmp_path):
+    monkeypatch.setattr(inprocess, "CLEAR_REFS", str(tmp_path / "no-such-dir" / "clear_refs"))
+    result = mlpbench.bench(Tiny(), **IN_PROCESS, out=tmp_path / "o")
+    assert [w.record.facts.get("peak_rss") for w in result.results.warm] == [inprocess.CUMULATIVE]
+
+
+def test_torch_settings_one_target_changes_are_undone_before_the_next(quick, torch_settings, monkeypatch, tmp_path):
+    """`tuned` picks a thread count (here: 1) and turned denormal flushing off when done; eager after it ran on
+    tuned's thread, and the notebook was left with both."""
+    from mlpbench.workload.backends import threads
+
+    torch = torch_settings
+    monkeypatch.setattr(threads, "probe", lambda run, reset, use, steps, asked=None: use(1) or {1: 0.0})
+    torch.set_num_threads(2)
+    torch.set_flush_denormal(True)  # the notebook's own choice
+    result = mlpbench.bench(Tiny(), **IN_PROCESS, backends=["tuned", "eager"], out=tmp_path / "o")
+    threads_used = {w.target.key: w.record.threads for w in result.results.warm}
+    assert threads_used == {"cpu/tuned": 1, "cpu/eager": 2}
+    assert torch.get_num_threads() == 2 and inprocess.flushes_denormals()
+
+
+def test_flushing_denormals_is_read_as_it_stands(torch_settings):
+    torch = torch_settings
+    torch.set_flush_denormal(False)
+    assert not inprocess.flushes_denormals()
+    if torch.set_flush_denormal(True):  # False where this CPU cannot flush them
+        assert inprocess.flushes_denormals()
+
+
+class Recorder:
+    """A progress display that reads results.json as each target finishes, and can stop like Ctrl-C."""
+
+    def __init__(self, path, interrupt_at: int | None = None) -> None:
+        self.path, self.interrupt_at, self.seen, self.started = path, interrupt_at, [], 0
+
+    def start(self, total: int) -> None: ...
+    def stop(self) -> None: ...
+
+    def update(self, description: str) -> None:
+        if self.started == self.interrupt_at:
+            raise KeyboardInterrupt
+        self.started += 1
+
+    def advance(self, line: str) -> None:
+        saved = mlpbench.load(self.path).results
+        self.seen.append([w.target.key for w in saved.warm])
+
+
+def test_an_in_process_bench_writes_its_results_to_out_after_every_target(quick, torch_settings, tmp_path):
+    out = tmp_path / "o"
+    progress = Recorder(out / "results.json")
+    result = mlpbench.bench(Tiny(), **IN_PROCESS, backends="eager,tuned", out=out, progress=progress)
+    assert result.path == out / "results.json" and result.stopped_by is None
+    assert progress.seen == [["cpu/eager"], ["cpu/eager", "cpu/tuned"]]  # each target saved as it finished
+    saved = mlpbench.load(result.path).results
+    assert saved.complete and saved.plan.runs == 0 and [w.target.key for w in saved.warm] == ["cpu/eager", "cpu/tuned"]
+
+
+def test_an_interrupted_in_process_bench_keeps_the_targets_that_finished(quick, torch_settings, tmp_path):
+    out = tmp_path / "o"
+    result = mlpbench.bench(Tiny(), **IN_PROCESS, backends="eager,tuned", out=out,
+                            progress=Recorder(out / "results.json", interrupt_at=1))
+    assert result.stopped_by == "SIGINT"
+    saved = mlpbench.load(out / "results.json").results
+    assert [w.target.key for w in saved.warm] == ["cpu/eager"]
+    assert saved.interrupted == "SIGINT" and not saved.complete
+
+
+def test_without_out_an_in_process_bench_writes_to_a_new_temporary_folder(quick, torch_settings):
+    import shutil
+
+    result = mlpbench.bench(Tiny(), **IN_PROCESS)
+    try:
+        assert result.path is not None and result.path.name == "results.json" and result.path.exists()
+        assert len(mlpbench.load(result.path).results.warm) == 1
+    finally:
+        shutil.rmtree(result.path.parent)
+
+
+# ----- devices and backends as the command line writes them ------------------------------------------------------
+def test_devices_and_backends_may_be_comma_separated_strings(quick, torch_settings, workload_file, monkeypatch,
+                                                            tmp_path):
+    """A string was taken letter by letter: devices='cpu' failed with "unknown device 'c'"."""
+    from mlpbench.measure import sweep as sweeping
+
+    result = mlpbench.bench(Tiny(), **dict(IN_PROCESS, devices=" cpu, cpu"), backends="tuned, eager",
+                            out=tmp_path / "b")
+    assert result.results.plan.devices == ["cpu"] and result.results.plan.backends == ["tuned", "eager"]
+    assert [w.target.key for w in result.results.warm] == ["cpu/tuned", "cpu/eager"]
+
+    planned = {}
+
+    def run_sweep(plan, config, targets, *rest):
+        planned.update(plan=plan, targets=[t.target.key for t in targets])
+        return None, None  # planned: nothing needs to run
+
+    monkeypatch.setattr(sweeping, "run_sweep", run_sweep)
+    mlpbench.sweep(str(workload_file), vary={"n": [200]}, devices="cpu", backends="eager,tuned", out=tmp_path / "s")
+    assert planned["plan"].devices == ["cpu"] and planned["targets"] == ["cpu/eager", "cpu/tuned"]
+    mlpbench.sweep(str(workload_file), vary={"n": [200]}, devices=["cpu"], backends="all", out=tmp_path / "s")
+    assert "cpu/tuned" in planned["targets"]
+
+
+@pytest.mark.parametrize("call, fragment", [
+    (lambda w: mlpbench.bench(w, devices="cpu,tpu"), "unknown device 'tpu'"),
+    (lambda w: mlpbench.bench(w, devices=" , "), "--devices needs at least one device"),
+    (lambda w: mlpbench.bench(w, devices="cpu", backends=""), "--backends needs at least one name"),
+    (lambda w: mlpbench.bench(w, devices="cpu", backends="eager,warp-drive"), "unknown backend 'warp-drive'"),
+    (lambda w: mlpbench.sweep(w, vary={"n": [200]}, devices=""), "--devices needs at least one device"),
+])
+def test_bad_device_and_backend_strings_are_one_line(call, fragment, workload_file):
+    with pytest.raises(UsageError, match=fragment) as err:
+        call(str(workload_file))
+    assert "\n" not in str(err.value)
+
+
+# ----- figures() of a sweep ---------------------------------------------------------------------------------------
+def test_a_sweeps_figures_hold_every_point_of_every_target(tmp_path):
+    """figures() gave a sweep's cold runs' phases only: none of the points the sweep is about."""
+    per_step = {CPU: {500: [1.0e-3, 1.1e-3, 0.9e-3], 2000: [3.0e-3, 3.2e-3, 2.9e-3]},
+                GPU: {500: [2.0e-3, 2.1e-3, 1.9e-3], 2000: [2.2e-3]}}
+    results = builders.sweep(per_step)
+    results.points.append(SweepPoint(target=GPU, status="timeout", error="point timed out after 300 s",
+                                     point={"n": 8000.0}, config=results.config.with_changes(n=8000), trial_steps=100))
+    results.plan = msgspec.structs.replace(results.plan, vary={"n": [500.0, 2000.0, 8000.0]})
+    BenchResults(results).to_json(tmp_path / "results.json")
+
+    rows = mlpbench.load(tmp_path / "results.json").figures()  # as a notebook reads a sweep's results.json
+    swept = {(r["target"], r["point_n"]): r for r in rows if r["mode"] == "sweep"}
+    assert set(swept) == {("cpu/eager", 500.0), ("cpu/eager", 2000.0), ("cuda:0/eager", 500.0),
+                          ("cuda:0/eager", 2000.0), ("cuda:0/eager", 8000.0)}
+    for (key, n), row in swept.items():
+        assert row["phase"] == "per_step" and row["point"] == f"n={int(n)}"
+        if n == 8000.0:
+            assert row["status"] == "timeout" and row["median_s"] is None and row["n"] == 0
+            continue
+        samples = per_step[CPU if key == "cpu/eager" else GPU][int(n)]
+        assert row["status"] == "ok" and row["n"] == len(samples)
+        assert row["median_s"] == pytest.approx(statistics.median(samples))
+        if len(samples) > 1:
+            assert row["low_s"] <= row["median_s"] <= row["high_s"] and row["coverage"] > 0
+        else:
+            assert row["low_s"] is None and row["high_s"] is None
+    assert {r["mode"] for r in rows} == {"cold", "sweep"}  # the one-off runs' phases are still there
