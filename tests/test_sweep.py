@@ -15,8 +15,8 @@ from mlpbench.measure import sweep
 from mlpbench.measure.children import ChildResult
 from mlpbench.measure.job import JobSpec
 from mlpbench.results.files import load_results
-from mlpbench.results.model import (Environment, Measurement, PlannedTarget, RunRecord, SweepPlan, Target, WarmRun,
-                                    point_label)
+from mlpbench.results.model import (Environment, Measurement, PlannedTarget, RunRecord, SweepPlan, SweepPoint, Target,
+                                    WarmRun, point_label)
 from mlpbench.output.i18n import Texts
 from mlpbench.output.report.sweep import findings
 from mlpbench.results.sweep import SweepAnalysis
@@ -132,8 +132,9 @@ class FakeChildren:
         pass
 
 
-def make_sweep(tmp_path, children, resume=False, time_limit=None, config=None):
-    plan = SweepPlan(vary={"n": [500.0, 5000.0, 50000.0, 500000.0]}, time_limit=time_limit)
+def make_sweep(tmp_path, children, resume=False, time_limit=None, config=None, vary=None, trial_steps=100):
+    plan = SweepPlan(vary=vary or {"n": [500.0, 5000.0, 50000.0, 500000.0]}, time_limit=time_limit,
+                     trial_steps=trial_steps)
     targets = [PlannedTarget(CPU), PlannedTarget(GPU)]
     return sweep.Sweep(plan, config or WorkloadConfig(), targets, [], Environment(), type("Q", (), {
         "start": lambda s, n: None, "update": lambda s, d: None, "advance": lambda s, l: None, "stop": lambda s: None})(),
@@ -238,6 +239,46 @@ def test_resume_under_other_settings_refuses_instead_of_mixing_two_models(tmp_pa
     assert len(same.results.points) == 8
 
 
+def test_resume_with_a_shorter_plan_keeps_only_its_points(tmp_path, capsys):
+    """A journal of n = 500 … 500,000 resumed with --vary n=500,50000 said "Swept n over 500, 50,000" yet its
+    table listed all four points: only the plan's points are kept; the others stay in the journal."""
+    make_sweep(tmp_path, FakeChildren()).run(tmp_path)
+    children = FakeChildren()
+    shorter = make_sweep(tmp_path, children, resume=True, vary={"n": [500.0, 50000.0]})
+    shorter.run(tmp_path)
+    assert children.calls == []  # everything it plans was measured already
+    assert sorted({p.point["n"] for p in shorter.results.points}) == [500.0, 50000.0]
+    assert len(shorter.results.points) == 4 and len(shorter.results.cold) == 2
+    assert sum(isinstance(e, SweepPoint) for e in sweep.read_journal(tmp_path / "sweep.jsonl")) == 8  # kept there
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "4 point(s) in" in err[0] and "n=5000 on cpu/eager" in err[0] and "stay in the journal" in err[0]
+
+
+def test_a_new_sweep_keeps_the_earlier_journal_and_removes_the_earlier_report(tmp_path, capsys):
+    """Without --resume, a sweep into a folder of another deleted its finished measurements (sweep.jsonl) and
+    left that sweep's report beside the new results."""
+    make_sweep(tmp_path, FakeChildren()).run(tmp_path)
+    earlier = (tmp_path / "sweep.jsonl").read_bytes()
+    for name in ("report.html", "report.md", "report-loss.svg"):
+        (tmp_path / name).write_text("# mlpbench report: the earlier sweep's")
+    refused = make_sweep(tmp_path, FakeChildren(), resume=True, config=WorkloadConfig(hidden=(400, 400)))
+    with pytest.raises(UsageError):  # a resume refused touches nothing
+        refused.run(tmp_path)
+    assert (tmp_path / "report.md").exists() and not (tmp_path / "sweep.jsonl.previous").exists()
+    capsys.readouterr()
+    with pytest.raises(KeyboardInterrupt):  # stopped early: no report of its own, and none of the other sweep
+        make_sweep(tmp_path, FakeChildren(interrupt_after=1), vary={"n": [500.0, 5000.0]}).run(tmp_path)
+    assert (tmp_path / "sweep.jsonl.previous").read_bytes() == earlier
+    assert not any((tmp_path / name).exists() for name in ("report.html", "report.md", "report-loss.svg"))
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "held an earlier sweep; kept as" in line and "sweep.jsonl.previous" in line
+    (tmp_path / "report.md").write_text("# My own notes\n")  # not mlpbench's: kept
+    make_sweep(tmp_path, FakeChildren()).run(tmp_path)  # a third: the second's journal goes beside, the first stays
+    assert (tmp_path / "sweep.jsonl.previous").read_bytes() == earlier
+    assert (tmp_path / "sweep.jsonl.previous.2").exists()
+    assert (tmp_path / "report.md").read_text() == "# My own notes\n"
+
+
 def test_a_point_that_fails_is_recorded_and_the_sweep_goes_on(tmp_path):
     fail = {"point:n=50000|cuda:0/eager": "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB",
             "point:n=5000|cpu/eager": "Traceback ...\nRuntimeError: boom"}
@@ -273,8 +314,8 @@ def test_cpu_only_sweep_with_an_injected_oom(tmp_path):
     env = cli_env(MLPBENCH_INJECT_FAULT="oom@point:n=400|cpu/eager")
     proc = run_cli("sweep", "--devices", "cpu", "--vary", "n=200,400", "--trial-steps", "20", "--warm-runs", "3",
                    "--warm-time", "2", "--steps", "50", "--out", str(out), env=env)
-    assert proc.returncode == 0, proc.stderr
-    assert "1 point(s) did not finish (oom)" in proc.stderr
+    assert proc.returncode == 1, proc.stderr  # a point that did not finish fails the command, as a failed trial does
+    assert "1 point(s) did not finish: n=400 on cpu/eager (oom)" in proc.stderr
     results = load_results(out / "results.json")
     table = {point_label(p.point): p for p in results.points}
     assert table["n=400"].status == "oom" and "simulated" in table["n=400"].error

@@ -7,6 +7,7 @@ line on stderr, exit status 2, no traceback.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import Any, Callable, NoReturn, Sequence
@@ -53,6 +54,27 @@ def _number(name: str) -> Callable[[str], float]:
             raise UsageError(f"--{name} must be a number, got {text!r}") from None
 
     return parse
+
+
+def _seconds(name: str) -> Callable[[str], float]:
+    """A time limit: a positive, finite number of seconds (0, a negative or nan would stop or never stop)."""
+    number = _number(name)
+
+    def parse(text: str) -> float:
+        value = number(text)
+        if not (math.isfinite(value) and value > 0):
+            raise UsageError(f"--{name} must be a positive number of seconds, got {text}")
+        return value
+
+    return parse
+
+
+def check_out_folder(out: str) -> Path:
+    """--out names a folder: an existing file there is one clear line before anything is measured."""
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--out {out}: is a file, not a folder; name a folder (it is created if missing)")
+    return path
 
 
 def _names(flag: str) -> Callable[[str], list[str]]:
@@ -160,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--warm-runs", type=_integer("warm-runs"), default=10,
                        help="at least this many warm trials per target (default 10; 0 skips them)")
     bench.add_argument("--warmup", type=_integer("warmup"), default=2, help="warm-up runs before warm trials (default 2)")
-    bench.add_argument("--warm-time", type=_number("warm-time"), default=20.0,
+    bench.add_argument("--warm-time", type=_seconds("warm-time"), default=20.0,
                        help="stop warm trials after this many seconds even if not yet stable (default 20)")
     bench.add_argument("--nproc", type=_integer("nproc"), default=None, metavar="N",
                        help="data-parallel: run the eager loop under DistributedDataParallel with 1 and N ranks per "
@@ -169,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with --nproc: machines in the job (run the same command on each)")
     bench.add_argument("--rdzv-endpoint", default=None, metavar="HOST:PORT",
                        help="with --nnodes: torchrun's rendezvous point (a host all nodes reach)")
-    bench.add_argument("--trial-timeout", type=_number("trial-timeout"), default=600.0,
+    bench.add_argument("--trial-timeout", type=_seconds("trial-timeout"), default=600.0,
                        help="seconds after which a trial's process is killed and recorded as failed (default 600)")
     _add_workload_options(bench)
     _output_options(bench, "mlpbench-out")
@@ -193,17 +215,18 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--devices", type=_names("--devices"), default=["cpu", "cuda"],
                        help="comma-separated devices (default cpu,cuda)")
     sweep.add_argument("--backends", default="eager", help="comma-separated backends, or 'all' (default eager)")
-    sweep.add_argument("--warm-runs", type=_integer("warm-runs"), default=5, help="warm trials per point (default 5)")
-    sweep.add_argument("--warmup", type=_integer("warmup"), default=1, help="warm-up runs per point (default 1)")
-    sweep.add_argument("--trial-steps", type=_integer("trial-steps"), default=100,
-                       help="steps per warm trial (default 100; the per-step time is what is kept)")
-    sweep.add_argument("--warm-time", type=_number("warm-time"), default=10.0,
+    sweep.add_argument("--warm-runs", type=_integer("warm-runs", 1), default=5, help="warm trials per point (default 5)")
+    sweep.add_argument("--warmup", type=_integer("warmup", 0), default=1, help="warm-up runs per point (default 1)")
+    sweep.add_argument("--trial-steps", type=_integer("trial-steps", 1), default=100,
+                       help="steps per warm trial, at most --steps (default 100; the per-step time is what is kept)")
+    sweep.add_argument("--warm-time", type=_seconds("warm-time"), default=10.0,
                        help="seconds per point before stopping unstable trials (default 10)")
-    sweep.add_argument("--point-timeout", type=_number("point-timeout"), default=300.0,
+    sweep.add_argument("--point-timeout", type=_seconds("point-timeout"), default=300.0,
                        help="seconds after which a point is recorded as timed out (default 300)")
-    sweep.add_argument("--time-limit", type=_number("time-limit"), default=None,
+    sweep.add_argument("--time-limit", type=_seconds("time-limit"), default=None,
                        help="seconds for the whole sweep; points not started by then are listed as skipped")
-    sweep.add_argument("--resume", action="store_true", help="keep the points already in DIR/sweep.jsonl")
+    sweep.add_argument("--resume", action="store_true", help="keep the points of this plan already in DIR/sweep.jsonl (without it, an earlier journal is "
+                            "kept as sweep.jsonl.previous)")
     sweep.add_argument("--largest-first", action="store_true",
                        help="measure the largest point first (with --time-limit, the big points are kept)")
     _add_workload_options(sweep)
@@ -255,6 +278,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from mlpbench.output import console
     from mlpbench.workload import backends
 
+    check_out_folder(args.out)
     if args.nproc is not None and args.backends != "eager":
         raise UsageError("--nproc runs the eager loop under DistributedDataParallel; it does not take --backends")
     if args.scripts and args.workload is None:  # only the scripts: what would set mlpbench's own job is refused
@@ -276,6 +300,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from mlpbench.output import console
     from mlpbench.workload import backends
 
+    check_out_folder(args.out)
     vary = parse_vary(args.vary) if args.vary else dict(DEFAULT_VARY)
     result = api.sweep(args.workload, vary=vary, devices=args.devices, backends=backends.expand(args.backends),
                        warm_runs=args.warm_runs, warmup=args.warmup, trial_steps=args.trial_steps,

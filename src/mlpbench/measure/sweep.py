@@ -7,13 +7,18 @@ configuration measures the process-level one-offs (import, device start-up, setu
 end-to-end time of any run length can be derived (``results.sweep``).
 
 Every finished measurement is appended to ``DIR/sweep.jsonl`` (flushed and fsync'ed) the moment it
-finishes; ``--resume`` skips what is there. A point that runs out of memory or time is recorded
-with its status and the sweep goes on; ``--time-limit`` bounds the whole sweep.
+finishes; ``--resume`` skips what is there and keeps only the points of the current plan (the others
+stay in the journal); without it, an earlier journal is kept as ``sweep.jsonl.previous``. Reports
+of earlier results are removed at the start, so that a stopped sweep leaves none of another's. A
+point that runs out of memory or time is recorded with its status and the sweep goes on;
+``--time-limit`` bounds the whole sweep.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -96,11 +101,17 @@ def apply(base: WorkloadConfig, point: dict[str, float]) -> WorkloadConfig:
     return base.with_changes(**changes)
 
 
+def _positive_seconds(value: float | None) -> bool:
+    return value is not None and math.isfinite(value) and value > 0
+
+
 def validate(plan: SweepPlan, config: WorkloadConfig) -> SweepPlan:
     if plan.warm_runs < 1 or plan.trial_steps < 1 or plan.warmup < 0:
         raise UsageError("--warm-runs and --trial-steps must be at least 1, --warmup at least 0")
-    if plan.point_timeout <= 0 or (plan.time_limit is not None and plan.time_limit <= 0):
-        raise UsageError("--point-timeout and --time-limit must be positive")
+    for flag, value in (("--warm-time", plan.warm_time), ("--point-timeout", plan.point_timeout),
+                        ("--time-limit", plan.time_limit)):
+        if (value is not None or flag != "--time-limit") and not _positive_seconds(value):
+            raise UsageError(f"{flag} must be a positive number of seconds, got {value:g}")
     if not config.is_builtin:
         for name in MLP_ONLY:
             if name in plan.vary:
@@ -112,6 +123,33 @@ def validate(plan: SweepPlan, config: WorkloadConfig) -> SweepPlan:
         except UsageError as err:
             raise UsageError(f"--vary point {point_label(point)}: {err}") from None
     return plan
+
+
+def at_base_size(plan: SweepPlan, config: WorkloadConfig, err: UsageError) -> UsageError:
+    """A workload whose data fails at the size given by --n, where a sweep over n runs only each target's
+    one-off run: said so, not as a size the user swept (``make_data(500, 42) failed`` under
+    ``--vary n=200,800`` named a size never asked for). Any other error is left as it is."""
+    if "n" not in plan.vary or float(config.n) in plan.vary["n"] or f"make_data({config.n}," not in str(err):
+        return err  # a size the user asked for, or not a matter of size
+    return UsageError(f"the one-off run at the base size (--n {config.n}; it measures each target's start-up once, "
+                      f"outside the swept sizes) cannot run: {err}; give an --n the workload accepts")
+
+
+def note(line: str) -> None:
+    """One line on stderr about the output folder (never a measurement: those go to the results)."""
+    print(f"mlpbench: {line}", file=sys.stderr, flush=True)
+
+
+STALE_REPORTS = ("report.html", "report.md")
+
+
+def _written_by_mlpbench(path: Path) -> bool:
+    """A report or results file mlpbench wrote (its title or schema names it in the first bytes)."""
+    try:
+        with open(path, "rb") as fh:
+            return b"mlpbench" in fh.read(4096)
+    except OSError:
+        return False
 
 
 def read_journal(path: Path) -> list[Entry]:
@@ -154,13 +192,15 @@ class Sweep:
         config = apply(self.config, point)
         return config.with_changes(steps=min(config.steps, self.plan.trial_steps))
 
+    def planned_keys(self) -> set[str]:
+        return {f"{point_label(p)}|{t.key}" for p in self.plan.points() for t in self.runnable}
+
     def run(self, scratch: Path) -> None:
         if self.resume:
-            for entry in read_journal(self.journal):
-                self._check_resumable(entry)
-                self._keep(entry)
-        elif self.journal.exists():
-            self.journal.unlink()
+            self._resume()
+        else:
+            self._keep_earlier_journal()
+        self._remove_stale_reports()
         r = self.results
         done = {p.key for p in r.points}
         one_offs = [t for t in self.runnable if not any(c.target == t and c.status == "ok" for c in r.cold)]
@@ -216,6 +256,56 @@ class Sweep:
             self.results.skipped.append(what)
             return True
         return False
+
+    def _resume(self) -> None:
+        """The journal's measurements of this plan; others (a longer --vary list, another device) stay in the
+        journal but are left out of these results, as the points and crossovers must be this plan's."""
+        planned, left_out = self.planned_keys(), []
+        for entry in read_journal(self.journal):
+            if isinstance(entry, SweepPoint) and entry.key not in planned:
+                left_out.append(entry.key)
+                continue
+            if isinstance(entry, ColdTrial) and entry.target not in self.runnable:
+                continue
+            self._check_resumable(entry)
+            self._keep(entry)
+        if left_out:
+            shown = "; ".join(k.replace("|", " on ") for k in left_out[:6]) + ("; …" if len(left_out) > 6 else "")
+            note(f"--resume: {len(left_out)} point(s) in {self.journal} are not in this sweep's plan and are left out "
+                 f"of its results ({shown}); they stay in the journal")
+
+    def _keep_earlier_journal(self) -> None:
+        """A new sweep into a folder that holds another's journal: keep it beside, never delete finished work."""
+        if not self.journal.exists():
+            return
+        if self.journal.stat().st_size == 0:
+            self.journal.unlink()
+            return
+        kept = self.journal.with_name("sweep.jsonl.previous")
+        i = 1
+        while kept.exists():
+            i += 1
+            kept = self.journal.with_name(f"sweep.jsonl.previous.{i}")
+        try:
+            os.rename(self.journal, kept)
+        except OSError as err:
+            raise UsageError(f"cannot keep the earlier {self.journal} as {kept.name} ({err.strerror}); "
+                             f"continue it with --resume or choose another --out") from None
+        note(f"{self.journal} held an earlier sweep; kept as {kept} "
+             f"(--resume continues a sweep instead of starting over)")
+
+    def _remove_stale_reports(self) -> None:
+        """Reports drawn from earlier results: a sweep stopped before its own would leave them beside its
+        results as if they were its own. Only mlpbench's: a report.md of the user's own in --out is kept."""
+        folder = self.journal.parent
+        reports = [folder / name for name in STALE_REPORTS if _written_by_mlpbench(folder / name)]
+        ours = reports or _written_by_mlpbench(folder / "results.json") or any(folder.glob("sweep.jsonl*"))
+        for path in reports + (sorted(folder.glob("report-*.svg")) if ours else []):
+            try:
+                if path.is_file():
+                    path.unlink()
+            except OSError as err:
+                raise UsageError(f"cannot remove the earlier report {path} ({err.strerror})") from None
 
     def _check_resumable(self, entry: Entry) -> None:
         """A journal entry measured under other settings (another model, size or step count) would be

@@ -170,6 +170,9 @@ def print_sweep(results, analysis) -> None:
                 print_table(table.title, table.headers, table.rows, caption=table.caption)
             elif hasattr(block, "text"):
                 print(block.text)
+            elif getattr(block, "items", None) and all(isinstance(item, str) for item in block.items):
+                for item in block.items:  # a list under its heading ("Not measured:", "Points that did not finish:")
+                    print(f"  - {item}")
     print_notices(results, analysis, T)
 
 
@@ -189,7 +192,8 @@ def print_notices(results, analysis, T) -> None:
 
 
 def print_files(out, reports, sweep: bool = False) -> None:
-    print(f"\nresults: {out / 'results.json'}" + (f"\njournal: {out / 'sweep.jsonl'}" if sweep else "")
+    journal = out / "sweep.jsonl"
+    print(f"\nresults: {out / 'results.json'}" + (f"\njournal: {journal}" if sweep and journal.exists() else "")
           + "".join(f"\nreport:  {p}" for p in reports))
 
 
@@ -199,32 +203,56 @@ class Problems:
         self.failed = False
 
 
+def _stopped(results, out, stopped_by: str) -> list[str]:
+    """What a stopped run kept, and how to go on from it: only files that exist are named."""
+    saved, journal = out / "results.json", out / "sweep.jsonl"
+    if results.kind == "sweep":
+        from mlpbench.results.model import point_label
+
+        planned = len(results.plan.points()) * len(results.runnable())
+        recorded = len({f"{point_label(p.point)}|{p.target.key}" for p in results.points})
+        kept = (f"they are in {journal} (--resume continues the sweep from them)" if recorded else
+                f"the one-off runs that finished are in {journal} (--resume keeps them)") \
+            if journal.exists() and journal.stat().st_size else \
+            "nothing had finished, so there is nothing to resume: run the same command again"
+        lines = [f"stopped by {stopped_by} after {recorded} of {planned} sweep point(s) (one target at one size each) "
+                 f"had been measured; {kept}"]
+    else:
+        lines = [f"stopped by {stopped_by}; {len(results.cold)} cold trial(s) and {len(results.warm)} warm set(s) "
+                 f"saved in {saved}"]
+    if saved.exists():
+        lines.append(f"no report is written for a stopped run: `mlpbench report {saved}` draws one of what finished")
+    return lines
+
+
 def problems(results, analysis, out, stopped_by: str | None) -> Problems:
-    """What went wrong, one line each for stderr, and whether the exit status says failure."""
+    """What went wrong, one line each for stderr, and whether the exit status says failure: a trial or a
+    sweep point that failed (out of memory, timed out, diverged, crashed) or a run with the wrong losses
+    fails the command, as the README promises for bench and sweep alike."""
+    from mlpbench.results.model import point_label
+
     found = Problems()
     if stopped_by:
-        finished = (f"{len(results.points)} point(s); every finished point is in {out / 'sweep.jsonl'} "
-                    f"(continue with --resume)" if results.kind == "sweep" else
-                    f"{len(results.cold)} cold trial(s) and {len(results.warm)} warm set(s) saved in {out / 'results.json'}")
-        found.lines.append(f"stopped by {stopped_by}; {finished}")
+        found.lines += _stopped(results, out, stopped_by)
         return found
     if results.skipped:
         found.lines.append(f"--time-limit reached; skipped: {'; '.join(results.skipped)}")
+    failed = [t for t in [*results.cold, *results.warm] if t.status != "ok"]
+    if failed:
+        what = "one-off run(s) of the sweep" if results.kind == "sweep" else "trial(s)"
+        reasons = "; ".join(dict.fromkeys(f"{t.target.key}: {t.error or t.status}" for t in failed))
+        found.lines.append(f"{len(failed)} {what} failed ({reasons}); their stderr is in {out / 'results.json'}")
+        found.failed = True
     if results.kind == "sweep":
         bad = [p for p in results.points if p.status not in ("ok", "unsupported")]
         if bad:
-            statuses = ", ".join(sorted({p.status for p in bad}))
-            found.lines.append(f"{len(bad)} point(s) did not finish ({statuses}); they are recorded with their status "
-                               f"in {out / 'sweep.jsonl'}")
+            items = "; ".join(f"{point_label(p.point)} on {p.target.key} ({p.status})" for p in bad[:8])
+            found.lines.append(f"{len(bad)} point(s) did not finish: {items}{'; …' if len(bad) > 8 else ''}; they are "
+                               f"recorded with their status and stderr in {out / 'sweep.jsonl'}")
+            found.failed = True
         if not any(p.status == "ok" for p in results.points):
             found.lines.append("no point of the sweep finished")
             found.failed = True
-        return found
-    failed = [t for t in [*results.cold, *results.warm] if t.status != "ok"]
-    if failed:
-        reasons = "; ".join(dict.fromkeys(f"{t.target.key}: {t.error or t.status}" for t in failed))
-        found.lines.append(f"{len(failed)} trial(s) failed ({reasons}); their stderr is in {out / 'results.json'}")
-        found.failed = True
     mismatched = analysis.failed_checks()
     if mismatched:
         against = "their target's first run" if analysis.checked_own else "the CPU's eager loop"

@@ -14,7 +14,8 @@ import msgspec
 import numpy as np
 
 from mlpbench.results.checks import LossCheck, check_all, scripts_agreement
-from mlpbench.results.model import Measurement, Results, RunRecord, StepProfile, Target, WarmSet
+from mlpbench.results.model import (Measurement, Results, RunRecord, StepProfile, SweepPoint, Target, WarmSet,
+                                    point_label)
 from mlpbench.stats.compare import Comparison, compare
 from mlpbench.stats.crossover import break_even_steps
 
@@ -274,7 +275,10 @@ class Analysis:
                 found.append(Notice("cold_warm_apart", {"ratio": cold[0] / warm[0], "cold_us": cold[0] * 1e6,
                                                         "warm_us": warm[0] * 1e6}, target))
         for trial in [*r.cold, *r.warm, *r.points]:
-            if trial.status not in ("ok",):
+            if trial.status not in ("ok",) and isinstance(trial, SweepPoint):  # the point, not a cold run
+                found.append(Notice(f"point_{trial.status}", {"error": (trial.error or "")[:300],
+                                                              "point": point_label(trial.point)}, trial.target, "sweep"))
+            elif trial.status not in ("ok",):
                 found.append(Notice(f"run_{trial.status}", {"error": (trial.error or "")[:300]}, trial.target,
                                     "warm" if isinstance(trial, WarmSet) else "cold"))
         failed = self.failed_checks()

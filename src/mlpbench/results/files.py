@@ -108,6 +108,8 @@ def _schema_of(data: bytes, source: str, what: str) -> str:
     class Head(msgspec.Struct):
         schema: Any = None
 
+    if not data.strip():
+        raise UsageError(f"{source}: the file is empty, so not a {what}")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

@@ -305,6 +305,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                  "measured: `mlpbench bench --workload` on the same model measures it.",
                                  "スクリプトは全体としてしか実行しないため、定常状態（学習ループのみ）は測定していません。"
                                  "同じモデルを `mlpbench bench --workload` で測ると測定できます。"),
+    "not_done.failed_point": ("{point} on {target} ({status})", "{target} の {point}（{status}）"),
+    "not_done.failed_points.one": ("One point of the sweep did not finish: {items}; its time per step and whole job are "
+                                   "not shown (see the warnings).",
+                                   "スイープの 1 点が完了しませんでした：{items}。この点の 1 ステップの時間とジョブ全体の時間は"
+                                   "示しません（注意事項を参照）。"),
+    "not_done.failed_points": ("{n} points of the sweep did not finish: {items}; their times per step and whole jobs "
+                               "are not shown (see the warnings).",
+                               "スイープの {n} 点が完了しませんでした：{items}。これらの点の 1 ステップの時間とジョブ全体の"
+                               "時間は示しません（注意事項を参照）。"),
     "not_done.failed.one": ("One run failed; see the warnings.", "1 件の実行が失敗しました。注意事項を参照してください。"),
     "not_done.failed": ("{n} runs failed; see the warnings.", "{n} 件の実行が失敗しました。注意事項を参照してください。"),
     "not_done.mismatch": ("{n} measured runs of {targets} computed losses outside the tolerance of {against} and were "

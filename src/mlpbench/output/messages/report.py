@@ -168,6 +168,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "各対象の最初の実行の学習損失（上）と基準との相対差（下、損失の検査と同じ測り方）。このモデルは乱数を"
                       "使うため、対象の間の差は乱数の違いによることがあり、照合していません（各対象の実行はその最初の実行と"
                       "照合します）"),
+    "plot.loss.too_few": ("No loss plot: every target's first run logged its loss at fewer than 2 steps (it ran "
+                          "{steps} updates and logs every {every}), too few for a curve; a run of more than {every} "
+                          "updates draws one.",
+                          "損失のグラフはありません。各対象の最初の実行が損失を記録したステップが 2 つ未満で（更新 {steps} 回、"
+                          "記録は {every} ステップごと）、曲線を描けないためです。{every} 回を超える更新の実行なら描けます。"),
     "plot.seconds": ("seconds", "秒"),
     "plot.step": ("step", "ステップ"),
     "plot.train_loss": ("train loss", "学習損失"),

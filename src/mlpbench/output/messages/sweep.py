@@ -1,14 +1,22 @@
 """The sweep: where the GPU wins, claimed only where the points decide it."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "sweep.intro": ("Swept {parameter} over {values} ({what}). At each point every target ran the job with "
-                    "{trial_steps} updates (--trial-steps: enough for a steady time per step) and then warm trials of "
-                    "it; the one-off costs were measured once per target, so the whole job of the configured {steps} "
-                    "updates (--steps) can be derived at every point.",
-                    "{parameter} を {values} の範囲で変化させました（{what}）。各点で各対象が {trial_steps} 回の更新"
-                    "（--trial-steps：1 ステップの時間が安定するのに十分な回数）でジョブを実行し、続けてウォーム試行を"
-                    "行いました。一度きりのコストは対象ごとに 1 回測定したので、設定どおり {steps} 回（--steps）更新する"
-                    "ジョブ全体の時間も各点で求められます。"),
+    "sweep.intro": ("Swept {parameter} over {values} ({what}). At each point every target ran the job with {ran} "
+                    "and then warm trials of it; the one-off costs were measured once per target, so {whole} can be "
+                    "derived at every point.",
+                    "{parameter} を {values} の範囲で変化させました（{what}）。各点で各対象が {ran} でジョブを実行し、"
+                    "続けてウォーム試行を行いました。一度きりのコストは対象ごとに 1 回測定したので、{whole} も各点で"
+                    "求められます。"),
+    "sweep.ran": ("{steps} updates (--trial-steps)", "{steps} 回の更新（--trial-steps）"),
+    "sweep.ran.capped": ("{steps} updates (--steps {steps}, which caps --trial-steps {trial_steps})",
+                         "{steps} 回の更新（--steps {steps}。これが --trial-steps {trial_steps} の上限になります）"),
+    "sweep.ran.each": ("the point's own steps as its number of updates, capped at --trial-steps {trial_steps} ({items})",
+                       "その点の steps を更新回数とし、--trial-steps {trial_steps} 回を上限とした更新（{items}）"),
+    "sweep.ran.item": ("{steps} at {points}", "{points} では {steps} 回"),
+    "sweep.whole": ("the whole job of the configured {steps} updates (--steps)",
+                    "設定どおり {steps} 回（--steps）更新するジョブ全体の時間"),
+    "sweep.whole.each": ("the whole job at each point's own number of updates (its steps value)",
+                         "各点自身の更新回数（その点の steps の値）でのジョブ全体の時間"),
     "parameter.n": ("samples, train and test", "サンプル数（学習 + テスト）"),
     "parameter.width": ("a multiplier on every hidden width of the built-in MLP", "組み込み MLP の隠れ層の幅の倍率"),
     "parameter.steps": ("optimizer updates", "更新回数"),
@@ -126,11 +134,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sweep.table.caption": ("per step: the median of the warm trials at that point, with its interval; whole job: "
                             "derived, not timed — the target's one-off costs, measured in one cold run (import torch and "
                             "the first optimizer, the same work on every device, as the median over all targets' runs), "
-                            "plus the configured updates at the per-step median. The one-off costs are measured once, so a "
+                            "plus the job's updates (--steps, or the point's own steps where steps are swept) at the per-step median. The one-off costs are measured once, so a "
                             "whole-job point is decided only where its steps are decided the same way",
                             "1 ステップ：その点のウォーム試行の中央値と区間。ジョブ全体：計測値ではなく導出値で、1 回の"
                             "コールド実行で測った対象の一度きりのコスト（torch の import と最初のオプティマイザ生成はどのデバイスでも"
-                            "同じ処理なので、全対象の実行の中央値）に、設定した更新回数 × 1 ステップの中央値を加えたもの。"
+                            "同じ処理なので、全対象の実行の中央値）に、ジョブの更新回数（--steps。steps を変化させた場合はその点の steps）× 1 ステップの中央値を加えたもの。"
                             "一度きりのコストは 1 回しか測っていないため、ジョブ全体の判定は、その点の 1 ステップの判定が"
                             "同じ向きに定まった場合に限ります"),
     "sweep.models": ("Cost model per target: time per step ≈ overhead + FLOPs / throughput (least squares)",

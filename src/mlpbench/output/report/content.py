@@ -229,6 +229,8 @@ def plots_section(results: Results, a: Analysis, T: Texts) -> Section:
         svg = make(results, a, T)
         if svg:
             blocks.append(Figure(figure_name, svg, T(caption, floor=format_percent(SCALE_FLOOR))))
+        elif figure_name == "loss" and (why := plots.losses_left_out(results, a, T)):
+            blocks.append(Paragraph(why))
     if not blocks:
         blocks.append(Paragraph(T("plot.none")))
     return Section(T("sec.plots"), "plots", blocks)

@@ -160,8 +160,10 @@ def trials(results: Results, a: Analysis, T: Texts) -> tuple[str, str] | None:
     return to_svg(fig), "plot.trials.both" if len(panels) == 2 else f"plot.trials.{panels[0][0]}"
 
 
-def losses(results: Results, a: Analysis, T: Texts) -> str | None:
-    """The logged train loss of every target's first run (top) and its relative difference to the baseline's."""
+MIN_LOGGED = 2  # logged steps a loss curve needs: one dot is no curve, and leaves the difference panel empty
+
+
+def _loss_curves(a: Analysis) -> dict[Target, list[tuple[int, float]]]:
     curves = {}
     for t in a.targets:
         run = a.first_run(t)
@@ -170,7 +172,25 @@ def losses(results: Results, a: Analysis, T: Texts) -> str | None:
         points = sorted((s, v) for s, v in run.losses.items() if v is not None and math.isfinite(v) and v > 0)
         if points:
             curves[t] = points
-    if not curves:
+    return curves
+
+
+def losses_left_out(results: Results, a: Analysis, T: Texts) -> str | None:
+    """Why there is no loss plot where every first run logged its loss at fewer than 2 steps (a run of fewer
+    updates than the logging interval), else None."""
+    curves = _loss_curves(a)
+    if not curves or any(len(points) >= MIN_LOGGED for points in curves.values()):
+        return None
+    run = a.first_run(next(iter(curves)))
+    config = run.config if run is not None and run.config is not None else results.config
+    return T("plot.loss.too_few", steps=config.steps, every=config.log_every)
+
+
+def losses(results: Results, a: Analysis, T: Texts) -> str | None:
+    """The logged train loss of every target's first run (top) and its relative difference to the baseline's;
+    None where no run logged its loss at 2 steps or more (``losses_left_out`` says why)."""
+    curves = _loss_curves(a)
+    if not curves or all(len(points) < MIN_LOGGED for points in curves.values()):
         return None
     plt = _pyplot()
     name = Namer(results, T)

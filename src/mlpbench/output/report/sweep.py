@@ -10,7 +10,7 @@ from mlpbench.output.tables import Table, coverage, with_interval
 from mlpbench.output.units import format_flops, format_number, format_percent, format_ratio, format_seconds, format_steps
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import Analysis
-from mlpbench.results.model import Results, Target, point_label
+from mlpbench.results.model import Results, SweepPlan, Target, point_label
 from mlpbench.results.sweep import Finding, SweepAnalysis
 from mlpbench.stats.compare import trials_for_significance
 from mlpbench.stats.crossover import GOOD_ERROR, GOOD_R2, Crossover
@@ -153,14 +153,38 @@ def point_table(results: Results, sweep: SweepAnalysis, T: Texts) -> Table:
                  caption=T("sweep.table.caption"))
 
 
+def updates_run(results: Results, T: Texts) -> str:
+    """How many updates each point's job and warm trials ran, as recorded (``trial_steps`` of each point: the
+    smaller of --trial-steps and the point's steps), or as planned where no point was recorded."""
+    plan = results.plan
+    assert isinstance(plan, SweepPlan)
+    ran = {point_label(p.point): (p.point, p.trial_steps) for p in results.points} or {
+        point_label(q): (q, min(int(q.get("steps", results.config.steps)), plan.trial_steps)) for q in plan.points()}
+    groups: dict[int, list[dict[str, float]]] = {}
+    for point, steps in ran.values():
+        groups.setdefault(steps, []).append(point)
+    if len(groups) == 1 and next(iter(groups)) == plan.trial_steps:
+        return T("sweep.ran", steps=plan.trial_steps)
+    if len(groups) == 1 and "steps" not in plan.vary:
+        return T("sweep.ran.capped", steps=next(iter(groups)), trial_steps=plan.trial_steps)
+
+    def where(points: list[dict[str, float]]) -> str:
+        if "steps" in plan.vary:
+            return "steps = " + T.join(format_number(v) for v in sorted({p["steps"] for p in points}))
+        return T.join(point_label(p) for p in points)
+
+    items = [T("sweep.ran.item", steps=steps, points=where(points)) for steps, points in sorted(groups.items())]
+    return T("sweep.ran.each", trial_steps=plan.trial_steps, items=("、" if T.lang == "ja" else "; ").join(items))
+
+
 def sections(results: Results, a: Analysis, T: Texts) -> list[Section]:
     sweep = SweepAnalysis(results, a)
     plan = sweep.plan
     name = Namer(results, T)
     values = ", ".join(format_number(v) for v in plan.vary.get(sweep.parameter, []))
+    whole = T("sweep.whole.each") if "steps" in plan.vary else T("sweep.whole", steps=results.config.steps)
     blocks: list = [Paragraph(T("sweep.intro", parameter=sweep.parameter, values=values,
-                                what=T(f"parameter.{sweep.parameter}"), trial_steps=plan.trial_steps,
-                                steps=results.config.steps))]
+                                what=T(f"parameter.{sweep.parameter}"), ran=updates_run(results, T), whole=whole))]
     blocks += [Paragraph(s) for s in findings(results, a, T, sweep)]
     unavailable = [T("results.unavailable_item", target=name.label(t.target), reason=t.reason)
                    for t in results.targets if t.status != "ok"]
@@ -174,7 +198,9 @@ def sections(results: Results, a: Analysis, T: Texts) -> list[Section]:
                                  ta=format_seconds(i.smaller_step), tb=format_seconds(i.larger_step))))
                for i in sweep.inversions()]
     if sweep.models:
-        rows = [[name.label(t), format_seconds(m.overhead_s), format_flops(m.flops_per_s), f"{m.r2:.3f}",
+        # a model too poor to quote shows no overhead nor throughput: only why it is not quoted
+        rows = [[name.label(t), format_seconds(m.overhead_s) if m.fits else "–",
+                 format_flops(m.flops_per_s) if m.fits else "–", f"{m.r2:.3f}",
                  format_percent(m.max_rel_error), str(m.points), T("model.fits" if m.fits else "model.poor")]
                 for t, m in sweep.models.items()]
         blocks.append(TableBlock(Table(T("sweep.models"), [T("col.target"), T("col.overhead"), T("col.throughput"), "R²",

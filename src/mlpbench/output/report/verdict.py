@@ -18,7 +18,7 @@ from mlpbench.output.report.conclusions import inside_step
 from mlpbench.output.units import format_number, format_p, format_percent, format_ratio, format_seconds, format_steps
 from mlpbench.output.words import Namer, backend_name
 from mlpbench.results.analysis import START_UP_PHASES, Analysis
-from mlpbench.results.model import BenchPlan, Results, SweepPlan, Target
+from mlpbench.results.model import BenchPlan, Results, SweepPlan, SweepPoint, Target
 from mlpbench.results.sweep import SweepAnalysis
 from mlpbench.stats.compare import ALPHA, Comparison, in_family, trials_for_significance
 from mlpbench.stats.summary import CONFIDENCE, trials_for_coverage
@@ -363,7 +363,7 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
                    T("not_done.no_gpu.scripts") if only_scripts else T("not_done.no_gpu.unasked"))
     colds = {t: m.stats.n for t in a.targets if (m := a.find(t, "cold", "wall")) is not None}
     n = min(colds.values(), default=None)
-    if n is not None and n < trials_for_coverage(CONFIDENCE):
+    if n is not None and n < trials_for_coverage(CONFIDENCE) and sweep is None:  # a sweep's one-off run is one by design
         coverage = 1 - 2 * 0.5**n if n > 1 else 0.0
         fewest = [t for t, k in colds.items() if k == n]
         key = "not_done.few_trials" if len(fewest) == len(a.targets) else "not_done.few_trials.some"  # else: name them
@@ -374,8 +374,13 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
     if results.kind == "bench" and not any(a.find(t, "warm", "train") for t in a.targets):
         only_scripts = all(t.is_script for t in a.targets)
         out.append(T("not_done.no_warm_scripts" if only_scripts else "not_done.no_warm"))
-    if failed:
-        out.append(T("not_done.failed", n=len(failed)))
+    points = [p for p in failed if isinstance(p, SweepPoint)]  # named: "a run failed" is no help in a sweep
+    if len(points) < len(failed):
+        out.append(T("not_done.failed", n=len(failed) - len(points)))
+    if points:
+        items = [T("not_done.failed_point", point=", ".join(f"{k} = {format_number(v)}" for k, v in p.point.items()),
+                   target=name(p.target), status=T(f"status.{p.status}")) for p in points[:6]]
+        out.append(T("not_done.failed_points", n=len(points), items=T.join(items) + ("…" if len(points) > 6 else "")))
     busy = a.busy()
     if busy is not None:  # every figure above may be slower and noisier than the machine can do
         out.append(T("not_done.notice", message=T.cap(T(f"caveat.{busy.code}", **busy.values)),
