@@ -34,7 +34,7 @@ from mlpbench.measure.launch import Launcher, outcome
 from mlpbench.results.checks import reference_config
 from mlpbench.results.files import write_model
 from mlpbench.results.model import (Code, ColdTrial, Environment, PlannedTarget, Results, RunRecord, SweepPlan,
-                                    SweepPoint, Target, point_label)
+                                    SweepPoint, Target, point_key, point_label)
 from mlpbench.workload.backends import get as get_backend
 from mlpbench.workload.config import WorkloadConfig
 
@@ -193,7 +193,7 @@ class Sweep:
         return config.with_changes(steps=min(config.steps, self.plan.trial_steps))
 
     def planned_keys(self) -> set[str]:
-        return {f"{point_label(p)}|{t.key}" for p in self.plan.points() for t in self.runnable}
+        return {point_key(p, t) for p in self.plan.points() for t in self.runnable}
 
     def run(self, scratch: Path) -> None:
         if self.resume:
@@ -204,7 +204,7 @@ class Sweep:
         r = self.results
         done = {p.key for p in r.points}
         one_offs = [t for t in self.runnable if not any(c.target == t and c.status == "ok" for c in r.cold)]
-        todo = [(p, t) for p in self.plan.points() for t in self.runnable if f"{point_label(p)}|{t.key}" not in done]
+        todo = [(p, t) for p in self.plan.points() for t in self.runnable if point_key(p, t) not in done]
         need_reference = REFERENCE not in self.runnable
         self.progress.start(len(one_offs) + len(todo) * (1 + need_reference))
         launch = Launcher(self.children, scratch, r.code, self.plan.threads)
@@ -246,7 +246,7 @@ class Sweep:
         if reason:
             return SweepPoint(target=target, status="unsupported", error=reason, **fields)
         warm = WarmPlan(self.plan.warmup, self.plan.warm_runs, 3 * self.plan.warm_runs, self.plan.warm_time)
-        child = launch.job(self._launched(target, point), config, trial=f"point:{point_label(point)}|{target.key}",
+        child = launch.job(self._launched(target, point), config, trial=f"point:{point_key(point, target)}",
                            warm=warm, timeout=self.plan.point_timeout)
         return outcome(SweepPoint, target, child, **fields)
 

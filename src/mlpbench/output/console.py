@@ -207,10 +207,8 @@ def _stopped(results, out, stopped_by: str) -> list[str]:
     """What a stopped run kept, and how to go on from it: only files that exist are named."""
     saved, journal = out / "results.json", out / "sweep.jsonl"
     if results.kind == "sweep":
-        from mlpbench.results.model import point_label
-
         planned = len(results.plan.points()) * len(results.runnable())
-        recorded = len({f"{point_label(p.point)}|{p.target.key}" for p in results.points})
+        recorded = len({p.key for p in results.points})
         kept = (f"they are in {journal} (--resume continues the sweep from them)" if recorded else
                 f"the one-off runs that finished are in {journal} (--resume keeps them)") \
             if journal.exists() and journal.stat().st_size else \

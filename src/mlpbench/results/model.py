@@ -313,11 +313,16 @@ class SweepPoint(Outcome, tag="point", tag_field="kind", kw_only=True):
 
     @property
     def key(self) -> str:
-        return f"{point_label(self.point)}|{self.target.key}"
+        return point_key(self.point, self.target)
 
 
 def point_label(point: dict[str, float]) -> str:
     return ",".join(f"{k}={int(v) if float(v).is_integer() else f'{v:g}'}" for k, v in point.items())
+
+
+def point_key(point: dict[str, float], target: Target) -> str:
+    """One measurement's id in a sweep: its point and its target (``n=500|cpu/eager``)."""
+    return f"{point_label(point)}|{target.key}"
 
 
 class BenchPlan(Struct, tag="bench", tag_field="kind", forbid_unknown_fields=True, kw_only=True):
