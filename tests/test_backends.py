@@ -248,6 +248,21 @@ def test_triton_kernels_match_eager_in_the_interpreter():
         assert diffs["test"] < 1e-4, case
 
 
+@pytest.mark.skipif(not HAS_TRITON, reason="triton is not installed (mlpbench[triton])")
+def test_the_fused_kernels_step_table_is_aligned_for_any_step_count():
+    """Triton compiles a pointer argument's 16-byte-aligned and unaligned cases apart. The second row of the
+    bias-correction table started at 4 x steps bytes: compile()'s 1-step warm-up built the unaligned kernel and
+    the profile's 20-step capture then compiled another inside the CUDA graph's capture (an error there), as
+    --steps 1000 did in compile() itself. Its rows are now padded to a multiple of 4 floats."""
+    from mlpbench.workload.backends.triton_fused import TritonFusedTrainer
+
+    trainer = TritonFusedTrainer(problem_of(WorkloadConfig(steps=12, log_every=1)), "cpu", variant="grid")
+    for steps in (1, 2, 3, 4, 5, 20, 1000, 1001):
+        table = trainer._table(steps)
+        assert [row.data_ptr() % 16 for row in table] == [0, 0], steps
+        assert table[1, :steps].tolist() == pytest.approx(trainer._bias_corrections(steps)[1]), steps
+
+
 def _ptxas_for_sm90() -> str | None:
     """Triton's own ptxas, with which its kernels compile for an H100 on a machine without a GPU."""
     if not HAS_TRITON:
@@ -334,6 +349,12 @@ def test_gpu_fused_grid_variant_matches_and_its_barriers_hold(eager_seed):
     assert grid.programs > 1 and grid.describe()["cuda_graph"]
     assert_parity(losses, evaluate(grid.eval_model(), problem).test_loss, *eager_seed)
     assert grid.failed.item() == 0
+    grid.reset()
+    assert grid.train() == losses
+    from mlpbench.measure.profile import PROFILE_STEPS, profile_steps
+
+    profile_steps(grid, "cuda:0")  # a capture of another step count, as every warm set's profile does
+    assert set(grid.graphs) == {WorkloadConfig().steps, PROFILE_STEPS} and grid.failed.item() == 0
     grid.reset()
     assert grid.train() == losses
     graph = TritonFusedTrainer(problem, "cuda:0", variant="graph")

@@ -10,7 +10,7 @@ Three variants of the same arithmetic (``MLPBENCH_FUSED_VARIANT`` chooses; defau
 - ``grid``: one launch for the whole training, on one program per row block (at most one per SM, so
   all of them are resident at once). Each step does ``_grads``'s work, waits at a barrier across the
   whole grid, applies Adam to its own slice of the parameters (summing every program's partial in
-  the same order as ``_adam``), and waits at a second barrier before the next step reads the new
+  one load and a tree, not in ``_adam``'s order), and waits at a second barrier before the next step reads the new
   weights. No launch between steps and every SM the batch can use; the barriers are atomic
   counters in global memory, polled a bounded number of times: a grid whose programs are not all
   resident ends with an error instead of hanging.
@@ -395,7 +395,13 @@ class TritonFusedTrainer(Trainer):
         start and length, so that a captured launch reads a tensor that outlives the capture."""
         key = (self.done, steps)
         if key not in self.tables:
-            self.tables[key] = torch.tensor(self._bias_corrections(steps), dtype=torch.float32, device=self.device)
+            # rows a multiple of 4 floats long: the second row then starts 16-byte aligned whatever ``steps`` is, and
+            # Triton, which compiles a pointer's aligned and unaligned cases apart, never compiles anew for a step
+            # count (inside a CUDA graph's capture that is an error; inside a timed run, a compile timed as training)
+            width = -(-steps // 4) * 4
+            table = torch.zeros((2, width), dtype=torch.float32)
+            table[:, :steps] = torch.tensor(self._bias_corrections(steps), dtype=torch.float32)
+            self.tables[key] = table.to(self.device)
         return self.tables[key]
 
     def _launch(self, steps: int, losses: torch.Tensor) -> None:
