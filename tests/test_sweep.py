@@ -259,8 +259,10 @@ def test_a_new_sweep_keeps_the_earlier_journal_and_removes_the_earlier_report(tm
     left that sweep's report beside the new results."""
     make_sweep(tmp_path, FakeChildren()).run(tmp_path)
     earlier = (tmp_path / "sweep.jsonl").read_bytes()
-    for name in ("report.html", "report.md", "report-loss.svg"):
-        (tmp_path / name).write_text("# mlpbench report: the earlier sweep's")
+    (tmp_path / "report.html").write_text("<!doctype html><html><head><title>mlpbench report: CPU or GPU")
+    (tmp_path / "report.md").write_text("# mlpbench report: CPU or GPU for your network?\n\n![losses](<report-loss.svg>)\n")
+    (tmp_path / "report-loss.svg").write_text("<svg/>")
+    (tmp_path / "report-draft.svg").write_text("<svg/>")  # the user's own picture: no report of mlpbench links it
     refused = make_sweep(tmp_path, FakeChildren(), resume=True, config=WorkloadConfig(hidden=(400, 400)))
     with pytest.raises(UsageError):  # a resume refused touches nothing
         refused.run(tmp_path)
@@ -270,13 +272,60 @@ def test_a_new_sweep_keeps_the_earlier_journal_and_removes_the_earlier_report(tm
         make_sweep(tmp_path, FakeChildren(interrupt_after=1), vary={"n": [500.0, 5000.0]}).run(tmp_path)
     assert (tmp_path / "sweep.jsonl.previous").read_bytes() == earlier
     assert not any((tmp_path / name).exists() for name in ("report.html", "report.md", "report-loss.svg"))
+    assert (tmp_path / "report-draft.svg").exists()
     [line] = capsys.readouterr().err.strip().splitlines()
     assert "held an earlier sweep; kept as" in line and "sweep.jsonl.previous" in line
-    (tmp_path / "report.md").write_text("# My own notes\n")  # not mlpbench's: kept
+    (tmp_path / "report.md").write_text("# My own notes\nTimings I took with mlpbench last week\n")  # not its: kept
     make_sweep(tmp_path, FakeChildren()).run(tmp_path)  # a third: the second's journal goes beside, the first stays
     assert (tmp_path / "sweep.jsonl.previous").read_bytes() == earlier
     assert (tmp_path / "sweep.jsonl.previous.2").exists()
-    assert (tmp_path / "report.md").read_text() == "# My own notes\n"
+    assert (tmp_path / "report.md").read_text() == "# My own notes\nTimings I took with mlpbench last week\n"
+
+
+def test_resume_refuses_an_edited_workload_file_and_accepts_the_same_file_named_another_way(tmp_path):
+    """The config records the workload's path, not its content: a file edited between the runs was resumed (points
+    of two models in one table), and the same file given by another relative path was refused."""
+    folder = tmp_path / "wl"
+    folder.mkdir()
+    workload = folder / "edit.py"
+    workload.write_text(WORKLOAD.format(width=16))
+    flags = ["--devices", "cpu", "--steps", "20", "--trial-steps", "20", "--warm-runs", "1", "--warmup", "0",
+             "--warm-time", "1", "--no-report"]
+    first = run_cli("sweep", "--workload", str(workload), "--vary", "n=200", "--out", str(tmp_path / "out"), *flags)
+    assert first.returncode == 0, first.stderr
+    again = run_cli("sweep", "--workload", "../wl/edit.py", "--vary", "n=200,400", "--out", ".", "--resume", *flags,
+                    cwd=tmp_path / "out")
+    assert again.returncode == 0, again.stderr
+    workload.write_text(WORKLOAD.format(width=32))
+    edited = run_cli("sweep", "--workload", str(workload), "--vary", "n=200,400,800", "--out", str(tmp_path / "out"),
+                     "--resume", *flags)
+    assert_usage_error(edited, "changed since")
+    assert "its SHA-256 differs" in edited.stderr
+
+
+WORKLOAD = """import torch
+from torch import nn
+
+
+def build_model():
+    return nn.Sequential(nn.Linear(8, {width}), nn.ReLU(), nn.Linear({width}, 1))
+
+
+def make_data(n, seed):
+    x = torch.randn(n, 8, generator=torch.Generator().manual_seed(seed))
+    return x, x.sum(1, keepdim=True)
+"""
+
+
+def test_a_resume_runs_a_failed_one_off_again_and_keeps_only_the_new_outcome(tmp_path):
+    """A one-off run that failed, then passed when resumed, still made the resumed sweep exit 1 ("1 one-off run(s)
+    of the sweep failed"): the failed entry stayed among the results beside the one that passed."""
+    make_sweep(tmp_path, FakeChildren(fail={"one-off:cpu/eager": "RuntimeError: transient"})).run(tmp_path)
+    children = FakeChildren()
+    resumed = make_sweep(tmp_path, children, resume=True)
+    resumed.run(tmp_path)
+    assert [c for c in children.calls if c.startswith("one-off:")] == ["one-off:cpu/eager"]
+    assert [(c.target.key, c.status) for c in resumed.results.cold] == [("cuda:0/eager", "ok"), ("cpu/eager", "ok")]
 
 
 def test_a_point_that_fails_is_recorded_and_the_sweep_goes_on(tmp_path):

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import msgspec
 
@@ -32,7 +34,7 @@ from mlpbench.measure.children import ChildRunner, Progress, out_dir_lock, stopp
 from mlpbench.measure.job import WarmPlan
 from mlpbench.measure.launch import Launcher, outcome
 from mlpbench.results.checks import reference_config
-from mlpbench.results.files import write_model
+from mlpbench.results.files import load_results, write_model
 from mlpbench.results.model import (Code, ColdTrial, Environment, PlannedTarget, Results, RunRecord, SweepPlan,
                                     SweepPoint, Target, point_key, point_label)
 from mlpbench.workload.backends import get as get_backend
@@ -111,7 +113,7 @@ def validate(plan: SweepPlan, config: WorkloadConfig) -> SweepPlan:
     for flag, value in (("--warm-time", plan.warm_time), ("--point-timeout", plan.point_timeout),
                         ("--time-limit", plan.time_limit)):
         if (value is not None or flag != "--time-limit") and not _positive_seconds(value):
-            raise UsageError(f"{flag} must be a positive number of seconds, got {value:g}")
+            raise UsageError(f"{flag} must be a positive number of seconds, got {value!r}")
     if not config.is_builtin:
         for name in MLP_ONLY:
             if name in plan.vary:
@@ -141,15 +143,23 @@ def note(line: str) -> None:
 
 
 STALE_REPORTS = ("report.html", "report.md")
+REPORT_TITLES = ("mlpbench report", "mlpbench レポート")  # the start of its title in each language (messages/report.py)
 
 
 def _written_by_mlpbench(path: Path) -> bool:
-    """A report or results file mlpbench wrote (its title or schema names it in the first bytes)."""
+    """A report mlpbench wrote: its title (HTML ``<title>``, Markdown's first heading) in either language."""
     try:
         with open(path, "rb") as fh:
-            return b"mlpbench" in fh.read(4096)
+            head = fh.read(2048).decode("utf-8", "replace")
     except OSError:
         return False
+    return any(head.startswith(f"# {title}") or f"<title>{title}" in head for title in REPORT_TITLES)
+
+
+def _figures_of(markdown: Path) -> list[Path]:
+    """The pictures an mlpbench Markdown report links beside itself (``report-<plot>.svg``), and no other file."""
+    names = re.findall(r"\]\(<([^>/]+\.svg)>\)", markdown.read_text(encoding="utf-8", errors="replace"))
+    return [markdown.with_name(unquote(n)) for n in names if unquote(n).startswith(f"{markdown.stem}-")]
 
 
 def read_journal(path: Path) -> list[Entry]:
@@ -184,6 +194,7 @@ class Sweep:
         self.journal = out / "sweep.jsonl"
         self.path = out / "results.json"
         self.resume = resume
+        self.same_workload = False  # set by a resume that finds the workload file unchanged
         self.results = Results(created=now(), updated=now(), env=env, config=config, plan=plan, code=code,
                                targets=targets)
         self.started = time.monotonic()
@@ -261,12 +272,13 @@ class Sweep:
         """The journal's measurements of this plan; others (a longer --vary list, another device) stay in the
         journal but are left out of these results, as the points and crossovers must be this plan's."""
         planned, left_out = self.planned_keys(), []
+        self.same_workload = self._workload_as_before()
         for entry in read_journal(self.journal):
             if isinstance(entry, SweepPoint) and entry.key not in planned:
                 left_out.append(entry.key)
                 continue
-            if isinstance(entry, ColdTrial) and entry.target not in self.runnable:
-                continue
+            if isinstance(entry, ColdTrial) and (entry.target not in self.runnable or entry.status != "ok"):
+                continue  # a one-off run that failed is run again: its failure must not fail the resumed sweep
             self._check_resumable(entry)
             self._keep(entry)
         if left_out:
@@ -296,16 +308,31 @@ class Sweep:
 
     def _remove_stale_reports(self) -> None:
         """Reports drawn from earlier results: a sweep stopped before its own would leave them beside its
-        results as if they were its own. Only mlpbench's: a report.md of the user's own in --out is kept."""
+        results as if they were its own. Only what mlpbench wrote: its reports (by their title) and the
+        pictures its Markdown report links; a file of the user's own in --out is kept, whatever it says."""
         folder = self.journal.parent
         reports = [folder / name for name in STALE_REPORTS if _written_by_mlpbench(folder / name)]
-        ours = reports or _written_by_mlpbench(folder / "results.json") or any(folder.glob("sweep.jsonl*"))
-        for path in reports + (sorted(folder.glob("report-*.svg")) if ours else []):
+        figures = [f for r in reports if r.suffix == ".md" for f in _figures_of(r)]
+        for path in figures + reports:
             try:
                 if path.is_file():
                     path.unlink()
             except OSError as err:
                 raise UsageError(f"cannot remove the earlier report {path} ({err.strerror})") from None
+
+    def _workload_as_before(self) -> bool:
+        """Whether the workload file is the one the journal's measurements ran (the SHA-256 the earlier
+        results recorded); a file edited since is refused, as its points would be another model's."""
+        try:
+            earlier = load_results(self.path).code
+        except UsageError:
+            return False  # no earlier results to tell: the settings alone are compared
+        before = {c.name: c.sha256 for c in earlier if c.role == "workload"}
+        now = {c.name: c.sha256 for c in self.results.code if c.role == "workload"}
+        if before and now and before != now:
+            raise UsageError(f"--resume: the workload file {self.config.workload} changed since {self.journal} was "
+                             f"measured with it (its SHA-256 differs): run without --resume to start over")
+        return bool(before) and before == now
 
     def _check_resumable(self, entry: Entry) -> None:
         """A journal entry measured under other settings (another model, size or step count) would be
@@ -316,9 +343,10 @@ class Sweep:
             wanted, got, where = self.config, entry.record.config, f"the one-off costs of {entry.target.key}"
         else:
             return  # references are looked up by their configuration; a failed trial carries none and is run again
-        if got != wanted:
-            changed = ", ".join(f"{name} {getattr(got, name)!r} there, {getattr(wanted, name)!r} now"
-                                for name in got.__struct_fields__ if getattr(got, name) != getattr(wanted, name))
+        differ = [name for name in got.__struct_fields__ if getattr(got, name) != getattr(wanted, name)
+                  and not (name == "workload" and self.same_workload)]  # the same file named another way
+        if differ:
+            changed = ", ".join(f"{name} {getattr(got, name)!r} there, {getattr(wanted, name)!r} now" for name in differ)
             raise UsageError(f"--resume: {self.journal} measured {where} with other settings ({changed}); "
                              f"resume with the settings it was started with, or run without --resume to start over")
 
