@@ -285,3 +285,33 @@ def test_a_sweeps_figures_hold_every_point_of_every_target(tmp_path):
         else:
             assert row["low_s"] is None and row["high_s"] is None
     assert {r["mode"] for r in rows} == {"cold", "sweep"}  # the one-off runs' phases are still there
+
+
+def test_an_optimizer_zeroing_does_not_restart_makes_compile_unavailable_before_any_trial():
+    """NAdam with --backends eager,compile: compile's refusal came from each of its trials' processes (every one
+    "FAILED (exit 2)", each paying a start-up, exit status 1), and from a notebook's in-process bench as an
+    exception that ended the bench. It is now found once, here, and the target planned as unavailable."""
+    import torch
+    from torch import nn
+
+    from mlpbench.api import resolve_workload, restartable
+    from mlpbench.results.model import PlannedTarget, Target
+
+    class NAdamWorkload:
+        def build_model(self):
+            return nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 1))
+
+        def make_data(self, n, seed):
+            x = torch.randn(n, 8, generator=torch.Generator().manual_seed(seed))
+            return x, x.sum(1, keepdim=True)
+
+        def make_optimizer(self, params):
+            return torch.optim.NAdam(params, lr=1e-3)
+
+    config, workload = resolve_workload(NAdamWorkload(), {"steps": 5, "n": 100})
+    planned = [PlannedTarget(Target("cpu", "eager")), PlannedTarget(Target("cpu", "compile")),
+               PlannedTarget(Target("cuda", "cuda-graph"), "unavailable", "no CUDA here")]
+    got = restartable(planned, workload, config)
+    assert [(t.target.backend, t.status) for t in got] == [("eager", "ok"), ("compile", "unavailable"),
+                                                           ("cuda-graph", "unavailable")]
+    assert "NAdam's fresh state is not all zeros" in got[1].reason and got[2].reason == "no CUDA here"

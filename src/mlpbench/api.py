@@ -270,6 +270,28 @@ def run_script(path: str, *, echo: bool = False):
 
 
 # ----- bench -------------------------------------------------------------------------------------------------
+RESTARTED_BY_ZEROING = ("compile", "cuda-graph")  # backends that restart the optimizer by zeroing its state in place
+
+
+def restartable(targets: list[PlannedTarget], workload: Any, config: WorkloadConfig) -> list[PlannedTarget]:
+    """The plan, with the backends that restart a workload's own optimizer by zeroing its state marked
+    unavailable where that is not a fresh optimizer (NAdam, Adagrad with an initial accumulator): tried
+    here, on the CPU, once, instead of failing every trial of theirs in a fresh process."""
+    if workload is None or not workload.custom_optimizer or not any(
+            t.status == "ok" and t.target.backend in RESTARTED_BY_ZEROING for t in targets):
+        return targets
+    from mlpbench.workload.backends.compiled import require_zero_start
+    from mlpbench.workload.backends.eager import EagerTrainer
+    from mlpbench.workload.problem import make_problem
+
+    try:
+        require_zero_start(EagerTrainer(make_problem(workload, config), "cpu"))
+        return targets
+    except UsageError as err:
+        return [msgspec.structs.replace(t, status="unavailable", reason=str(err))
+                if t.status == "ok" and t.target.backend in RESTARTED_BY_ZEROING else t for t in targets]
+
+
 def check_runnable(targets: list[PlannedTarget]) -> list[PlannedTarget]:
     """The plan, or one line where none of its targets can run on this machine (each one's reason)."""
     if targets and not any(t.status == "ok" for t in targets):
@@ -322,7 +344,8 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
             raise UsageError("--script-runs 0 without --workload measures nothing; ask for at least one trial")
         plan = msgspec.structs.replace(plan, script_runs=plan.runs_per_script, runs=0, warm_runs=0)
     loaded_workload = prepare(config, loaded) if jobs else None
-    targets = check_runnable((plan_targets(plan, config) if jobs else []) + scripts_planned)
+    targets = check_runnable((restartable(plan_targets(plan, config), loaded_workload, config) if jobs else [])
+                             + scripts_planned)
     code = record_code(config, loaded_workload, plan.backends if jobs else [], plan.scripts, nproc is not None)
     progress = progress or Quiet()
     directory = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="mlpbench-"))
@@ -371,7 +394,7 @@ def sweep(workload: Any = None, *, vary: dict[str, Sequence[float]] | None = Non
             raise UsageError("--vary nproc runs the eager loop under DistributedDataParallel; it does not take --backends")
         targets = planning.plan_ddp_targets(plan.devices, [1])
     else:
-        targets = planning.plan_targets(plan.devices, plan.backends, config)
+        targets = restartable(planning.plan_targets(plan.devices, plan.backends, config), workload_, config)
     check_runnable(targets)
     code = record_code(config, workload_, plan.backends, [], "nproc" in plan.vary)
     directory = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="mlpbench-sweep-"))
