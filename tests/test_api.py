@@ -294,7 +294,7 @@ def test_an_optimizer_zeroing_does_not_restart_makes_compile_unavailable_before_
     import torch
     from torch import nn
 
-    from mlpbench.api import resolve_workload, restartable
+    from mlpbench.api import prepare, resolve_workload, restartable
     from mlpbench.results.model import PlannedTarget, Target
 
     class NAdamWorkload:
@@ -308,10 +308,11 @@ def test_an_optimizer_zeroing_does_not_restart_makes_compile_unavailable_before_
         def make_optimizer(self, params):
             return torch.optim.NAdam(params, lr=1e-3)
 
-    config, workload = resolve_workload(NAdamWorkload(), {"steps": 5, "n": 100})
+    config, loaded = resolve_workload(NAdamWorkload(), {"steps": 5, "n": 100})
+    _, tried = prepare(config, loaded)
     planned = [PlannedTarget(Target("cpu", "eager")), PlannedTarget(Target("cpu", "compile")),
                PlannedTarget(Target("cuda", "cuda-graph"), "unavailable", "no CUDA here")]
-    got = restartable(planned, workload, config)
+    got = restartable(planned, tried)
     assert [(t.target.backend, t.status) for t in got] == [("eager", "ok"), ("compile", "unavailable"),
                                                            ("cuda-graph", "unavailable")]
     assert "NAdam's fresh state is not all zeros" in got[1].reason and got[2].reason == "no CUDA here"

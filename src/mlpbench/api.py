@@ -164,15 +164,17 @@ def check_workload_file(config: WorkloadConfig) -> None:
 
 
 def prepare(config: WorkloadConfig, loaded: Any = None):
-    """Load the workload and try it on two rows (one clear line if it does not fit together)."""
+    """Load the workload and try it on two rows (one clear line if it does not fit together); the workload
+    and the problem it was tried on."""
     from mlpbench.measure.job import import_torch
     from mlpbench.workload import problem
 
     import_torch()
     workload = loaded or problem.load_workload(config)
     check_optimizer(workload, config)  # before the data: a slow make_data need not run to say this
-    problem.check(problem.make_problem(workload, config))
-    return workload
+    tried = problem.make_problem(workload, config)
+    problem.check(tried)
+    return workload, tried
 
 
 def check_optimizer(workload: Any, config: WorkloadConfig) -> None:
@@ -273,19 +275,19 @@ def run_script(path: str, *, echo: bool = False):
 RESTARTED_BY_ZEROING = ("compile", "cuda-graph")  # backends that restart the optimizer by zeroing its state in place
 
 
-def restartable(targets: list[PlannedTarget], workload: Any, config: WorkloadConfig) -> list[PlannedTarget]:
+def restartable(targets: list[PlannedTarget], tried: Any) -> list[PlannedTarget]:
     """The plan, with the backends that restart a workload's own optimizer by zeroing its state marked
     unavailable where that is not a fresh optimizer (NAdam, Adagrad with an initial accumulator): tried
-    here, on the CPU, once, instead of failing every trial of theirs in a fresh process."""
-    if workload is None or not workload.custom_optimizer or not any(
+    here, on the CPU, once, on the problem ``prepare`` drew (``tried``), instead of failing every trial of
+    theirs in a fresh process."""
+    if not tried.workload.custom_optimizer or not any(
             t.status == "ok" and t.target.backend in RESTARTED_BY_ZEROING for t in targets):
         return targets
     from mlpbench.workload.backends.compiled import require_zero_start
     from mlpbench.workload.backends.eager import EagerTrainer
-    from mlpbench.workload.problem import make_problem
 
     try:
-        require_zero_start(EagerTrainer(make_problem(workload, config), "cpu"))
+        require_zero_start(EagerTrainer(tried, "cpu"))
         return targets
     except UsageError as err:
         return [msgspec.structs.replace(t, status="unavailable", reason=str(err))
@@ -343,9 +345,8 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
         if plan.runs_per_script == 0:
             raise UsageError("--script-runs 0 without --workload measures nothing; ask for at least one trial")
         plan = msgspec.structs.replace(plan, script_runs=plan.runs_per_script, runs=0, warm_runs=0)
-    loaded_workload = prepare(config, loaded) if jobs else None
-    targets = check_runnable((restartable(plan_targets(plan, config), loaded_workload, config) if jobs else [])
-                             + scripts_planned)
+    loaded_workload, tried = prepare(config, loaded) if jobs else (None, None)
+    targets = check_runnable((restartable(plan_targets(plan, config), tried) if jobs else []) + scripts_planned)
     code = record_code(config, loaded_workload, plan.backends if jobs else [], plan.scripts, nproc is not None)
     progress = progress or Quiet()
     directory = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="mlpbench-"))
@@ -386,7 +387,7 @@ def sweep(workload: Any = None, *, vary: dict[str, Sequence[float]] | None = Non
         check_spec(spec, "--devices")
     check_workload_file(config)
     try:
-        workload_ = prepare(config)
+        workload_, tried = prepare(config)
     except UsageError as err:  # tried at the configuration as given, where only the one-off runs run
         raise sweeping.at_base_size(plan, config, err) from None
     if "nproc" in plan.vary:
@@ -394,7 +395,7 @@ def sweep(workload: Any = None, *, vary: dict[str, Sequence[float]] | None = Non
             raise UsageError("--vary nproc runs the eager loop under DistributedDataParallel; it does not take --backends")
         targets = planning.plan_ddp_targets(plan.devices, [1])
     else:
-        targets = restartable(planning.plan_targets(plan.devices, plan.backends, config), workload_, config)
+        targets = restartable(planning.plan_targets(plan.devices, plan.backends, config), tried)
     check_runnable(targets)
     code = record_code(config, workload_, plan.backends, [], "nproc" in plan.vary)
     directory = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="mlpbench-sweep-"))

@@ -138,13 +138,14 @@ def _block_grads(X, Y, row0, rows_left, d_in, d_out, scale, w1, b1, w2, b2, w3, 
     return g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss
 
 
-@triton.jit(do_not_specialize=["batch_start", "batch"])
-def _grads(X, Y, P, PARTIALS, PARTIAL_LOSS, batch_start, batch, d_in, d_out, scale,
-           PLEN: tl.constexpr, DIN: tl.constexpr, H1: tl.constexpr, H2: tl.constexpr, DOUT: tl.constexpr,
-           BM: tl.constexpr, PRECISION: tl.constexpr):
+@triton.jit
+def _partial_grads(X, Y, PARTIALS, PARTIAL_LOSS, batch_start, batch, d_in, d_out, scale, w1, b1, w2, b2, w3, b3,
+                   PLEN: tl.constexpr, DIN: tl.constexpr, H1: tl.constexpr, H2: tl.constexpr, DOUT: tl.constexpr,
+                   BM: tl.constexpr, PRECISION: tl.constexpr):
+    """This program's share of the batch (row blocks pid, pid + programs, ...), forward and backward with the
+    weights given: its partial gradients stored at its place in PARTIALS, its squared error in PARTIAL_LOSS."""
     pid = tl.program_id(0)
     programs = tl.num_programs(0)
-    w1, b1, w2, b2, w3, b3 = _load_weights(P, DIN, H1, H2, DOUT, False)
     g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss = _zero_grads(DIN, H1, H2, DOUT)
     blocks = tl.cdiv(batch, BM)
     for blk in range(pid, blocks, programs):
@@ -160,6 +161,15 @@ def _grads(X, Y, P, PARTIALS, PARTIAL_LOSS, batch_start, batch, d_in, d_out, sca
     tl.store(base + at_w3, g_w3)
     tl.store(base + at_b3, g_b3)
     tl.store(PARTIAL_LOSS + pid, loss)
+
+
+@triton.jit(do_not_specialize=["batch_start", "batch"])
+def _grads(X, Y, P, PARTIALS, PARTIAL_LOSS, batch_start, batch, d_in, d_out, scale,
+           PLEN: tl.constexpr, DIN: tl.constexpr, H1: tl.constexpr, H2: tl.constexpr, DOUT: tl.constexpr,
+           BM: tl.constexpr, PRECISION: tl.constexpr):
+    w1, b1, w2, b2, w3, b3 = _load_weights(P, DIN, H1, H2, DOUT, False)
+    _partial_grads(X, Y, PARTIALS, PARTIAL_LOSS, batch_start, batch, d_in, d_out, scale, w1, b1, w2, b2, w3, b3,
+                   PLEN, DIN, H1, H2, DOUT, BM, PRECISION)
 
 
 @triton.jit
@@ -224,29 +234,15 @@ def _grid(X, Y, P, M, V, PARTIALS, PARTIAL_LOSS, LOSSES, STEP_SIZE, BC2_SQRT, SY
     a barrier. Reads of what other programs wrote are volatile (past this SM's L1)."""
     pid = tl.program_id(0)
     programs = tl.num_programs(0)
-    at_w1, at_b1, at_w2, at_b2, at_w3, at_b3 = _layout(DIN, H1, H2, DOUT)
-    blocks = tl.cdiv(batch, BM)
     mine = pid * SLICE + tl.arange(0, SLICE)
     live = mine < PLEN
-    base = PARTIALS + pid * PLEN
     parts = tl.arange(0, PARTS)
     from_part = parts < programs
     passed = pid >= 0
     for s in range(0, steps):
         w1, b1, w2, b2, w3, b3 = _load_weights(P, DIN, H1, H2, DOUT, True)
-        g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss = _zero_grads(DIN, H1, H2, DOUT)
-        batch_start = ((step0 + s) % nbatches) * batch
-        for blk in range(pid, blocks, programs):
-            g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss = _block_grads(
-                X, Y, batch_start + blk * BM, batch - blk * BM, d_in, d_out, scale, w1, b1, w2, b2, w3, b3,
-                g_w1, g_b1, g_w2, g_b2, g_w3, g_b3, loss, DIN, DOUT, BM, PRECISION)
-        tl.store(base + at_w1, g_w1)
-        tl.store(base + at_b1, g_b1)
-        tl.store(base + at_w2, g_w2)
-        tl.store(base + at_b2, g_b2)
-        tl.store(base + at_w3, g_w3)
-        tl.store(base + at_b3, g_b3)
-        tl.store(PARTIAL_LOSS + pid, loss)
+        _partial_grads(X, Y, PARTIALS, PARTIAL_LOSS, ((step0 + s) % nbatches) * batch, batch, d_in, d_out, scale,
+                       w1, b1, w2, b2, w3, b3, PLEN, DIN, H1, H2, DOUT, BM, PRECISION)
         passed = _grid_barrier(SYNC, FAILED, (2 * s + 1) * programs, tl.where(passed, polls, 0)) & passed
         # every program's partial of this slice in one load (a loop of loads would wait on each in turn)
         g = tl.sum(tl.load(PARTIALS + parts[:, None] * PLEN + mine[None, :], mask=from_part[:, None] & live[None, :],
