@@ -164,6 +164,23 @@ def test_bench_ends_with_its_verdict(cpu_bench):
     assert verdict and tail.index(verdict[0]) > tail.index(next(l for l in tail if l.startswith("Warm trials")))
 
 
+def test_a_bench_stopped_before_its_report_leaves_no_earlier_report_beside_its_results(tmp_path):
+    """A bench stopped by Ctrl-C writes no report: the one of an earlier bench in the folder stayed beside the new,
+    partial results.json as if it were drawn from them. Only mlpbench's own reports and their pictures go."""
+    class Stopped:
+        def run(self, *args, **kwargs):
+            raise KeyboardInterrupt
+
+    (tmp_path / "report.html").write_text("<!doctype html><html><head><title>mlpbench report: CPU or GPU")
+    (tmp_path / "report.md").write_text("# mlpbench レポート\n\n![phases](<report-phases.svg>)\n")
+    (tmp_path / "report-phases.svg").write_text("<svg/>")
+    (tmp_path / "notes.md").write_text("# mlpbench report: my own notes\n")  # not a name mlpbench writes: kept
+    with pytest.raises(KeyboardInterrupt):
+        make_bench(tmp_path, 1, [PlannedTarget(CPU)], children=Stopped()).run()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md", "results.json"]
+    assert load_results(tmp_path / "results.json").cold == []
+
+
 @pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143)])  # SIGINT: tests/test_sweep.py (the same stoppable())
 def test_an_interrupted_bench_leaves_a_valid_results_file(tmp_path, sig, code):
     out = tmp_path / "out"

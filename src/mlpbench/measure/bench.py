@@ -11,7 +11,8 @@ training loop from the same initial state until the spread is small (``measure.r
 Every measured run keeps its losses, so that ``results.analysis`` can check them against the CPU's
 eager loop; where no planned target provides that reference, one extra CPU eager run does.
 ``results.json`` is rewritten atomically after every trial: a crash, Ctrl-C or SIGTERM keeps
-everything that finished.
+everything that finished. Reports of earlier results in the folder are removed at the start, so that
+a bench stopped before it writes its own leaves none of another's beside its results.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from mlpbench.measure.children import ChildRunner, Progress, out_dir_lock, stopp
 from mlpbench.measure.job import WarmPlan
 from mlpbench.measure.launch import Launcher, outcome
 from mlpbench.results.checks import reference_config
-from mlpbench.results.files import write_model
+from mlpbench.results.files import remove_stale_reports, write_model
 from mlpbench.results.model import BenchPlan, Code, ColdTrial, Environment, PlannedTarget, Results, Target, WarmSet
 from mlpbench.workload.config import WorkloadConfig
 
@@ -96,6 +97,7 @@ class Bench:
         cold, warm = self.cold_order(), self.warm_targets()
         reference = self.needs_reference()
         self.progress.start(len(cold) + len(warm) + reference)
+        remove_stale_reports(self.path.parent)
         self.save()
         with tempfile.TemporaryDirectory(prefix="mlpbench-") as scratch:
             launch = Launcher(self.children, Path(scratch), self.results.code, self.plan.threads, self.plan.nnodes,

@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import msgspec
 
@@ -34,7 +32,7 @@ from mlpbench.measure.children import ChildRunner, Progress, out_dir_lock, stopp
 from mlpbench.measure.job import WarmPlan
 from mlpbench.measure.launch import Launcher, outcome
 from mlpbench.results.checks import reference_config
-from mlpbench.results.files import load_results, write_model
+from mlpbench.results.files import load_results, remove_stale_reports, write_model
 from mlpbench.results.model import (Code, ColdTrial, Environment, PlannedTarget, Results, RunRecord, SweepPlan,
                                     SweepPoint, Target, point_key, point_label)
 from mlpbench.workload.backends import get as get_backend
@@ -142,26 +140,6 @@ def note(line: str) -> None:
     print(f"mlpbench: {line}", file=sys.stderr, flush=True)
 
 
-STALE_REPORTS = ("report.html", "report.md")
-REPORT_TITLES = ("mlpbench report", "mlpbench レポート")  # the start of its title in each language (messages/report.py)
-
-
-def _written_by_mlpbench(path: Path) -> bool:
-    """A report mlpbench wrote: its title (HTML ``<title>``, Markdown's first heading) in either language."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(2048).decode("utf-8", "replace")
-    except OSError:
-        return False
-    return any(head.startswith(f"# {title}") or f"<title>{title}" in head for title in REPORT_TITLES)
-
-
-def _figures_of(markdown: Path) -> list[Path]:
-    """The pictures an mlpbench Markdown report links beside itself (``report-<plot>.svg``), and no other file."""
-    names = re.findall(r"\]\(<([^>/]+\.svg)>\)", markdown.read_text(encoding="utf-8", errors="replace"))
-    return [markdown.with_name(unquote(n)) for n in names if unquote(n).startswith(f"{markdown.stem}-")]
-
-
 def read_journal(path: Path) -> list[Entry]:
     """The finished measurements of an earlier run; a line cut short by a crash is ignored."""
     if not path.exists():
@@ -211,7 +189,7 @@ class Sweep:
             self._resume()
         else:
             self._keep_earlier_journal()
-        self._remove_stale_reports()
+        remove_stale_reports(self.journal.parent)
         r = self.results
         done = {p.key for p in r.points}
         one_offs = [t for t in self.runnable if not any(c.target == t and c.status == "ok" for c in r.cold)]
@@ -305,20 +283,6 @@ class Sweep:
                              f"continue it with --resume or choose another --out") from None
         note(f"{self.journal} held an earlier sweep; kept as {kept} "
              f"(--resume continues a sweep instead of starting over)")
-
-    def _remove_stale_reports(self) -> None:
-        """Reports drawn from earlier results: a sweep stopped before its own would leave them beside its
-        results as if they were its own. Only what mlpbench wrote: its reports (by their title) and the
-        pictures its Markdown report links; a file of the user's own in --out is kept, whatever it says."""
-        folder = self.journal.parent
-        reports = [folder / name for name in STALE_REPORTS if _written_by_mlpbench(folder / name)]
-        figures = [f for r in reports if r.suffix == ".md" for f in _figures_of(r)]
-        for path in figures + reports:
-            try:
-                if path.is_file():
-                    path.unlink()
-            except OSError as err:
-                raise UsageError(f"cannot remove the earlier report {path} ({err.strerror})") from None
 
     def _workload_as_before(self) -> bool:
         """Whether the workload file is the one the journal's measurements ran (the SHA-256 the earlier

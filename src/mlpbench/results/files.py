@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 import msgspec
 
@@ -54,6 +56,40 @@ def write_text_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
         except OSError:
             pass
         raise
+
+
+STALE_REPORTS = ("report.html", "report.md")
+REPORT_TITLES = ("mlpbench report", "mlpbench レポート")  # the start of its title in each language (messages/report.py)
+
+
+def remove_stale_reports(folder: Path) -> None:
+    """Reports drawn from earlier results in ``folder``: a bench or sweep stopped before it writes its own
+    would leave them beside its results as if they were its own. Only what mlpbench wrote goes: its reports
+    (by their title) and the pictures its Markdown report links; a file of the user's own is kept."""
+    reports = [folder / name for name in STALE_REPORTS if _written_by_mlpbench(folder / name)]
+    figures = [f for r in reports if r.suffix == ".md" for f in _figures_of(r)]
+    for path in figures + reports:
+        try:
+            if path.is_file():
+                path.unlink()
+        except OSError as err:
+            raise UsageError(f"cannot remove the earlier report {path} ({err.strerror})") from None
+
+
+def _written_by_mlpbench(path: Path) -> bool:
+    """A report mlpbench wrote: its title (HTML ``<title>``, Markdown's first heading) in either language."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2048).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return any(head.startswith(f"# {title}") or f"<title>{title}" in head for title in REPORT_TITLES)
+
+
+def _figures_of(markdown: Path) -> list[Path]:
+    """The pictures an mlpbench Markdown report links beside itself (``report-<plot>.svg``), and no other file."""
+    names = re.findall(r"\]\(<([^>/]+\.svg)>\)", markdown.read_text(encoding="utf-8", errors="replace"))
+    return [markdown.with_name(unquote(n)) for n in names if unquote(n).startswith(f"{markdown.stem}-")]
 
 
 def encode(value: Any) -> bytes:
