@@ -19,6 +19,7 @@ from mlpbench.output.report.content import build
 from mlpbench.output.report.markdown import render
 from mlpbench.results.files import encode, load_results, parse_results
 from mlpbench.results.model import Measurement, PlannedTarget, Target
+from mlpbench.workload.config import WorkloadConfig
 
 GOLDEN = DATA / "golden"
 UPDATE = os.environ.get("MLPBENCH_UPDATE_GOLDEN") == "1"
@@ -74,6 +75,66 @@ def test_the_first_screen_says_who_won_why_and_when():
     assert "Once warm, the training loop is 1.86× faster on the GPU" in text and "10 warm runs each" in text
     assert "repays its extra one-off costs after about" in text
     assert "mlpbench sweep --vary n=" in text
+
+
+def test_the_sweep_hint_names_the_users_workload_and_settings_in_either_dialect():
+    """The hint swept the built-in MLP whatever the bench measured: a user's workload file and settings were left
+    out. The command line's form must parse as the bench's own did; the notebook's must call the API as it is."""
+    import inspect
+    import shlex
+
+    from mlpbench import api
+    from mlpbench.cli import build_parser, workload_options
+    from mlpbench.measure.sweep import parse_vary
+
+    results = builders.bench()
+    results.config = WorkloadConfig(workload="models/wide net.py", steps=2000, lr=0.01)
+    [cli] = re.findall(r"`(mlpbench sweep [^`]*)`", first_screen(results))
+    assert cli == "mlpbench sweep --workload 'models/wide net.py' --steps 2000 --lr 0.01 --vary n=500,2000,8000,32000,128000"
+    args = build_parser().parse_args(shlex.split(cli)[1:])
+    assert args.workload == "models/wide net.py" and parse_vary(args.vary) == {"n": [500, 2000, 8000, 32000, 128000]}
+    assert {k: v for k, v in workload_options(args).items() if v != getattr(WorkloadConfig(), k)} == {"steps": 2000, "lr": 0.01}
+
+    text = api.BenchResults(results).summary()
+    [call] = re.findall(r"`(mlpbench\.sweep\([^`]*\))`", text)
+    assert "--" not in text and "mlpbench sweep" not in text
+    called = eval(call, {"mlpbench": type("M", (), {"sweep": staticmethod(lambda *a, **kw: (a, kw))})})
+    bound = inspect.signature(api.sweep).bind(*called[0], **called[1])
+    assert bound.arguments["workload"] == "models/wide net.py"
+    assert bound.arguments["vary"] == {"n": [500, 2000, 8000, 32000, 128000]}
+    assert bound.arguments["options"] == {"steps": 2000, "lr": 0.01}
+
+    results.config = WorkloadConfig(hidden=(200, 200), batch_size=64)  # the built-in MLP, resized
+    assert "`mlpbench sweep --hidden 200,200 --batch-size 64 --vary n=" in first_screen(results)
+    assert 'mlpbench.sweep(hidden=(200, 200), batch_size=64, vary={"n": [' in api.BenchResults(results).summary()
+    results.config = WorkloadConfig(workload="<Net>")  # a model that lives only in the notebook: saved first
+    assert 'mlpbench.sweep(workload="FILE.py", vary=' in api.BenchResults(results).summary()
+
+
+def test_every_flag_the_messages_name_is_a_keyword_of_the_notebook_api():
+    """summary() in a notebook gave the command line's advice (--devices cpu,cuda): each flag in the catalogue must
+    turn into a keyword that bench, sweep or run takes, and none may be left as a flag."""
+    import inspect
+
+    import msgspec
+
+    from mlpbench import api
+    from mlpbench.output.i18n import as_python
+    from mlpbench.output.messages import MESSAGES
+
+    keywords = {p for f in (api.bench, api.sweep, api.run) for p in inspect.signature(f).parameters}
+    keywords |= {f.name for f in msgspec.structs.fields(WorkloadConfig)}
+    named = set()
+    for key, templates in MESSAGES.items():
+        for template in templates:
+            text = re.sub(r"\{[^{}]*\}", "7", template)  # every field filled, as a number would be
+            named |= {name.replace("-", "_") for name in re.findall(r"--([a-z][a-z-]*)", text)}
+            assert not re.search(r"--[a-z]", as_python(text)), (key, as_python(text))
+    assert named and named <= keywords, named - keywords
+    assert as_python("(--devices cpu,cuda). --warm-runs 4 or more; --resume") == \
+        '(devices="cpu,cuda"). warm_runs=4 or more; resume=True'
+    assert as_python("`mlpbench bench --workload` on the same model") == "`mlpbench.bench(workload)` on the same model"
+    assert as_python("mlpbench bench --backends all shows") == '`mlpbench.bench(backends="all")` shows'
 
 
 def test_a_gpu_win_is_said_so():

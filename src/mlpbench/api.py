@@ -53,11 +53,12 @@ class BenchResults:
         return Analysis(self.results)
 
     def summary(self, lang: str = "en") -> str:
-        """The verdict in a few sentences: who finished first and by how much, why, and from what size."""
+        """The verdict in a few sentences: who finished first and by how much, why, and from what size; its advice
+        in this API's words (``warm_runs=6``, not the command line's ``--warm-runs 6``)."""
         from mlpbench.output.report.verdict import first_screen
         from mlpbench.output.i18n import Texts
 
-        return "\n".join(first_screen(self.results, self.analysis, Texts(lang)).sentences())
+        return "\n".join(first_screen(self.results, self.analysis, Texts(lang, python=True)).sentences())
 
     def to_json(self, path: str | os.PathLike[str]) -> Path:
         from mlpbench.results.files import write_model

@@ -215,10 +215,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "このサイズでは、{trials}から {gpu} と {cpu} の学習ステップの速さの差は判定できません。"),
     "when.trials.warm": ("warm trials", "ウォーム試行"),
     "when.trials.cold": ("cold trials", "コールド試行"),
-    "when.sweep_hint": ("From what size the GPU wins is not determined by one size: `mlpbench sweep --vary n={values}` "
-                        "measures it.",
-                        "GPU が勝ち始めるサイズは、1 つのサイズの測定だけではわかりません。`mlpbench sweep --vary n={values}` で"
-                        "測定できます。"),
+    "when.sweep_hint": ("From what size the GPU wins is not determined by one size: `{command}` measures it.",
+                        "GPU が勝ち始めるサイズは、1 つのサイズの測定だけではわかりません。`{command}` で測定できます。"),
     # ----- the user's scripts -------------------------------------------------------------------------------
     "scripts.sentence": ("Your scripts, run as they are: {items}.", "スクリプトをそのまま実行した結果：{items}。"),
     "scripts.item": ("{script} printed {own} about itself and its process took {wall}{exit}",

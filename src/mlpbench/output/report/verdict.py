@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 from mlpbench.output.i18n import Texts
 from mlpbench.output.report.conclusions import inside_step
@@ -22,6 +23,7 @@ from mlpbench.results.model import BenchPlan, Results, SweepPlan, SweepPoint, Ta
 from mlpbench.results.sweep import SweepAnalysis
 from mlpbench.stats.compare import ALPHA, Comparison, in_family, trials_for_significance
 from mlpbench.stats.summary import CONFIDENCE, trials_for_coverage
+from mlpbench.workload.config import WorkloadConfig
 
 
 START_UP_BOUND = 0.5  # where the GPU's start-up is half the CPU's whole job or more, the bound it sets is said
@@ -243,7 +245,8 @@ def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Tar
     they repay its extra one-off costs (cold figures: one-off costs are cold); then what a sweep would settle."""
     mode = "warm" if a.find(gpu, "warm", "train") and a.find(cpu, "warm", "train") else "cold"
     c = a.comparison(gpu, mode, "train", cpu)
-    hint = T("when.sweep_hint", values=",".join(str(v) for v in (500, 2000, 8000, 32000, 128000)))
+    hint = T("when.sweep_hint", command=T.command("sweep", **sweep_options(results, cpu, gpu),
+                                                  vary={"n": [500, 2000, 8000, 32000, 128000]}))
     if c is None:
         return [hint]
     steps = a.steps(cpu) or results.config.steps
@@ -261,6 +264,20 @@ def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Tar
     if c.verdict == "slower":
         return [T("when.steps_dearer", gpu=name(gpu), cpu=name(cpu), trials=T(f"when.trials.{mode}")), hint]
     return [T("when.steps_undecided", gpu=name(gpu), cpu=name(cpu), trials=T(f"when.trials.{mode}")), hint]
+
+
+def sweep_options(results: Results, cpu: Target, gpu: Target) -> dict[str, Any]:
+    """The settings a sweep needs to measure the same model as this bench: its workload file (a script, or a model
+    that lives only in a notebook, must first be saved as one) and every setting given other than its default."""
+    config = results.config
+    if cpu.is_script or gpu.is_script or (config.workload or "").startswith("<"):
+        return {"workload": "FILE.py"}
+    options: dict[str, Any] = {} if config.workload is None else {"workload": config.workload}
+    default = WorkloadConfig()
+    for name in ("hidden", "steps", "lr", "seed", "train_fraction", "batch_size", "precision"):
+        if getattr(config, name) != getattr(default, name):
+            options[name] = getattr(config, name)
+    return options
 
 
 def when_sweep(results: Results, a: Analysis, sweep: SweepAnalysis, T: Texts) -> list[str]:
