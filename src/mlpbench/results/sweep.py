@@ -144,15 +144,19 @@ class SweepAnalysis:
         return Row(point.point, point.target, status, per_step, flops, reason, fixed, steps)
 
     def _one_off(self, point: SweepPoint) -> float | None:
-        """One-off costs: process-level from the target's cold run (those that do not depend on the device
-        pooled over all targets), point-level from the point's run."""
-        one_off = next((c.record for c in self.results.cold
-                        if c.target == point.target and c.status == "ok" and c.record is not None), None)
-        if one_off is None or point.record is None or point.record.warm is None:
+        """Everything the whole job adds to its steps. Process-level, from the target's cold run (those that do
+        not depend on the device pooled over all targets), and the time its process ran outside mlpbench's
+        clock (the interpreter's start and exit, from its wall time); point-level from the point's run: its
+        data, copies and compile, and the evaluation, which the point's size sets and the step count does not."""
+        cold = next((c for c in self.results.cold
+                     if c.target == point.target and c.status == "ok" and c.record is not None), None)
+        if cold is None or cold.record is None or point.record is None or point.record.warm is None:
             return None
-        fixed = sum(self.shared[p] if p in self.shared and p in one_off.phases else one_off.phases.get(p, 0.0)
-                    for p in PROCESS_ONE_OFF)
-        return fixed + sum(point.record.warm.one_off.get(p, 0.0) for p in POINT_ONE_OFF)
+        phases = cold.record.phases
+        fixed = sum(self.shared[p] if p in self.shared and p in phases else phases.get(p, 0.0) for p in PROCESS_ONE_OFF)
+        outside = max(0.0, cold.wall - phases["total"]) if "total" in phases and cold.wall is not None else 0.0
+        at_point = sum(point.record.warm.one_off.get(p, 0.0) for p in POINT_ONE_OFF)
+        return fixed + outside + at_point + point.record.phases.get("eval", 0.0)
 
     def missing(self) -> list[tuple[dict[str, float], Target]]:
         """The planned points of every runnable target that have no record at all (a sweep stopped by a

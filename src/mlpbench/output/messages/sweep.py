@@ -133,12 +133,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sweep.table": ("Time per step at each point (warm median [interval])", "各点の 1 ステップの時間（ウォームの中央値［区間］）"),
     "sweep.table.caption": ("per step: the median of the warm trials at that point, with its interval; whole job: "
                             "derived, not timed — the target's one-off costs, measured in one cold run (import torch and "
-                            "the first optimizer, the same work on every device, as the median over all targets' runs), "
+                            "the first optimizer, the same work on every device, as the median over all targets' runs; "
+                            "the interpreter's start and exit included), and the point's own data, copies and evaluation, "
                             "plus the job's updates (--steps, or the point's own steps where steps are swept) at the per-step median. The one-off costs are measured once, so a "
                             "whole-job point is decided only where its steps are decided the same way",
                             "1 ステップ：その点のウォーム試行の中央値と区間。ジョブ全体：計測値ではなく導出値で、1 回の"
                             "コールド実行で測った対象の一度きりのコスト（torch の import と最初のオプティマイザ生成はどのデバイスでも"
-                            "同じ処理なので、全対象の実行の中央値）に、ジョブの更新回数（--steps。steps を変化させた場合はその点の steps）× 1 ステップの中央値を加えたもの。"
+                            "同じ処理なので、全対象の実行の中央値。インタプリタの起動と終了を含む）と、その点のデータ生成・転送・評価に、ジョブの更新回数（--steps。steps を変化させた場合はその点の steps）× 1 ステップの中央値を加えたもの。"
                             "一度きりのコストは 1 回しか測っていないため、ジョブ全体の判定は、その点の 1 ステップの判定が"
                             "同じ向きに定まった場合に限ります"),
     "sweep.models": ("Cost model per target: time per step ≈ overhead + FLOPs / throughput (least squares)",
