@@ -110,9 +110,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "当てはめたコストモデルは {parameter} ≈ {value} で交差します（1 ステップあたり）。"),
     "sweep.predicted_none": ("The fitted cost models do not cross near the swept range.",
                              "当てはめたコストモデルは、範囲の近くでは交差しません。"),
-    "sweep.repay": ("{gpu} repays the one-off costs it has beyond the CPU's (device start-up, copies, set-up; import "
-                    "and the first optimizer counted alike for both) after {items}{context}.",
-                    "{gpu} は CPU より多くかかる一度きりのコスト（デバイス初期化、転送、セットアップ。import と最初の"
+    "sweep.repay": ("{gpu} repays the one-off costs it has beyond the CPU's (device start-up, copies, set-up, "
+                    "evaluation, the process's exit; import and the first optimizer counted alike for both) after {items}{context}.",
+                    "{gpu} は CPU より多くかかる一度きりのコスト（デバイス初期化、転送、セットアップ、評価、プロセスの終了。import と最初の"
                     "オプティマイザは両者同じとして数えます）を{context}、{items}で回収します。"),
     "sweep.repay_item.first": ("about {steps} steps at {parameter} = {value}", "{parameter} = {value} では約 {steps} ステップ"),
     "sweep.repay_item": ("{steps} at {value}", "{value} では約 {steps} ステップ"),
