@@ -16,7 +16,7 @@ from builders import CPU, GPU
 from mlpbench.api import BenchResults
 from mlpbench.errors import UsageError
 from mlpbench.measure import clock, devices, inprocess
-from mlpbench.results.model import SweepPoint
+from mlpbench.results.model import CUMULATIVE_RSS, SweepPoint
 from mlpbench.workload import problem
 
 WORKLOAD = """
@@ -131,20 +131,31 @@ def test_each_in_process_target_has_its_own_memory_peak(torch_settings, tmp_path
     """VmHWM is the process's high-water mark: each target showed the peaks of everything before it (an earlier
     target's 2048² matmul probe, a notebook's big tensor). It is reset before each target."""
     torch = torch_settings
-    spike = torch.ones(80 * 2**20)  # 320 MiB, resident, then freed: the process's peak stays above it
+    spike = torch.ones(256 * 2**20)  # 1 GiB, resident, then freed: the process's peak stays above it
     del spike
     before = devices.peak_rss()
     result = mlpbench.bench(Tiny(), **IN_PROCESS, backends="eager,tuned", out=tmp_path / "o")
     peaks = {w.target.key: w.record.memory.peak_rss_bytes for w in result.results.warm}
     assert set(peaks) == {"cpu/eager", "cpu/tuned"}
-    assert all(0 < peak < before - 100 * 2**20 for peak in peaks.values()), (peaks, before)
+    # Below the spike by more than what the bench's own first imports can add (about 230 MiB when this test runs
+    # first in its process: torch._dynamo, the profiler).
+    assert all(0 < peak < before - 512 * 2**20 for peak in peaks.values()), (peaks, before)
     assert all("peak_rss" not in w.record.facts for w in result.results.warm)
 
 
 def test_a_peak_that_cannot_be_reset_is_labelled_cumulative(quick, monkeypatch, tmp_path):
     monkeypatch.setattr(inprocess, "CLEAR_REFS", str(tmp_path / "no-such-dir" / "clear_refs"))
     result = mlpbench.bench(Tiny(), **IN_PROCESS, out=tmp_path / "o")
-    assert [w.record.facts.get("peak_rss") for w in result.results.warm] == [inprocess.CUMULATIVE]
+    assert [w.record.facts.get("peak_rss") for w in result.results.warm] == [CUMULATIVE_RSS]
+    # The report said nothing of it: the peak read as this target's own.
+    from mlpbench.output.i18n import Texts
+    from mlpbench.output.tables import memory_table
+
+    for lang, label, note in (("en", " (cumulative)", "could not be reset"), ("ja", "（累積）", "リセットできなかった")):
+        table = memory_table(result.results, result.analysis, Texts(lang))
+        assert [row[1].endswith(label) for row in table.rows] == [True] and note in table.caption
+    md = result.report(tmp_path / "r.md")[0].read_text()
+    assert "(cumulative)" in md and "could not be reset, so it includes the targets measured before" in md
 
 
 def test_torch_settings_one_target_changes_are_undone_before_the_next(quick, torch_settings, monkeypatch, tmp_path):

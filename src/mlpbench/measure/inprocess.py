@@ -22,11 +22,10 @@ from mlpbench.measure.bench import now
 from mlpbench.measure.children import Progress, out_dir_lock
 from mlpbench.measure.job import JobSpec, WarmPlan, run_job
 from mlpbench.results.files import write_model
-from mlpbench.results.model import BenchPlan, Code, Environment, PlannedTarget, Results, WarmSet
+from mlpbench.results.model import CUMULATIVE_RSS, BenchPlan, Code, Environment, PlannedTarget, Results, WarmSet
 from mlpbench.workload.config import WorkloadConfig
 
 CLEAR_REFS = "/proc/self/clear_refs"
-CUMULATIVE = "cumulative: the process's high-water mark could not be reset, so it includes the targets before"
 
 
 def bench_in_process(plan: BenchPlan, config: WorkloadConfig, targets: list[PlannedTarget], code: list[Code],
@@ -55,7 +54,7 @@ def bench_in_process(plan: BenchPlan, config: WorkloadConfig, targets: list[Plan
                     record = run_job(spec, workload=workload, started_at=time.monotonic())
                 assert record is not None
                 if not reset:
-                    record = msgspec.structs.replace(record, facts={**record.facts, "peak_rss": CUMULATIVE})
+                    record = msgspec.structs.replace(record, facts={**record.facts, "peak_rss": CUMULATIVE_RSS})
                 results.warm.append(WarmSet(target=target, status=record.status, record=record))
                 save(results, path)
                 progress.advance(f"warm {target.key}: {record.status}")

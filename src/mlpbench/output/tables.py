@@ -14,7 +14,7 @@ from mlpbench.output.i18n import Texts
 from mlpbench.output.units import format_bytes, format_flops, format_p, format_percent, format_ratio, format_seconds
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import Analysis, ordered_phases
-from mlpbench.results.model import Measurement, Results
+from mlpbench.results.model import CUMULATIVE_RSS, Measurement, Results
 from mlpbench.stats.compare import Comparison, compare, in_family
 
 
@@ -172,16 +172,20 @@ def scaling_table(results: Results, a: Analysis, T: Texts) -> Table:
 def memory_table(results: Results, a: Analysis, T: Texts) -> Table:
     """Peak memory of each target's first complete run: host resident set and device allocator."""
     name = Namer(results, T)
-    rows = []
+    rows, cumulative = [], False
     for target in a.targets:
         record = a.first_run(target)
         memory = record.memory if record is not None else None
         if memory is None:
             continue
-        rows.append([name.label(target), format_bytes(memory.peak_rss_bytes), format_bytes(memory.device_allocated_bytes),
+        rss = format_bytes(memory.peak_rss_bytes)
+        if record is not None and record.facts.get("peak_rss") == CUMULATIVE_RSS and memory.peak_rss_bytes is not None:
+            rss, cumulative = T("table.memory.cumulative", rss=rss), True
+        rows.append([name.label(target), rss, format_bytes(memory.device_allocated_bytes),
                      format_bytes(memory.device_reserved_bytes)])
+    caption = T("table.memory.caption") + (T("table.memory.caption.cumulative") if cumulative else "")
     return Table(T("table.memory"), [T("col.target"), T("col.rss"), T("col.allocated"), T("col.reserved")], rows,
-                 caption=T("table.memory.caption"), anchor="memory")
+                 caption=caption, anchor="memory")
 
 
 def profile_table(results: Results, a: Analysis, T: Texts) -> Table:

@@ -224,6 +224,11 @@ class WarmRun(Struct, forbid_unknown_fields=True):
     energy: Energy | None = None
 
 
+# facts["peak_rss"] of a run measured in a process that ran other targets before it and could not reset the
+# high-water mark of its resident set (the notebook's in-process bench): its memory.peak_rss_bytes is theirs too.
+CUMULATIVE_RSS = "cumulative: the process's high-water mark could not be reset, so it includes the targets before"
+
+
 class RunRecord(Struct, forbid_unknown_fields=True, kw_only=True):
     """One execution of the job: what ``mlpbench run --json`` writes and every child returns."""
 

@@ -44,6 +44,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "ホスト：プロセス自身の最大常駐メモリ（Linux の VmHWM。それ以外の環境と以前の結果では"
                              " getrusage で、親プロセスから引き継いだ分も含みます）。デバイス：torch のキャッシュ"
                              "アロケータ（max_memory_allocated / max_memory_reserved）"),
+    "table.memory.cumulative": ("{rss} (cumulative)", "{rss}（累積）"),
+    "table.memory.caption.cumulative": ("; cumulative: measured in the notebook's own process, whose high-water mark "
+                                        "could not be reset, so it includes the targets measured before",
+                                        "。累積：ノートブック自身のプロセスで測定し、最大値をリセットできなかったため、"
+                                        "先に測定した対象の分も含みます"),
     "table.checks": ("Losses of every measured run against the CPU's eager loop", "測定した全実行の損失と CPU の eager ループとの比較"),
     "table.checks.own": ("Losses of every measured run against its target's first run", "測定した全実行の損失と同じ対象の最初の実行との比較"),
     "table.checks.caption": ("runs: the measured runs whose losses were checked; worst: the largest relative "
