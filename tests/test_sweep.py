@@ -132,11 +132,11 @@ class FakeChildren:
         pass
 
 
-def make_sweep(tmp_path, children, resume=False, time_limit=None, config=None, vary=None, trial_steps=100):
+def make_sweep(tmp_path, children, resume=False, time_limit=None, config=None, vary=None, trial_steps=100, env=None):
     plan = SweepPlan(vary=vary or {"n": [500.0, 5000.0, 50000.0, 500000.0]}, time_limit=time_limit,
                      trial_steps=trial_steps)
     targets = [PlannedTarget(CPU), PlannedTarget(GPU)]
-    return sweep.Sweep(plan, config or WorkloadConfig(), targets, [], Environment(), type("Q", (), {
+    return sweep.Sweep(plan, config or WorkloadConfig(), targets, [], env or Environment(), type("Q", (), {
         "start": lambda s, n: None, "update": lambda s, d: None, "advance": lambda s, l: None, "stop": lambda s: None})(),
         tmp_path, resume, children=children)
 
@@ -280,6 +280,27 @@ def test_a_new_sweep_keeps_the_earlier_journal_and_removes_the_earlier_report(tm
     assert (tmp_path / "sweep.jsonl.previous").read_bytes() == earlier
     assert (tmp_path / "sweep.jsonl.previous.2").exists()
     assert (tmp_path / "report.md").read_text() == "# My own notes\nTimings I took with mlpbench last week\n"
+
+
+def test_resume_refuses_a_journal_measured_on_another_machine_or_torch(tmp_path):
+    """A sweep resumed after torch was upgraded, or on another GPU, drew the points of both into one crossover, and
+    the report's environment table described only the last session."""
+    from mlpbench.results.model import Gpu
+
+    h200 = Environment(hostname="a", cpu="Xeon 8480", torch="2.11.0", torch_cuda="12.8", gpus=[Gpu(0, "NVIDIA H200")])
+    with pytest.raises(KeyboardInterrupt):
+        make_sweep(tmp_path, FakeChildren(interrupt_after=3), env=h200).run(tmp_path)
+    journal = (tmp_path / "sweep.jsonl").read_bytes()
+    for now, said in ((msgspec.structs.replace(h200, torch="2.13.0"), "with torch 2.11.0 there, 2.13.0 now"),
+                      (msgspec.structs.replace(h200, gpus=[Gpu(0, "NVIDIA H100 80GB HBM3")]),
+                       "on the GPUs NVIDIA H200 there, NVIDIA H100 80GB HBM3 now")):
+        with pytest.raises(UsageError, match="run without --resume") as refused:
+            make_sweep(tmp_path, FakeChildren(), resume=True, env=now).run(tmp_path)
+        assert said in str(refused.value)
+        assert (tmp_path / "sweep.jsonl").read_bytes() == journal  # refused before anything ran
+    resumed = make_sweep(tmp_path, FakeChildren(), resume=True, env=msgspec.structs.replace(h200, hostname="b"))
+    resumed.run(tmp_path)  # a container's new hostname on the same machine: resumed
+    assert len(resumed.results.points) == 8
 
 
 def test_resume_refuses_an_edited_workload_file_and_accepts_the_same_file_named_another_way(tmp_path):

@@ -140,6 +140,22 @@ def note(line: str) -> None:
     print(f"mlpbench: {line}", file=sys.stderr, flush=True)
 
 
+# What a resumed sweep's points must share with the journal's (not the hostname: a container gets a new one
+# each time it starts, on the same machine).
+MACHINE = {"cpu": "on the CPU", "python": "with Python", "torch": "with torch", "torch_cuda": "with CUDA"}
+
+
+def machine_changes(before: Environment, now: Environment) -> list[str]:
+    """What differs between the machine and software that measured a journal and this session's, in words
+    ("with torch 2.11.0 there, 2.13.0 now"); a field either side did not record is not compared."""
+    out = [f"{words} {getattr(before, field)} there, {getattr(now, field)} now" for field, words in MACHINE.items()
+           if getattr(before, field) and getattr(now, field) and getattr(before, field) != getattr(now, field)]
+    gpus = [[g.name for g in env.gpus] for env in (before, now)]
+    if gpus[0] != gpus[1] and (before.torch_cuda or now.torch_cuda):
+        out.append(f"on the GPUs {', '.join(gpus[0]) or 'none'} there, {', '.join(gpus[1]) or 'none'} now")
+    return out
+
+
 def read_journal(path: Path) -> list[Entry]:
     """The finished measurements of an earlier run; a line cut short by a crash is ignored."""
     if not path.exists():
@@ -286,12 +302,17 @@ class Sweep:
 
     def _workload_as_before(self) -> bool:
         """Whether the workload file is the one the journal's measurements ran (the SHA-256 the earlier
-        results recorded); a file edited since is refused, as its points would be another model's."""
+        results recorded); a file edited since is refused, as its points would be another model's. So is
+        another machine or another torch: its points would be drawn into one crossover with the earlier ones."""
         try:
-            earlier = load_results(self.path).code
+            earlier = load_results(self.path)
         except UsageError:
             return False  # no earlier results to tell: the settings alone are compared
-        before = {c.name: c.sha256 for c in earlier if c.role == "workload"}
+        changed = machine_changes(earlier.env, self.results.env)
+        if changed:
+            raise UsageError(f"--resume: {self.journal} was measured {'; '.join(changed)}: its points and this "
+                             f"session's would be compared as if measured alike; run without --resume to start over")
+        before = {c.name: c.sha256 for c in earlier.code if c.role == "workload"}
         now = {c.name: c.sha256 for c in self.results.code if c.role == "workload"}
         if before and now and before != now:
             raise UsageError(f"--resume: the workload file {self.config.workload} changed since {self.journal} was "
