@@ -110,7 +110,7 @@ def bench(gpu: bool = True, runs: int = 6, cpu_train: float = 0.52, gpu_train: f
         targets.append(PlannedTarget(GPU))
     else:
         targets.append(PlannedTarget(Target("cuda", "eager"), "unavailable",
-                                     "--device cuda is not available: this torch (2.13.0+cpu) was built without CUDA"))
+                                     "cuda is not available: this torch (2.13.0+cpu) was built without CUDA"))
     cold.sort(key=lambda t: t.index)
     return Results(complete=interrupted is None, interrupted=interrupted, created=ENV.date, updated=ENV.date,  # type: ignore[arg-type]
                    env=GPU_ENV if gpu else ENV, config=WorkloadConfig(),

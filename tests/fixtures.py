@@ -87,7 +87,7 @@ def document(gpu: bool = True, cpu_train: float = 0.52, gpu_train: float = 0.30,
                           "capability": "9.0", "multiprocessors": 132}])
     else:
         targets.append({"device": "cuda", "backend": "eager", "status": "unavailable", "key": "cuda/eager",
-                        "reason": "--device cuda is not available: this torch (2.13.0+cpu) was built without CUDA"})
+                        "reason": "cuda is not available: this torch (2.13.0+cpu) was built without CUDA"})
     trials.sort(key=lambda t: t["index"])
     doc = {"schema": RESULTS_SCHEMA, "kind": "bench", "complete": True, "interrupted": None,
            "created": env["date"], "updated": env["date"], "env": env, "config": config.to_dict(),

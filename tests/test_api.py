@@ -4,6 +4,7 @@ what one in-process target leaves to the next, where its files go, and what ``fi
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import statistics
 
@@ -158,6 +159,19 @@ def test_a_peak_that_cannot_be_reset_is_labelled_cumulative(quick, monkeypatch, 
     assert "(cumulative)" in md and "could not be reset, so it includes the targets measured before" in md
 
 
+def test_a_workload_whose_source_python_cannot_find_is_said_to_be_unrecorded(quick, torch_settings, tmp_path):
+    """A class typed at a prompt (or, on some Pythons, in a notebook cell) has no source to record: the report showed
+    the training loop alone under "the code below is the copy recorded when it ran", as if that were all."""
+    namespace: dict = {}
+    exec(inspect.getsource(Tiny).replace("class Tiny", "class Typed"), namespace)  # no file behind it
+    result = mlpbench.bench(namespace["Typed"](), **IN_PROCESS, out=tmp_path / "o")
+    assert not any(c.role == "workload" for c in result.results.code)
+    text = result.report(tmp_path / "r.md")[0].read_text()
+    assert "The workload's own code (&lt;Typed&gt;) could not be recorded: Python could not find its source" in text
+    assert "could not be recorded" not in mlpbench.bench(Tiny(), **IN_PROCESS, out=tmp_path / "p").report(
+        tmp_path / "p.md")[0].read_text()
+
+
 def test_torch_settings_one_target_changes_are_undone_before_the_next(quick, torch_settings, monkeypatch, tmp_path):
     """`tuned` picks a thread count (here: 1) and turned denormal flushing off when done; eager after it ran on
     tuned's thread, and the notebook was left with both."""
@@ -256,16 +270,64 @@ def test_devices_and_backends_may_be_comma_separated_strings(quick, torch_settin
 
 
 @pytest.mark.parametrize("call, fragment", [
-    (lambda w: mlpbench.bench(w, devices="cpu,tpu"), "unknown device 'tpu'"),
-    (lambda w: mlpbench.bench(w, devices=" , "), "--devices needs at least one device"),
-    (lambda w: mlpbench.bench(w, devices="cpu", backends=""), "--backends needs at least one name"),
+    (lambda w: mlpbench.bench(w, devices="cpu,tpu"), "devices: unknown device 'tpu'"),
+    (lambda w: mlpbench.bench(w, devices=" , "), "devices needs at least one device"),
+    (lambda w: mlpbench.bench(w, devices="cpu", backends=""), "backends needs at least one name"),
     (lambda w: mlpbench.bench(w, devices="cpu", backends="eager,warp-drive"), "unknown backend 'warp-drive'"),
-    (lambda w: mlpbench.sweep(w, vary={"n": [200]}, devices=""), "--devices needs at least one device"),
+    (lambda w: mlpbench.sweep(w, vary={"n": [200]}, devices=""), "devices needs at least one device"),
+    # the notebook's own words, not the command line's flags (--runs, --warm-runs ...)
+    (lambda w: mlpbench.bench(w, devices="cpu", runs=-1), "runs, script_runs, warm_runs and warmup cannot be negative"),
+    (lambda w: mlpbench.bench(w, devices="cpu", runs=0, warm_runs=0), "runs=0 with warm_runs=0 measures nothing"),
+    (lambda w: mlpbench.bench(w, devices="cpu", steps=-20), "steps must be at least 1"),
+    (lambda w: mlpbench.run(w, device="tpu"), "device: unknown device 'tpu'"),
+    (lambda w: mlpbench.bench(Tiny(), devices="cpu", warm_runs=0), "warm_runs=0 measures nothing here"),
+    # vary was taken as given: an unknown name ran the default size labelled as it, 200.7 ran n = 200
+    (lambda w: mlpbench.sweep(w, vary={"m": [200]}, devices="cpu"), "vary: unknown parameter 'm'"),
+    (lambda w: mlpbench.sweep(w, vary={"n": [200.7]}, devices="cpu"), "vary n: 200.7 is not an integer"),
+    (lambda w: mlpbench.sweep(w, vary={"n": []}, devices="cpu"), "vary n: no values given"),
+    (lambda w: mlpbench.sweep(w, vary={"n": [True]}, devices="cpu"), "vary n: True is not an integer"),
+    (lambda w: mlpbench.load(w).summary("de"), "lang='de': choose 'en' or 'ja'"),
 ])
-def test_bad_device_and_backend_strings_are_one_line(call, fragment, workload_file):
-    with pytest.raises(UsageError, match=fragment) as err:
+def test_bad_input_to_the_notebook_api_is_one_line_in_its_own_words(call, fragment, workload_file, tmp_path):
+    if "load" in fragment or "lang" in fragment:
+        import builders
+        from mlpbench.results.files import write_model
+
+        write_model(tmp_path / "r.json", builders.bench())
+        workload_file = tmp_path / "r.json"
+    with pytest.raises(UsageError) as err:
         call(str(workload_file))
-    assert "\n" not in str(err.value)
+    assert fragment in str(err.value) and "\n" not in str(err.value)
+    assert "--" not in str(err.value)
+
+
+def test_vary_takes_the_command_lines_string_or_one_value(workload_file, monkeypatch, tmp_path):
+    from mlpbench.measure import sweep as sweeping
+
+    planned = []
+    monkeypatch.setattr(sweeping, "run_sweep", lambda plan, *rest: planned.append(plan.vary) or (None, None))
+    for vary in ({"n": "800, 200"}, {"n": 800}, {"n": (200.0, 800)}):
+        mlpbench.sweep(str(workload_file), vary=vary, devices="cpu", out=tmp_path / "s")
+    assert planned == [{"n": [200.0, 800.0]}, {"n": [800.0]}, {"n": [200.0, 800.0]}]
+
+
+def test_a_notebook_report_speaks_the_apis_words_and_an_in_process_bench_removes_an_earlier_report(
+        quick, torch_settings, tmp_path):
+    import builders
+    from mlpbench.output.messages import MESSAGES
+
+    result = BenchResults(builders.bench(gpu=False))
+    notebook = result.report(tmp_path / "nb.md")[0].read_text()
+    command_line = result.report(tmp_path / "cli.md", python=False)[0].read_text()
+    assert "the same call on a machine with an NVIDIA GPU" in notebook and "the same command" not in notebook
+    assert "the same command on a machine with an NVIDIA GPU" in command_line
+    assert "(the user's scripts unless a keyword argument said otherwise)" in notebook
+
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "report.md").write_text(f"# {MESSAGES['title'][0]}\n")  # an earlier bench's
+    mlpbench.bench(Tiny(), **IN_PROCESS, out=out)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["results.json"]
 
 
 # ----- figures() of a sweep ---------------------------------------------------------------------------------------

@@ -151,7 +151,7 @@ def test_bench_end_to_end_on_cpu(cpu_bench):
     unavailable = {t.target.device: t.reason for t in results.targets if t.status != "ok"}
     assert "mps" in unavailable
     if "cuda" in unavailable:
-        assert "not available" in unavailable["cuda"] and "unavailable: GPU: --device cuda is not available" in proc.stdout
+        assert "not available" in unavailable["cuda"] and "unavailable: GPU: cuda is not available" in proc.stdout
     assert results.first_run(CPU).log[0] == "Using device: cpu"
     assert results.env.cpu and results.env.torch and results.env.timer_resolution_s
     assert all(c.passed for cs in a.checks.values() for c in cs)  # every warm sample checked against the first run
@@ -171,14 +171,25 @@ def test_a_bench_stopped_before_its_report_leaves_no_earlier_report_beside_its_r
         def run(self, *args, **kwargs):
             raise KeyboardInterrupt
 
-    (tmp_path / "report.html").write_text("<!doctype html><html><head><title>mlpbench report: CPU or GPU")
-    (tmp_path / "report.md").write_text("# mlpbench レポート\n\n![phases](<report-phases.svg>)\n")
+    from mlpbench.output.messages import MESSAGES
+    from mlpbench.results.files import REPORT_TITLES, remove_stale_reports
+
+    assert REPORT_TITLES == MESSAGES["title"]  # what is recognised is what mlpbench writes
+    en, ja = REPORT_TITLES
+    (tmp_path / "report.html").write_text(f"<!doctype html><html><head><title>{en}</title>")
+    (tmp_path / "report.md").write_text(f"# {ja}\n\n![phases](<report-phases.svg>) ![x](<report-%2F..%2Fx.svg>)\n")
     (tmp_path / "report-phases.svg").write_text("<svg/>")
-    (tmp_path / "notes.md").write_text("# mlpbench report: my own notes\n")  # not a name mlpbench writes: kept
+    (tmp_path / "notes.md").write_text(f"# {en}\n")  # not a name mlpbench writes: kept
     with pytest.raises(KeyboardInterrupt):
         make_bench(tmp_path, 1, [PlannedTarget(CPU)], children=Stopped()).run()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md", "results.json"]
     assert load_results(tmp_path / "results.json").cold == []
+    own = tmp_path / "mine"
+    own.mkdir()
+    (own / "report.md").write_text("# mlpbench reporting: notes for my thesis\n![fig](<report-final.svg>)\n")
+    (own / "report-final.svg").write_text("<svg/>")
+    remove_stale_reports(own)  # a title that only begins like mlpbench's: the user's, kept with its picture
+    assert sorted(p.name for p in own.iterdir()) == ["report-final.svg", "report.md"]
 
 
 @pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143)])  # SIGINT: tests/test_sweep.py (the same stoppable())
@@ -259,5 +270,5 @@ def test_compare_refuses_foreign_and_broken_json(tmp_path):
 def test_a_missing_device_alone_is_one_line_and_exit_2(command, tmp_path):
     """Nothing asked for can run: the reason, before any trial and without a results file."""
     proc = run_cli(command, "--devices", "cuda", "--out", str(tmp_path / "o"))
-    assert_usage_error(proc, "nothing asked for can run here: --device cuda is not available")
+    assert_usage_error(proc, "nothing asked for can run here: cuda is not available")
     assert not (tmp_path / "o" / "results.json").exists()

@@ -23,6 +23,24 @@ def test_the_notebook_api_is_offered_by_tab_completion_without_importing_torch()
     assert proc.stdout.strip() == "['bench', 'load', 'run', 'sweep'] False", proc.stderr
 
 
+def test_a_workload_file_with_a_syntax_error_is_refused_before_torch_is_imported(tmp_path):
+    """It was found only when the file was imported, after import torch: seconds, where the README says one line
+    before anything heavy."""
+    bad, missing = tmp_path / "bad.py", tmp_path / "script.py"
+    bad.write_text("def build_model(:\n")
+    missing.write_text("print('a training script')\n")
+    code = ("import sys, mlpbench\nfrom mlpbench.errors import UsageError\n"
+            f"for call in (lambda: mlpbench.bench({str(bad)!r}, devices='cpu'), "
+            f"lambda: mlpbench.sweep({str(bad)!r}, devices='cpu'), lambda: mlpbench.run({str(missing)!r})):\n"
+            "    try:\n        call()\n    except UsageError as err:\n        print(err, 'torch' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(), timeout=120)
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == 3 and all(line.endswith(" False") for line in lines), (proc.stdout, proc.stderr)
+    assert "a syntax error at line 1" in lines[0] and "a syntax error at line 1" in lines[1]
+    assert "defines no build_model() and no make_data()" in lines[2]
+    assert f'to time a script as it is, pass it with scripts="{missing}")' in lines[2]  # the API's keyword
+
+
 def test_a_wheel_carries_the_users_scripts(tmp_path):
     wheel = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
                             str(tmp_path / "dist"), str(ROOT)], capture_output=True, text=True, timeout=300)

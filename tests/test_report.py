@@ -77,49 +77,100 @@ def test_the_first_screen_says_who_won_why_and_when():
     assert "mlpbench sweep --vary n=" in text
 
 
+def sweep_hint(results, python: bool) -> str:
+    """The command the first screen's sweep hint gives, in the command line's words or the notebook API's."""
+    from mlpbench import api
+
+    text = api.BenchResults(results).summary() if python else first_screen(results)
+    [command] = re.findall(r"`(mlpbench\.sweep\([^`]*\))`" if python else r"`(mlpbench sweep [^`]*)`", text)
+    return command
+
+
+def called(call: str) -> dict:
+    """The arguments a notebook call binds in the API, checked against its signature."""
+    import inspect
+
+    from mlpbench import api
+
+    args, kwargs = eval(call, {"mlpbench": type("M", (), {"sweep": staticmethod(lambda *a, **kw: (a, kw))})})
+    bound = inspect.signature(api.sweep).bind(*args, **kwargs).arguments
+    return {**{k: v for k, v in bound.items() if k != "options"}, **bound.get("options", {})}
+
+
 def test_the_sweep_hint_names_the_users_workload_and_settings_in_either_dialect():
     """The hint swept the built-in MLP whatever the bench measured: a user's workload file and settings were left
     out. The command line's form must parse as the bench's own did; the notebook's must call the API as it is."""
-    import inspect
     import shlex
 
-    from mlpbench import api
     from mlpbench.cli import build_parser, workload_options
     from mlpbench.measure.sweep import parse_vary
 
     results = builders.bench()
-    results.config = WorkloadConfig(workload="models/wide net.py", steps=2000, lr=0.01)
-    [cli] = re.findall(r"`(mlpbench sweep [^`]*)`", first_screen(results))
-    assert cli == "mlpbench sweep --workload 'models/wide net.py' --steps 2000 --lr 0.01 --vary n=500,2000,8000,32000,128000"
+    results.config = WorkloadConfig(workload="models/wide net.py", steps=2000, lr=3.14159265e-4)
+    cli = sweep_hint(results, python=False)
+    assert cli == ("mlpbench sweep --workload 'models/wide net.py' --steps 2000 --lr 0.000314159265 "
+                   "--vary n=500,2000,8000,32000,128000")
     args = build_parser().parse_args(shlex.split(cli)[1:])
     assert args.workload == "models/wide net.py" and parse_vary(args.vary) == {"n": [500, 2000, 8000, 32000, 128000]}
-    assert {k: v for k, v in workload_options(args).items() if v != getattr(WorkloadConfig(), k)} == {"steps": 2000, "lr": 0.01}
+    assert {k: v for k, v in workload_options(args).items() if v != getattr(WorkloadConfig(), k)} == {
+        "steps": 2000, "lr": 3.14159265e-4}
+    assert called(sweep_hint(results, python=True)) == {"workload": "models/wide net.py", "steps": 2000,
+                                                        "lr": 3.14159265e-4, "vary": {"n": [500, 2000, 8000, 32000, 128000]}}
 
-    text = api.BenchResults(results).summary()
-    [call] = re.findall(r"`(mlpbench\.sweep\([^`]*\))`", text)
-    assert "--" not in text and "mlpbench sweep" not in text
-    called = eval(call, {"mlpbench": type("M", (), {"sweep": staticmethod(lambda *a, **kw: (a, kw))})})
-    bound = inspect.signature(api.sweep).bind(*called[0], **called[1])
-    assert bound.arguments["workload"] == "models/wide net.py"
-    assert bound.arguments["vary"] == {"n": [500, 2000, 8000, 32000, 128000]}
-    assert bound.arguments["options"] == {"steps": 2000, "lr": 0.01}
+    results.config = WorkloadConfig(workload="𠮷野家/モデル.py", hidden=(200, 200))  # the API ignores hidden for a file
+    assert called(sweep_hint(results, python=True))["workload"] == "𠮷野家/モデル.py"
+    assert "--hidden" not in sweep_hint(results, python=False)  # the command line refuses it beside --workload
+    results.config = WorkloadConfig(hidden=(200, 200), batch_size=512, n=100000, d_in=20)  # the built-in MLP
+    assert sweep_hint(results, python=False) == ("mlpbench sweep --n 100000 --hidden 200,200 --batch-size 512 "
+                                                 "--vary n=2000,8000,32000,128000")  # 400 training rows < 512
+    assert called(sweep_hint(results, python=True))["d_in"] == 20  # set through the API alone
+    results.config = WorkloadConfig(workload="<Net>", steps=5000)  # a model that lives only in the notebook
+    assert called(sweep_hint(results, python=True)) == {"workload": "FILE.py", "steps": 5000,
+                                                        "vary": {"n": [500, 2000, 8000, 32000, 128000]}}
+    results.config = WorkloadConfig()
+    results.plan = msgspec.structs.replace(results.plan, threads=4)
+    results.warm = [msgspec.structs.replace(w, target=Target(w.target.device, "compile")) for w in results.warm]
+    results.cold = [msgspec.structs.replace(c, target=Target(c.target.device, "compile")) for c in results.cold]
+    results.targets = [PlannedTarget(Target(t.target.device, "compile")) for t in results.targets]
+    assert sweep_hint(results, python=False).startswith("mlpbench sweep --backends compile --threads 4 --vary n=")
 
-    results.config = WorkloadConfig(hidden=(200, 200), batch_size=64)  # the built-in MLP, resized
-    assert "`mlpbench sweep --hidden 200,200 --batch-size 64 --vary n=" in first_screen(results)
-    assert 'mlpbench.sweep(hidden=(200, 200), batch_size=64, vary={"n": [' in api.BenchResults(results).summary()
-    results.config = WorkloadConfig(workload="<Net>")  # a model that lives only in the notebook: saved first
-    assert 'mlpbench.sweep(workload="FILE.py", vary=' in api.BenchResults(results).summary()
+
+def test_the_notebook_summary_names_keywords_and_leaves_names_and_paths_as_they_are():
+    """summary() in a notebook gave the command line's advice (--devices cpu,cuda). Turned into the API's words,
+    a script's or a workload's own name that holds "--" or "mlpbench run" must stay as it is."""
+    import ast
+
+    from mlpbench import api
+
+    results = builders.make_bench(gpu=False, runs=2)
+    rename = {"examples/three_layer_nn_pytorch.py": "train--cpu.py",
+              "examples/three_layer_nn_pytorch_cuda.py": "mlpbench runner.py"}
+    for trial in results.cold:
+        trial.target = msgspec.structs.replace(trial.target, script=rename[trial.target.script]) \
+            if trial.target.script else trial.target
+    results.targets = [PlannedTarget(msgspec.structs.replace(t.target, script=rename[t.target.script]))
+                       if t.target.script else t for t in results.targets]
+    results.plan = msgspec.structs.replace(results.plan, scripts=list(rename.values()))
+    for lang in ("en", "ja"):
+        text = api.BenchResults(results).summary(lang)
+        assert "train--cpu.py" in text and "mlpbench runner.py" in text
+        assert re.search(r"script_runs=4[)）]", text) and "--script-runs" not in text
+        assert ("the same call" if lang == "en" else "同じ呼び出し") in text and "same command" not in text
+        assert not re.search(r"(?<![\w./-])--[a-z]", text)
+        for code in re.findall(r"`([^`]*)`", text):
+            ast.parse(code)  # every code span is Python
 
 
 def test_every_flag_the_messages_name_is_a_keyword_of_the_notebook_api():
-    """summary() in a notebook gave the command line's advice (--devices cpu,cuda): each flag in the catalogue must
-    turn into a keyword that bench, sweep or run takes, and none may be left as a flag."""
+    """Each flag in the catalogue must turn into a keyword that bench, sweep or run takes, and every message in
+    the API's words must still format and read: its code spans parse as Python."""
+    import ast
     import inspect
 
     import msgspec
 
     from mlpbench import api
-    from mlpbench.output.i18n import as_python
+    from mlpbench.output.i18n import ALIASES, as_python
     from mlpbench.output.messages import MESSAGES
 
     keywords = {p for f in (api.bench, api.sweep, api.run) for p in inspect.signature(f).parameters}
@@ -127,14 +178,20 @@ def test_every_flag_the_messages_name_is_a_keyword_of_the_notebook_api():
     named = set()
     for key, templates in MESSAGES.items():
         for template in templates:
-            text = re.sub(r"\{[^{}]*\}", "7", template)  # every field filled, as a number would be
-            named |= {name.replace("-", "_") for name in re.findall(r"--([a-z][a-z-]*)", text)}
-            assert not re.search(r"--[a-z]", as_python(text)), (key, as_python(text))
+            named |= {ALIASES.get(n, n).replace("-", "_") for n in re.findall(r"(?<![\w./-])--([a-z][a-z-]*)", template)}
+            fields = {f: 7 for f in re.findall(r"\{(\w+)", template)}
+            text = as_python(template, template=True).format(**fields)
+            for code in re.findall(r"`([^`]*)`", text):
+                if code.startswith("mlpbench"):
+                    ast.parse(code)
     assert named and named <= keywords, named - keywords
     assert as_python("(--devices cpu,cuda). --warm-runs 4 or more; --resume") == \
         '(devices="cpu,cuda"). warm_runs=4 or more; resume=True'
     assert as_python("`mlpbench bench --workload` on the same model") == "`mlpbench.bench(workload)` on the same model"
     assert as_python("mlpbench bench --backends all shows") == '`mlpbench.bench(backends="all")` shows'
+    assert as_python("mlpbench runs them as they are; my--notes.py") == "mlpbench runs them as they are; my--notes.py"
+    assert as_python("--device cuda is not available") == 'devices="cuda" is not available'
+    assert as_python("--device cuda is not available", aliases={}) == 'device="cuda" is not available'
 
 
 def test_a_gpu_win_is_said_so():
@@ -182,9 +239,26 @@ def test_no_steady_state_sentence_without_warm_trials():
 def test_no_gpu_says_so_instead_of_guessing():
     text = first_screen(builders.bench(gpu=False))
     assert text.startswith("Only the CPU was measured")
-    assert "No GPU was measured (--device cuda is not available: this torch (2.13.0+cpu) was built without CUDA)" in text
+    assert "No GPU was measured (cuda is not available: this torch (2.13.0+cpu) was built without CUDA)" in text
     assert "won" not in text and "first:" not in text
     assert "without one, no CPU-against-GPU claim can be made" in conclusions_of(builders.bench(gpu=False))
+
+
+def test_a_per_step_figure_from_widely_varying_runs_carries_its_spread():
+    """A notebook user's busy machine: warm runs from 0.18 to 4.8 s, and the first screen said "A training step takes
+    4.03 ms" as if it were firm; the spread was only among the warnings."""
+    results = builders.bench(gpu=False)
+    warm = results.warm[0]
+    samples = [0.18, 0.4, 0.9, 2.2, 3.9, 4.0, 4.1, 4.3, 4.8, 4.5]
+    record = msgspec.structs.replace(warm.record, warm=msgspec.structs.replace(warm.record.warm,
+                                                                               measurement=Measurement(samples)))
+    results.warm[0] = msgspec.structs.replace(warm, record=record)
+    text = first_screen(results)
+    assert "A training step takes 3.95 ms" in text  # the median of 1001-step runs
+    assert ("Its runs varied widely: the middle half took between 1.22 ms and 4.25 ms a step (an IQR of 77 % of "
+            "the median), so the figure is loose; see the warnings.") in text
+    assert "varied widely" not in first_screen(builders.bench(gpu=False))  # a firm figure is said plainly
+    assert "ばらつきが大きく" in first_screen(results, "ja")
 
 
 def test_a_single_ddp_target_is_never_compared_with_itself():

@@ -259,7 +259,8 @@ def test_a_new_sweep_keeps_the_earlier_journal_and_removes_the_earlier_report(tm
     left that sweep's report beside the new results."""
     make_sweep(tmp_path, FakeChildren()).run(tmp_path)
     earlier = (tmp_path / "sweep.jsonl").read_bytes()
-    (tmp_path / "report.html").write_text("<!doctype html><html><head><title>mlpbench report: CPU or GPU")
+    (tmp_path / "report.html").write_text("<!doctype html><html><head><title>mlpbench report: CPU or GPU for your "
+                                          "network?</title>")
     (tmp_path / "report.md").write_text("# mlpbench report: CPU or GPU for your network?\n\n![losses](<report-loss.svg>)\n")
     (tmp_path / "report-loss.svg").write_text("<svg/>")
     (tmp_path / "report-draft.svg").write_text("<svg/>")  # the user's own picture: no report of mlpbench links it
@@ -368,7 +369,7 @@ def test_time_limit_skips_and_says_which(tmp_path):
 # ----- through the real CLI ---------------------------------------------------------------------------
 @pytest.mark.parametrize("spec, fragment", [
     ("depth=1,2", "unknown parameter 'depth'"),
-    ("n=", "has no values"),
+    ("n=", "no values given"),
     ("n=500,abc", "'abc' is not an integer"),
     ("n=0,500", "sizes must be positive"),
     ("width=-1", "sizes must be positive"),

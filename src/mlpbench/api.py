@@ -23,10 +23,28 @@ from typing import Any, Sequence
 
 import msgspec
 
-from mlpbench.errors import UsageError
+from mlpbench.errors import UsageError, from_command_line
 from mlpbench.measure.children import Progress
 from mlpbench.results.model import BenchPlan, Code, PlannedTarget, Results, SweepPlan
 from mlpbench.workload.config import BUILTIN_WORD, WorkloadConfig
+
+
+def in_api_words(aliases: dict[str, str] | None = None):
+    """A UsageError raised inside a notebook call names the call's keywords, not the command line's flags
+    (``--runs, --warm-runs ... cannot be negative`` -> ``runs, warm_runs ... cannot be negative``)."""
+    def wrap(fn):
+        @functools.wraps(fn)
+        def call(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except UsageError as err:
+                if from_command_line():
+                    raise
+                from mlpbench.output.i18n import ALIASES, as_python
+
+                raise UsageError(as_python(str(err), ALIASES if aliases is None else aliases)) from None
+        return call
+    return wrap
 
 
 class Quiet:
@@ -66,15 +84,16 @@ class BenchResults:
         write_model(path, self.results)
         return Path(path)
 
-    def report(self, path: str | os.PathLike[str] = "report.html", lang: str = "en") -> list[Path]:
-        """The report in the format of ``path``'s suffix (.html or .md); returns the files written."""
-        return self.reports([path], lang)[0]
+    def report(self, path: str | os.PathLike[str] = "report.html", lang: str = "en", python: bool = True) -> list[Path]:
+        """The report in the format of ``path``'s suffix (.html or .md); returns the files written. Its advice
+        is in this API's words (``warm_runs=6``); ``python=False`` gives the command line's (``--warm-runs 6``)."""
+        return self.reports([path], lang, python)[0]
 
-    def reports(self, paths: Sequence[str | os.PathLike[str]], lang: str = "en") -> list[list[Path]]:
+    def reports(self, paths: Sequence[str | os.PathLike[str]], lang: str = "en", python: bool = True) -> list[list[Path]]:
         """Several formats drawn from one analysis and one set of plots."""
         from mlpbench.output.report import write_reports
 
-        return write_reports(self.results, list(paths), lang, self.analysis)
+        return write_reports(self.results, list(paths), lang, self.analysis, python)
 
     def figures(self) -> list[dict[str, Any]]:
         """Every measured figure as a plain row (``pandas.DataFrame(result.figures())`` makes a table of them):
@@ -157,11 +176,11 @@ def resolve_workload(workload: Any, options: dict[str, Any]) -> tuple[WorkloadCo
 
 
 def check_workload_file(config: WorkloadConfig) -> None:
-    """A workload file that cannot be read is one line before anything heavy is imported."""
+    """A workload file that cannot be read or parsed is one line before anything heavy is imported."""
     if config.workload is not None and not config.workload.startswith("<"):
-        from mlpbench.workload.contract import read_source
+        from mlpbench.workload.contract import parse, read_source
 
-        read_source(config.workload)
+        parse(read_source(config.workload))
 
 
 def prepare(config: WorkloadConfig, loaded: Any = None):
@@ -207,6 +226,7 @@ def record_code(config: WorkloadConfig, workload: Any, backends: Sequence[str], 
 
 
 # ----- run ---------------------------------------------------------------------------------------------------
+@in_api_words(aliases={"script": "scripts"})  # its scripts are bench's: run() takes one device
 def run(workload: Any = None, *, device: str = "auto", backend: str = "eager", threads: int | None = None,
         environment: bool = False, echo: bool = False, timed_from: str = "call", **options: Any):
     """The one job once, in this process (``mlpbench run``): its log printed as it goes when ``echo``.
@@ -246,6 +266,7 @@ def run(workload: Any = None, *, device: str = "auto", backend: str = "eager", t
     return record
 
 
+@in_api_words(aliases={})
 def run_script(path: str, *, echo: bool = False):
     """A user's script once, as it is, in a fresh process (``mlpbench run --script``)."""
     import sys
@@ -313,9 +334,10 @@ def plan_targets(plan: BenchPlan, config: WorkloadConfig) -> list[PlannedTarget]
     return targets
 
 
+@in_api_words()
 def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"),
           backends: str | Sequence[str] = ("eager",),
-          scripts: Sequence[str] = (), runs: int = 6, script_runs: int | None = None, warm_runs: int = 10,
+          scripts: str | Sequence[str] = (), runs: int = 6, script_runs: int | None = None, warm_runs: int = 10,
           warmup: int = 2, warm_time: float = 20.0, threads: int | None = None, trial_timeout: float = 600.0,
           nproc: int | None = None, nnodes: int | None = None, rdzv_endpoint: str | None = None,
           out: str | os.PathLike[str] | None = None, progress: Progress | None = None, **options: Any) -> BenchResults:
@@ -324,12 +346,14 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
     With ``scripts``, only they are measured unless ``workload`` is named (a file, an object, or
     ``"builtin"`` for the built-in MLP). ``options`` are workload settings (n, steps, lr, seed, batch_size, precision, hidden, ...).
     ``devices`` and ``backends`` may be comma-separated strings, as on the command line ("cpu,cuda").
-    Results go to ``out``/results.json (a temporary directory when None), rewritten after every trial."""
+    ``warm_runs`` is the least number of warm runs: more follow until their spread settles or ``warm_time``
+    seconds have passed. Results go to ``out``/results.json (a temporary directory when None), rewritten after
+    every trial."""
     from mlpbench.measure import bench as benching
     from mlpbench.measure.environment import collect
 
     config, loaded = resolve_workload(workload, options)
-    plan = benching.validate(BenchPlan(devices=names(devices), backends=backend_names(backends), scripts=list(scripts),
+    plan = benching.validate(BenchPlan(devices=names(devices), backends=backend_names(backends), scripts=[str(scripts)] if isinstance(scripts, (str, os.PathLike)) else [str(s) for s in scripts],
                                        runs=runs, script_runs=script_runs, warm_runs=warm_runs, warmup=warmup,
                                        warm_time=warm_time, threads=threads, trial_timeout=trial_timeout,
                                        nproc=nproc, nnodes=nnodes, rdzv_endpoint=rdzv_endpoint))
@@ -360,6 +384,7 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
     return BenchResults(results, directory / "results.json", stopped_by)
 
 
+@in_api_words()
 def sweep(workload: Any = None, *, vary: dict[str, Sequence[float]] | None = None,
           devices: str | Sequence[str] = ("cpu", "cuda"), backends: str | Sequence[str] = ("eager",),
           warm_runs: int = 5, warmup: int = 1, trial_steps: int = 100, warm_time: float = 10.0,
@@ -375,7 +400,7 @@ def sweep(workload: Any = None, *, vary: dict[str, Sequence[float]] | None = Non
     config, loaded = resolve_workload(workload, options)
     if loaded is not None:
         raise UsageError("a sweep runs every point in a fresh process: save the workload to a file and pass its path")
-    plan = SweepPlan(vary={k: [float(v) for v in values] for k, values in (vary or sweeping.DEFAULT_VARY).items()},
+    plan = SweepPlan(vary=sweeping.check_vary(sweeping.DEFAULT_VARY if vary is None else vary),
                      devices=names(devices), backends=backend_names(backends), warm_runs=warm_runs, warmup=warmup,
                      trial_steps=trial_steps, warm_time=warm_time, point_timeout=point_timeout,
                      time_limit=time_limit, threads=threads, largest_first=largest_first)
@@ -405,6 +430,7 @@ def sweep(workload: Any = None, *, vary: dict[str, Sequence[float]] | None = Non
     return BenchResults(results, directory / "results.json", stopped_by)
 
 
+@in_api_words()
 def load(path: str | os.PathLike[str]) -> BenchResults:
     """A saved results file, checked, as ``BenchResults``."""
     from mlpbench.results.files import load_results

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, NoReturn, Sequence
 
 from mlpbench._started import VERSION
-from mlpbench.errors import RunFailed, UsageError, first_line, out_of_memory
+from mlpbench.errors import RunFailed, UsageError, command_line, first_line, out_of_memory
 from mlpbench.workload.config import PRECISIONS, WorkloadConfig, parse_hidden
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_SIGINT, EXIT_SIGTERM = 0, 1, 2, 130, 143
@@ -331,7 +331,8 @@ def finish(result, args: argparse.Namespace, show: Callable[..., None]) -> int:
 def write_reports(result, out: Path, lang: str) -> list[Path]:
     """report.html and report.md (with its SVG plots) in ``out``, drawn once."""
     try:
-        return [written[0] for written in result.reports([out / "report.html", out / "report.md"], lang=lang)]
+        return [written[0] for written in result.reports([out / "report.html", out / "report.md"], lang=lang,
+                                                         python=False)]
     except OSError as err:
         raise UsageError(f"cannot write {err.filename or out} ({err.strerror})") from None
 
@@ -347,7 +348,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     result = load(args.results)
     if args.output:
         try:
-            paths = result.report(output, lang=args.lang)[:1]
+            paths = result.report(output, lang=args.lang, python=False)[:1]
         except OSError as err:
             raise UsageError(f"-o {output}: could not write it ({err.strerror})") from None
     else:
@@ -377,7 +378,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        return args.handler(args)
+        with command_line():
+            return args.handler(args)
     except UsageError as err:
         print(f"mlpbench: error: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,11 +1,37 @@
 """The one exception type for mistakes a user can make; the CLI turns it into one line and exit 2."""
 
+import contextlib
+import contextvars
+
 
 class UsageError(Exception):
     """A bad flag, an impossible size, a missing device or an unreadable file.
 
     The message is shown to the user as it is, on one line, after ``mlpbench: error:``.
     """
+
+
+# Whose words a UsageError uses: the notebook API's (``warm_runs=-1``) unless the command line is calling it.
+_COMMAND_LINE = contextvars.ContextVar("mlpbench_command_line", default=False)
+
+
+@contextlib.contextmanager
+def command_line():
+    """The command line's calls into the API: their errors name flags, as the user typed them."""
+    token = _COMMAND_LINE.set(True)
+    try:
+        yield
+    finally:
+        _COMMAND_LINE.reset(token)
+
+
+def from_command_line() -> bool:
+    return _COMMAND_LINE.get()
+
+
+def said_as(flag: str, keyword: str) -> str:
+    """A setting named as the caller gives it: ``--resume`` on the command line, ``resume=True`` in the API."""
+    return flag if from_command_line() else keyword
 
 
 class BackendUnavailable(UsageError):

@@ -79,18 +79,18 @@ def resolve(spec: str) -> DeviceChoice:
     if spec == "mps":
         reason = _mps_reason()
         if reason:
-            raise UsageError(f"--device mps is not available: {reason}")
+            raise UsageError(f"mps is not available: {reason}")
         return DeviceChoice("mps", "mps")
     match = _CUDA_RE.match(spec)
     if match:
         reason = _cuda_reason()
         if reason:
-            raise UsageError(f"--device {spec} is not available: {reason}")
+            raise UsageError(f"{spec} is not available: {reason}")
         index = int(match.group(1) or 0)
         count = torch.cuda.device_count()
         if index >= count:
             have = ", ".join(f"cuda:{i}" for i in range(count))
-            raise UsageError(f"--device {spec} does not exist: this machine has {count} CUDA device(s) ({have})")
+            raise UsageError(f"{spec} does not exist: this machine has {count} CUDA device(s) ({have})")
         return DeviceChoice(f"cuda:{index}", f"cuda:{index}")
     raise UsageError(f"unknown device {spec!r}: choose one of {', '.join(DEVICE_CHOICES)}")
 

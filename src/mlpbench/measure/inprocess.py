@@ -21,7 +21,7 @@ from mlpbench.errors import UsageError
 from mlpbench.measure.bench import now
 from mlpbench.measure.children import Progress, out_dir_lock
 from mlpbench.measure.job import JobSpec, WarmPlan, run_job
-from mlpbench.results.files import write_model
+from mlpbench.results.files import remove_stale_reports, write_model
 from mlpbench.results.model import CUMULATIVE_RSS, BenchPlan, Code, Environment, PlannedTarget, Results, WarmSet
 from mlpbench.workload.config import WorkloadConfig
 
@@ -34,13 +34,17 @@ def bench_in_process(plan: BenchPlan, config: WorkloadConfig, targets: list[Plan
     if plan.scripts or plan.nproc is not None:
         raise UsageError("scripts and data-parallel runs start fresh processes: save the workload to a file and pass "
                          "its path")
+    if plan.warm_runs < 1:
+        raise UsageError("--warm-runs 0 measures nothing here: a workload that lives only in this interpreter gets "
+                         "warm trials alone (no fresh process can re-create it); ask for at least one")
     runnable = [t.target for t in targets if t.status == "ok"]
     plan = msgspec.structs.replace(plan, runs=0)  # recorded as what runs: no cold trials here
     results = Results(created=now(), updated=now(), env=env, config=config, plan=plan, code=code, targets=targets)
-    warm = WarmPlan(plan.warmup, max(1, plan.warm_runs), max(plan.max_warm_runs, plan.warm_runs), plan.warm_time)
+    warm = WarmPlan(plan.warmup, plan.warm_runs, max(plan.max_warm_runs, plan.warm_runs), plan.warm_time)
     path = out / "results.json"
     stopped_by: str | None = None
     with out_dir_lock(out):
+        remove_stale_reports(out)
         save(results, path)
         progress.start(len(runnable))
         try:

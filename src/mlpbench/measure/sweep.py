@@ -22,11 +22,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import msgspec
 
-from mlpbench.errors import UsageError
+from mlpbench.errors import UsageError, said_as
 from mlpbench.measure.bench import REFERENCE, now
 from mlpbench.measure.children import ChildRunner, Progress, out_dir_lock, stoppable
 from mlpbench.measure.job import WarmPlan
@@ -60,31 +61,50 @@ Entry = ColdTrial | SweepPoint | Reference
 
 def parse_vary(specs: list[str]) -> dict[str, list[float]]:
     """``n=500,2000`` -> {"n": [500, 2000]}; one clear line for anything else."""
-    out: dict[str, list[float]] = {}
+    raw: dict[str, str] = {}
     for spec in specs:
         name, sep, values = spec.partition("=")
         name = name.strip()
         if not sep or not name:
             raise UsageError(f"--vary {spec!r}: expected NAME=V1,V2,... such as n=500,2000,8000")
-        if name not in PARAMETERS:
-            raise UsageError(f"--vary {spec!r}: unknown parameter {name!r}; choose from {', '.join(PARAMETERS)}")
-        if name in out:
+        if name in raw:
             raise UsageError(f"--vary {name} is given twice")
-        items = [v.strip() for v in values.split(",") if v.strip()]
+        raw[name] = values
+    return check_vary(raw)
+
+
+def check_vary(vary: Any) -> dict[str, list[float]]:
+    """The swept values, sorted, each checked: a known parameter, one or more values (a list, one number, or
+    "500,2000" as the command line writes them), an integer where the parameter counts something, positive."""
+    if not isinstance(vary, Mapping):
+        raise UsageError(f"--vary {vary!r}: expected a parameter and its values, such as n=500,2000,8000")
+    out: dict[str, list[float]] = {}
+    for name, values in vary.items():
+        if name not in PARAMETERS:
+            raise UsageError(f"--vary: unknown parameter {name!r}; choose from {', '.join(PARAMETERS)}")
+        if isinstance(values, str):
+            items: list[Any] = [v.strip() for v in values.split(",") if v.strip()]
+        else:
+            items = list(values) if isinstance(values, Iterable) else [values]
         if not items:
-            raise UsageError(f"--vary {name}= has no values")
-        parsed = []
-        for item in items:
-            try:
-                value = float(item) if name == "width" else float(int(item))
-            except ValueError:
-                kind = "a number" if name == "width" else "an integer"
-                raise UsageError(f"--vary {name}: {item!r} is not {kind}") from None
-            if not value > 0:
-                raise UsageError(f"--vary {name}: sizes must be positive, got {item}")
-            parsed.append(value)
-        out[name] = sorted(set(parsed))
+            raise UsageError(f"--vary {name}: no values given")
+        out[name] = sorted({_vary_value(name, item) for item in items})
     return out
+
+
+def _vary_value(name: str, item: Any) -> float:
+    kind = "a number" if name == "width" else "an integer"
+    try:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            raise ValueError
+        value = float(item) if name == "width" or not isinstance(item, str) else float(int(item))
+    except ValueError:
+        raise UsageError(f"--vary {name}: {item!r} is not {kind}") from None
+    if name != "width" and not value.is_integer():
+        raise UsageError(f"--vary {name}: {item!r} is not {kind}")
+    if not value > 0:
+        raise UsageError(f"--vary {name}: sizes must be positive, got {item}")
+    return value
 
 
 def apply(base: WorkloadConfig, point: dict[str, float]) -> WorkloadConfig:
@@ -277,7 +297,7 @@ class Sweep:
             self._keep(entry)
         if left_out:
             shown = "; ".join(k.replace("|", " on ") for k in left_out[:6]) + ("; …" if len(left_out) > 6 else "")
-            note(f"--resume: {len(left_out)} point(s) in {self.journal} are not in this sweep's plan and are left out "
+            note(f"{said_as('--resume', 'resume=True')}: {len(left_out)} point(s) in {self.journal} are not in this sweep's plan and are left out "
                  f"of its results ({shown}); they stay in the journal")
 
     def _keep_earlier_journal(self) -> None:
@@ -298,7 +318,7 @@ class Sweep:
             raise UsageError(f"cannot keep the earlier {self.journal} as {kept.name} ({err.strerror}); "
                              f"continue it with --resume or choose another --out") from None
         note(f"{self.journal} held an earlier sweep; kept as {kept} "
-             f"(--resume continues a sweep instead of starting over)")
+             f"({said_as('--resume', 'resume=True')} continues a sweep instead of starting over)")
 
     def _workload_as_before(self) -> bool:
         """Whether the workload file is the one the journal's measurements ran (the SHA-256 the earlier

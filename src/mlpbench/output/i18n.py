@@ -18,6 +18,7 @@ import re
 import shlex
 from typing import Any, Iterable
 
+from mlpbench.errors import UsageError
 from mlpbench.output.messages import MESSAGES
 
 LANGS = ("en", "ja")
@@ -30,7 +31,7 @@ class Texts:
 
     def __init__(self, lang: str, python: bool = False) -> None:
         if lang not in LANGS:
-            raise ValueError(lang)
+            raise UsageError(f"lang={lang!r}: choose {' or '.join(repr(code) for code in LANGS)}")
         self.lang = lang
         self.python = python  # advice in the notebook API's words, not the command line's
         self._i = LANGS.index(lang)
@@ -39,11 +40,14 @@ class Texts:
         n = fields.get("n")
         if n == 1 and f"{key}.one" in MESSAGES:
             key = f"{key}.one"  # the singular form, where a message has one
-        text = MESSAGES[key][self._i].format(**fields)
+        if self.python and f"{key}.api" in MESSAGES:
+            key = f"{key}.api"  # "the same call", not "the same command", where the words differ
+        template = MESSAGES[key][self._i]
+        text = (as_python(template, template=True) if self.python else template).format(**fields)
         if self.lang == "ja":  # no space beside a full-width bracket, nor between two Japanese words
             text = re.sub(r"\s+([（「」）、。：])", r"\1", re.sub(r"([（「」）、。：])\s+", r"\1", text))
             text = _BETWEEN_JAPANESE.sub("", text)
-        return as_python(text) if self.python else text
+        return text
 
     def cap(self, text: str) -> str:
         """A sentence that begins with a name ("the CPU: ...") begins with a capital in English."""
@@ -54,8 +58,14 @@ class Texts:
         workload="my.py", vary={"n": [500, 2000]})`` is ``mlpbench sweep --workload my.py --vary n=500,2000``
         or ``mlpbench.sweep(workload="my.py", vary={"n": [500, 2000]})``."""
         if self.python:
-            return f"mlpbench.{verb}({', '.join(f'{k}={_python_value(v)}' for k, v in options.items())})"
-        return " ".join(["mlpbench", verb, *(f"--{k.replace('_', '-')} {_cli_value(v)}" for k, v in options.items())])
+            return f"mlpbench.{verb}({', '.join(self.option(k, v) for k, v in options.items())})"
+        return " ".join(["mlpbench", verb, *(self.option(k, v) for k, v in options.items())])
+
+    def option(self, name: str, value: Any) -> str:
+        """One setting as it is given: ``--warm-runs 6`` on the command line, ``warm_runs=6`` in the API."""
+        if self.python:
+            return f"{name}={_python_value(value)}"
+        return f"--{name.replace('_', '-')} {_cli_value(value)}"
 
     def has(self, key: str) -> bool:
         return key in MESSAGES
@@ -82,47 +92,59 @@ def _cli_value(value: Any) -> str:
 
 def _python_value(value: Any) -> str:
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)}: [{', '.join(_number(v) for v in vs)}]" for k, vs in value.items()) + "}"
+        return "{" + ", ".join(f"{_string(k)}: [{', '.join(_number(v) for v in vs)}]" for k, vs in value.items()) + "}"
     if isinstance(value, (tuple, list)):
         return f"({', '.join(_number(v) for v in value)}{',' if len(value) == 1 else ''})"
-    return json.dumps(value) if isinstance(value, str) else _number(value)
+    return _string(value) if isinstance(value, str) else _number(value)
+
+
+def _string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a path in any script, as written: "…" is a Python literal too
 
 
 def _number(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    """Exactly the value, as short as it goes: 500.0 as 500, 3.14159265e-4 in full (``repr`` round-trips)."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
 
 
 # ----- the command line's advice in the notebook API's words ------------------------------------------------
 _SWITCHES = ("resume", "largest-first")  # flags that take no value: True in the API
-_VALUE = (r"\d[\d.]*(?![\w-])"  # a count, a size, seconds
+# A flag whose keyword has another name in bench and sweep, which take several devices and scripts.
+ALIASES = {"device": "devices", "script": "scripts"}
+_FIELD = r"\{\w+(?::[^{}]*)?\}"  # a template's field, filled in later with a number
+_VALUE = (rf"\d[\d.]*(?![\w-])|{_FIELD}"  # a count, a size, seconds
           r"|[a-z][\w:-]*(?:,[a-z][\w:-]*)+|all\b|cpu\b|cuda\b"  # devices or backends
           r"|[\w./-]+\.py\b|FILE\b"  # a workload file
           r"|\w+=[\d.]+(?:,[\d.]+)*")  # --vary's NAME=V1,V2
-_FLAG = re.compile(rf"--(?P<name>[a-z][a-z-]*)(?: (?P<value>{_VALUE}))?")
-_COMMAND = re.compile(rf"(?P<tick>`?)mlpbench (?P<verb>bench|sweep|run)(?P<args>(?: --[a-z][a-z-]*(?: (?:{_VALUE}))?)*)(?P=tick)")
+_FLAG = re.compile(rf"(?<![\w./-])--(?P<name>[a-z][a-z-]*)(?: (?P<value>{_VALUE}))?")
+_COMMAND = re.compile(rf"(?P<tick>`?)(?<![\w./-])mlpbench (?P<verb>bench|sweep|run)\b"
+                      rf"(?P<args>(?: --[a-z][a-z-]*(?: (?:{_VALUE}))?)*)(?P=tick)")
 
 
-def keyword(flag: str, value: str | None) -> str:
+def keyword(flag: str, value: str | None, aliases: dict[str, str], template: bool = False) -> str:
     """One flag as the API's keyword argument: ``--warm-runs 4`` -> ``warm_runs=4``."""
-    name = flag.replace("-", "_")
+    name = aliases.get(flag, flag).replace("-", "_")
     if flag in _SWITCHES:
         return f"{name}=True"
     if value is None:
         return name
     if flag == "vary":
         field, values = value.split("=", 1)
-        return f'vary={{"{field}": [{", ".join(values.split(","))}]}}'
-    if re.fullmatch(r"\d[\d.]*", value):
+        braces = ("{{", "}}") if template else ("{", "}")  # a template's literal braces, doubled for str.format
+        return f'vary={braces[0]}"{field}": [{", ".join(values.split(","))}]{braces[1]}'
+    if re.fullmatch(rf"\d[\d.]*|{_FIELD}", value):
         return f"{name}={value}"
     return f'{name}="{value}.py"' if value == "FILE" else f'{name}="{value}"'
 
 
-def _command(m: re.Match[str]) -> str:
-    args = [keyword(f.group("name"), f.group("value")) for f in _FLAG.finditer(m.group("args"))]
-    return f"`mlpbench.{m.group('verb')}({', '.join(args)})`"
+def as_python(text: str, aliases: dict[str, str] = ALIASES, template: bool = False) -> str:
+    """Advice in the notebook API's words: commands become calls, flags keyword arguments. A message is
+    converted as written, before its fields are filled in, so that no file name or path is touched."""
+    def command(m: re.Match[str]) -> str:
+        args = [keyword(f.group("name"), f.group("value"), aliases, template) for f in _FLAG.finditer(m.group("args"))]
+        return f"`mlpbench.{m.group('verb')}({', '.join(args)})`"
 
-
-def as_python(text: str) -> str:
-    """Advice in the notebook API's words: commands become calls, flags keyword arguments."""
-    text = _COMMAND.sub(_command, text)
-    return _FLAG.sub(lambda f: keyword(f.group("name"), f.group("value")), text)
+    text = _COMMAND.sub(command, text)
+    return _FLAG.sub(lambda f: keyword(f.group("name"), f.group("value"), aliases, template), text)

@@ -59,7 +59,8 @@ def write_text_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
 
 
 STALE_REPORTS = ("report.html", "report.md")
-REPORT_TITLES = ("mlpbench report", "mlpbench レポート")  # the start of its title in each language (messages/report.py)
+# A report's whole title in each language (output/messages/report.py's "title"; a test keeps the two alike).
+REPORT_TITLES = ("mlpbench report: CPU or GPU for your network?", "mlpbench レポート：このネットワークは CPU と GPU のどちらが速いか")
 
 
 def remove_stale_reports(folder: Path) -> None:
@@ -83,13 +84,15 @@ def _written_by_mlpbench(path: Path) -> bool:
             head = fh.read(2048).decode("utf-8", "replace")
     except OSError:
         return False
-    return any(head.startswith(f"# {title}") or f"<title>{title}" in head for title in REPORT_TITLES)
+    return any(head.startswith(f"# {title}\n") or f"<title>{title}</title>" in head for title in REPORT_TITLES)
 
 
 def _figures_of(markdown: Path) -> list[Path]:
     """The pictures an mlpbench Markdown report links beside itself (``report-<plot>.svg``), and no other file."""
-    names = re.findall(r"\]\(<([^>/]+\.svg)>\)", markdown.read_text(encoding="utf-8", errors="replace"))
-    return [markdown.with_name(unquote(n)) for n in names if unquote(n).startswith(f"{markdown.stem}-")]
+    text = markdown.read_text(encoding="utf-8", errors="replace")
+    names = [unquote(n) for n in re.findall(r"\]\(<([^>/]+\.svg)>\)", text)]
+    return [markdown.with_name(n) for n in names
+            if n.startswith(f"{markdown.stem}-") and not any(c in n for c in "/\\\0")]  # beside it, nowhere else
 
 
 def encode(value: Any) -> bytes:

@@ -83,14 +83,19 @@ def default_loss() -> Callable[..., "torch.Tensor"]:
     return nn.MSELoss()
 
 
+def lacks(where: str, missing: list[str], script: bool) -> UsageError:
+    """A workload without build_model or make_data; a file may be a training script, which runs as it is."""
+    return UsageError(f"workload {where}: defines no {' and no '.join(f'{m}()' for m in missing)} (a workload defines "
+                      f"build_model() and make_data(n, seed)" + ("; to time a script as it is, pass it with --script "
+                                                                  f"{where}" if script else "") + ")")
+
+
 def from_namespace(name: str, namespace: Any, source: Source | None = None) -> Workload:
     """A ``Workload`` from anything with ``build_model`` and ``make_data`` (a module, an object)."""
     where = source.path if source else name
     missing = [f for f in REQUIRED if not callable(getattr(namespace, f, None))]
     if missing:
-        raise UsageError(f"workload {where}: defines no {' and no '.join(f'{m}()' for m in missing)} "
-                         f"(a workload defines build_model() and make_data(n, seed); to time a script as it is, "
-                         f"pass it with --script)")
+        raise lacks(where, missing, script=source is not None)  # an object that lives only here is no script
     loss_fn = getattr(namespace, "loss_fn", None)
     if loss_fn is not None and not callable(loss_fn):
         raise UsageError(f"workload {where}: loss_fn must be callable as loss_fn(prediction, y)")
@@ -139,24 +144,27 @@ def load_file(path: str | Path, expected_sha256: str | None = None) -> Workload:
     return from_namespace(name, module, source)
 
 
+def parse(source: Source) -> ast.Module:
+    """The file's syntax tree, checked before anything of it runs (and before torch is imported): a syntax error,
+    or a file that defines no build_model or make_data (a training script would train first), is one line."""
+    try:
+        tree = ast.parse(source.text, source.path)
+    except SyntaxError as err:
+        raise UsageError(f"workload {source.path}: a syntax error at line {err.lineno}: {err.msg}") from None
+    missing = [f for f in REQUIRED if not _may_bind(tree, f)]
+    if missing:
+        raise lacks(source.path, missing, script=True)
+    return tree
+
+
 def _import(source: Source) -> ModuleType:
     """Execute the file's recorded text as a module (what ran is exactly what is recorded)."""
+    tree = parse(source)
     name = f"mlpbench_workload_{source.sha256[:12]}"
     spec = importlib.util.spec_from_loader(name, loader=None, origin=source.path)
     module = importlib.util.module_from_spec(spec)
     module.__file__ = source.path
     sys.modules[name] = module  # dataclasses and pickling look a module up by name
-    try:
-        tree = ast.parse(source.text, source.path)
-    except SyntaxError as err:
-        sys.modules.pop(name, None)
-        raise UsageError(f"workload {source.path}: a syntax error at line {err.lineno}: {err.msg}") from None
-    missing = [f for f in REQUIRED if not _may_bind(tree, f)]
-    if missing:  # said before the file runs: a training script given as a workload would train first
-        sys.modules.pop(name, None)
-        raise UsageError(f"workload {source.path}: defines no {' and no '.join(f'{m}()' for m in missing)} "
-                         f"(a workload defines build_model() and make_data(n, seed); to time a script as it is, "
-                         f"pass it with --script)")
     try:
         code = compile(tree, source.path, "exec")
         exec(code, module.__dict__)  # noqa: S102  the user's own workload file, as they asked

@@ -75,6 +75,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "advice.interrupted.bench": ("the finished trials are kept and valid; run the same command again, with time for "
                                  "the rest",
                                  "完了した試行は保存されており有効です。残りの時間を確保して同じコマンドを再実行してください"),
+    "advice.interrupted.bench.api": ("the finished trials are kept and valid; make the same call again, with time "
+                                        "for the rest",
+                                        "完了した試行は保存されており有効です。残りの時間を確保して同じ呼び出しを再実行してください"),
     "advice.interrupted": ("the finished trials are kept and valid; run again for the rest (a sweep continues with "
                            "--resume)",
                            "完了した試行は保存されており有効です。残りは再実行してください（スイープは --resume で続行できます）"),

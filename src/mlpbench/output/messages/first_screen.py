@@ -80,9 +80,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ジョブ全体の時間は {cpu} が {cpu_time}、{gpu} が {gpu_time} でした（時間比 {ratio}、{detail}）。この試行からは、"
         "どちらが速いとは言えません。各 {n} 回では、結果がどうであれ p 値は {p_min} を下回らず、差を示せません。検定には各 {need} 回以上、"
         "95 % の区間には {need_interval} 回（{how}）が必要です。"),
-    "verdict.how": ("{flag} {n}", "{flag} {n}"),
-    "verdict.how.stopped": ("{flag} {n} asked for them, but the run was stopped first: run it again",
-                            "{flag} {n} を指定しましたが、実行がその前に止められました。再実行してください"),
+    "verdict.how.stopped": ("{how} asked for them, but the run was stopped first: run it again",
+                            "{how} を指定しましたが、実行がその前に止められました。再実行してください"),
     "verdict.no_cold": (
         "No whole-job times were measured for {cpu} and {gpu} (no cold trials), so this report cannot say which "
         "finishes the whole job first.",
@@ -133,6 +132,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verdict.one_device_warm": ("Only {target} was measured; there is no other device to compare it with.",
                                 "測定したのは {target} だけで、比較する別のデバイスはありません。"),
     "verdict.per_step": ("A training step takes {step} ({mode}).", "学習 1 ステップは {step}（{mode}）です。"),
+    "verdict.per_step.loose": ("Its runs varied widely: the middle half took between {low} and {high} a step (an IQR of "
+                               "{percent} % of the median), so the figure is loose; see the warnings.",
+                               "ただし実行ごとのばらつきが大きく、中央の半分は 1 ステップ {low}〜{high} でした（IQR は中央値の "
+                               "{percent} %）。この値は目安にとどまります。警告を参照してください。"),
     "verdict.own": ("In mlpbench's own run of the workload (not your scripts), {sentence}",
                     "mlpbench 自身によるワークロードの実行（あなたのスクリプトではありません）では、{sentence}"),
     "verdict.per_step.own": ("In mlpbench's own run of the workload (not your scripts), a training step takes {step} "
@@ -264,6 +267,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "command on a machine with an NVIDIA GPU and a CUDA build of torch makes it.",
                         "GPU は測定していません（理由：「{reasons}」）。この実行から GPU について言えることはありません。"
                         "NVIDIA GPU と CUDA 版の torch があるマシンで同じコマンドを実行すれば比較できます。"),
+    "not_done.no_gpu.api": ("No GPU was measured ({reasons}): no claim about the GPU can be made from this run; the "
+                               "same call on a machine with an NVIDIA GPU and a CUDA build of torch makes it.",
+                               "GPU は測定していません（理由：「{reasons}」）。この実行から GPU について言えることはありません。"
+                               "NVIDIA GPU と CUDA 版の torch があるマシンで同じ呼び出しを実行すれば比較できます。"),
     "not_done.no_gpu.unasked": ("No GPU was measured (none was asked for): no claim about the GPU can be made from this "
                                 "run; --devices cpu,cuda on a machine with an NVIDIA GPU makes it.",
                                 "GPU は測定していません（GPU は指定されていません）。この実行から GPU について言えることはありません。"

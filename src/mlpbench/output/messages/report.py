@@ -60,6 +60,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "rest as the flags set it):",
                               "mlpbench 自身のジョブが学習した内容と方法（モデルとデータはワークロードファイルのもの、"
                               "それ以外はフラグの設定どおり）："),
+    "config.intro.api": ("What was trained, and how (the user's scripts unless a keyword argument said otherwise):",
+                            "学習した内容と方法（キーワード引数で変更しない限り、元のスクリプトと同じです）："),
+    "config.intro.workload.api": ("What mlpbench's own job trained, and how (the workload's model and data; the "
+                                     "rest as the call's keyword arguments set it):",
+                                     "mlpbench 自身のジョブが学習した内容と方法（モデルとデータはワークロードのもの、"
+                                     "それ以外は呼び出しのキーワード引数の設定どおり）："),
     "config.scripts_only": ("Only your scripts ran, as they are: their settings are whatever they set, which mlpbench "
                             "does not read.",
                             "実行したのはスクリプトだけで、そのまま実行しました。設定はスクリプト自身が決めたもので、"
@@ -88,6 +94,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "flops.counted": ("counted by torch's FlopCounterMode", "torch の FlopCounterMode で数えた値"),
     "code.intro": ("The code below is the copy recorded when it ran (with its SHA-256), not the files on disk now.",
                    "以下のコードは、実行時に記録した写し（SHA-256 付き）で、現在ディスク上にあるファイルではありません。"),
+    "code.workload_missing": ("The workload's own code ({name}) could not be recorded: Python could not find its "
+                              "source (a class defined in a notebook cell, or typed at a prompt), so this report cannot "
+                              "show what trained; save it to a file and pass its path to have it recorded.",
+                              "ワークロード自身のコード（{name}）は記録できませんでした。Python がそのソースを見つけられ"
+                              "なかったためです（ノートブックのセルやプロンプトで定義したクラスなど）。何を学習したかは"
+                              "このレポートでは示せません。ファイルに保存してそのパスを渡せば記録されます。"),
     "code.script": ("{name} — run as it is (SHA-256 {sha}…)", "{name} — そのまま実行（SHA-256 {sha}…）"),
     "code.user_script": ("{name} — the user's script, as mlpbench ships it (SHA-256 {sha}…)",
                          "{name} — mlpbench に同梱の元のスクリプト（SHA-256 {sha}…）"),
@@ -378,10 +390,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "ended before it was measured; run the same command again, with time for it.",
                             "この結論を最も大きく変えるのは CPU での測定です。CPU も計画されていましたが、測定する前に実行が"
                             "終わりました。時間を確保して同じコマンドをもう一度実行してください。"),
+    "change.need_cpu.cut.api": ("A CPU measurement would change this report the most: the CPU was planned, but the "
+                                   "run ended before it was measured; make the same call again, with time for it.",
+                                   "この結論を最も大きく変えるのは CPU での測定です。CPU も計画されていましたが、測定する前に"
+                                   "実行が終わりました。時間を確保して同じ呼び出しをもう一度実行してください。"),
     "change.need_gpu.cut": ("A GPU measurement would change this report the most: the GPU was planned, but the run "
                             "ended before it was measured; run the same command again, with time for it.",
                             "この結論を最も大きく変えるのは GPU での測定です。GPU も計画されていましたが、測定する前に実行が"
                             "終わりました。時間を確保して同じコマンドをもう一度実行してください。"),
+    "change.need_gpu.cut.api": ("A GPU measurement would change this report the most: the GPU was planned, but the "
+                                   "run ended before it was measured; make the same call again, with time for it.",
+                                   "この結論を最も大きく変えるのは GPU での測定です。GPU も計画されていましたが、測定する前に"
+                                   "実行が終わりました。時間を確保して同じ呼び出しをもう一度実行してください。"),
     "change.sizes": ("Larger data or wider layers add arithmetic without adding kernel launches, so the GPU is "
                      "expected to gain with size: an expectation this report does not measure (it holds no sweep); "
                      "mlpbench sweep measures whether, and where, the GPU starts to win.",
@@ -398,6 +418,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "GPU が勝つかどうか、どこから勝つかを mlpbench sweep --workload FILE.py で測れます。"),
     "change.see_sweep": ("The sweep section shows where the answer changes with the size of the workload.",
                          "ワークロードの大きさによって結論がどこで変わるかは、スイープの節に示しています。"),
+    "change.see_sweep.one_side": ("The sweep section shows how the time per step grows with the size of the workload; "
+                                  "with one kind of device measured, it cannot show where the answer changes.",
+                                  "ワークロードの大きさによって 1 ステップの時間がどう増えるかは、スイープの節に示しています。"
+                                  "測定したデバイスが 1 種類だけなので、結論がどこで変わるかは示せません。"),
     "change.backend": ("A better backend changes the answer too: {best} needs {step} a step ({mode}), {factor} faster "
                        "than {eager}.",
                        "バックエンドを変えると結論も変わります：{best} は 1 ステップ {step}（{mode}）で、{eager} より "

@@ -226,8 +226,11 @@ def conclusions(results: Results, a: Analysis, T: Texts) -> list[str]:
     out += better_backend(a, name, T)
     if measured and len({t.backend for t in measured}) <= 1 and results.kind == "bench":  # scripts have no backend
         out.append(T("change.backends_hint"))
-    out.append(T("change.see_sweep") if results.kind == "sweep" else T("change.sizes") if measured or not a.targets
-               else T("change.sizes.scripts"))
+    if results.kind == "sweep":  # where the answer changes needs both sides of it
+        both = any(t.is_gpu for t in measured) and any(t.kind == "cpu" for t in measured)
+        out.append(T("change.see_sweep" if both else "change.see_sweep.one_side"))
+    else:
+        out.append(T("change.sizes") if measured or not a.targets else T("change.sizes.scripts"))
     text = agreement(a, name, T)
     if text:
         out.append(text)

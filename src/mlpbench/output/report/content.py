@@ -62,8 +62,8 @@ def request_answers(results: Results, T: Texts, a: Analysis | None = None) -> li
     return out
 
 
-def build(results: Results, lang: str = "en", analysis: Analysis | None = None) -> Report:
-    T = Texts(lang)
+def build(results: Results, lang: str = "en", analysis: Analysis | None = None, python: bool = False) -> Report:
+    T = Texts(lang, python)
     a = analysis if analysis is not None and analysis.results is results else Analysis(results)
     env = results.env
     hardware = T.join(x for x in (env.cpu, gpu_name(env)) if x) or T("env.unknown")
@@ -146,6 +146,8 @@ def config_section(results: Results, a: Analysis, T: Texts) -> Section:
     code = [c for c in results.code if c.role != "user script" or seed]
     if code:
         blocks.append(Paragraph(T("code.intro")))
+    if not results.config.is_builtin and _jobs_ran(results) and not any(c.role == "workload" for c in results.code):
+        blocks.append(Paragraph(T("code.workload_missing", name=results.config.workload)))  # its source was not to be had
     for code in sorted(code, key=lambda c: CODE_ORDER.index(c.role)):
         title = T(f"code.{code.role.replace(' ', '_')}", name=code.name, path=code.path, sha=code.sha256[:12])
         blocks.append(Code(code.source, "c" if code.path.endswith(".c") else "python", title))

@@ -99,12 +99,13 @@ def _more_trials(results: Results, scripts: bool, need: int, T: Texts) -> str:
     """The flag that gives ``need`` cold trials (a script's own where scripts are compared); where the plan
     asked for that many and a signal stopped the run, that it was stopped, not the flag again."""
     plan = results.plan if isinstance(results.plan, BenchPlan) else None
-    flag, planned = "--runs", plan.runs if plan is not None else 0
+    flag, planned = "runs", plan.runs if plan is not None else 0
     if scripts:
-        flag = "--script-runs"
+        flag = "script_runs"
         planned = (plan.script_runs if plan.script_runs is not None else plan.runs) if plan is not None else 0
-    stopped = results.interrupted is not None and planned >= need
-    return T("verdict.how.stopped" if stopped else "verdict.how", flag=flag, n=planned if stopped else need)
+    if results.interrupted is not None and planned >= need:
+        return T("verdict.how.stopped", how=T.option(flag, planned))
+    return T.option(flag, need)
 
 
 def _start_up_seconds(a: Analysis, target: Target) -> float | None:
@@ -239,14 +240,26 @@ def best_pair(a: Analysis, name: Namer, cpu: Target, gpu: Target, T: Texts) -> s
     return T("best.not_shown", detail=_interval(c, T, warm=warm), **args)
 
 
+LOOSE = 0.5  # an IQR over half the median: the first screen says so beside the figure (the warnings from 10 %)
+
+
+def loose_step(a: Analysis, target: Target, mode: str, T: Texts) -> str:
+    """Where the runs behind a per-step figure varied widely, the spread beside it, not only in the warnings."""
+    found, steps = a.find(target, mode, "train"), a.steps(target)
+    if found is None or not steps or not found.stats.relative_iqr > LOOSE:
+        return ""
+    s = found.stats
+    return T("verdict.per_step.loose", low=format_seconds(s.q1 / steps), high=format_seconds(s.q3 / steps),
+             percent=f"{100 * s.relative_iqr:.0f}")
+
+
 def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Target, T: Texts) -> list[str]:
     """From this one size: are the GPU's steps cheaper (the rule on the warm loops where both have them,
     as the steady-state sentence, else on the cold trials' train phase), and after how many steps would
     they repay its extra one-off costs (cold figures: one-off costs are cold); then what a sweep would settle."""
     mode = "warm" if a.find(gpu, "warm", "train") and a.find(cpu, "warm", "train") else "cold"
     c = a.comparison(gpu, mode, "train", cpu)
-    hint = T("when.sweep_hint", command=T.command("sweep", **sweep_options(results, cpu, gpu),
-                                                  vary={"n": [500, 2000, 8000, 32000, 128000]}))
+    hint = T("when.sweep_hint", command=T.command("sweep", **sweep_options(results, cpu, gpu, T)))
     if c is None:
         return [hint]
     steps = a.steps(cpu) or results.config.steps
@@ -266,17 +279,34 @@ def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Tar
     return [T("when.steps_undecided", gpu=name(gpu), cpu=name(cpu), trials=T(f"when.trials.{mode}")), hint]
 
 
-def sweep_options(results: Results, cpu: Target, gpu: Target) -> dict[str, Any]:
-    """The settings a sweep needs to measure the same model as this bench: its workload file (a script, or a model
-    that lives only in a notebook, must first be saved as one) and every setting given other than its default."""
-    config = results.config
-    if cpu.is_script or gpu.is_script or (config.workload or "").startswith("<"):
-        return {"workload": "FILE.py"}
-    options: dict[str, Any] = {} if config.workload is None else {"workload": config.workload}
-    default = WorkloadConfig()
-    for name in ("hidden", "steps", "lr", "seed", "train_fraction", "batch_size", "precision"):
-        if getattr(config, name) != getattr(default, name):
-            options[name] = getattr(config, name)
+SWEEP_SIZES = (500, 2000, 8000, 32000, 128000)
+
+
+def sweep_options(results: Results, cpu: Target, gpu: Target, T: Texts) -> dict[str, Any]:
+    """A sweep of the same model as this bench, on the same targets: its workload file (a script, or a model
+    that lives only in a notebook, must first be saved as one), the devices, backends and threads compared,
+    every setting given other than its default (the built-in MLP's shape only where the API could set it),
+    and the sizes to try (those with at least one batch of training rows)."""
+    config, default = results.config, WorkloadConfig()
+    if cpu.is_script or gpu.is_script:
+        return {"workload": "FILE.py", "vary": {"n": list(SWEEP_SIZES)}}
+    options: dict[str, Any] = {}
+    if config.workload is not None:
+        options["workload"] = "FILE.py" if config.workload.startswith("<") else config.workload
+    if cpu.device != "cpu" or gpu.device not in ("cuda", "cuda:0"):
+        options["devices"] = f"{cpu.device},{gpu.device}"
+    backends = list(dict.fromkeys((cpu.backend, gpu.backend)))
+    if backends != ["eager"]:
+        options["backends"] = ",".join(backends)
+    if isinstance(results.plan, BenchPlan) and results.plan.threads is not None:
+        options["threads"] = results.plan.threads
+    names = ["n", "steps", "lr", "seed", "train_fraction", "batch_size", "precision"]
+    if config.is_builtin:  # a workload file builds its own model; d_in, d_out and noise are the API's alone
+        names[1:1] = ["hidden", *(("d_in", "d_out", "noise") if T.python else ())]
+    options.update({name: getattr(config, name) for name in names if getattr(config, name) != getattr(default, name)})
+    rows = config.batch_size or 1
+    sizes = [n for n in SWEEP_SIZES if int(n * config.train_fraction) >= rows]
+    options["vary"] = {"n": sizes or [config.n * 4**i for i in range(4)]}
     return options
 
 
@@ -449,7 +479,8 @@ def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
                      n=wall.stats.n if wall else 0) if wall else T("verdict.one_device_warm", target=name(main))
         if step is not None:
             key = "verdict.per_step.own" if timed_scripts(a) else "verdict.per_step"  # whose step it is
-            text = T.sentences(text, T(key, step=format_seconds(step[0]), mode=T(f"mode.long.{step[1]}")))
+            text = T.sentences(text, T(key, step=format_seconds(step[0]), mode=T(f"mode.long.{step[1]}")),
+                               loose_step(a, main, step[1], T))
         screen = FirstScreen(text, why(a, name, explained(a, [main]), T) + measured_inside(a, name, main, T),
                              best=backends_on_one_device(a, name, main, T))
     scripts, compared = scripts_sentence(results, a, T), None
