@@ -206,6 +206,24 @@ def test_a_larger_point_decidedly_faster_than_a_smaller_one_is_said():
     assert "The CPU took decidedly less time per step at n = 2,000 (1.2 ms) than at 500 (2 ms)" in text
 
 
+def test_a_larger_point_far_slower_than_its_work_explains_is_said():
+    """A notebook user's busy machine: 24.2 ms a step at n = 800 against 688 µs at 200, 35× the time for 4× the
+    arithmetic, and nothing said. Growth a cache cliff could explain (here 2.5× for 4×) is not named."""
+    import builders
+    from builders import CPU
+
+    noisy = [1.0, 1.02, 0.98, 1.01, 0.99]
+    info = SweepAnalysis(builders.sweep({CPU: {200: [688e-6 * j for j in noisy], 800: [24.2e-3 * j for j in noisy],
+                                               3200: [24.2e-3 * 2.5 * j for j in noisy]}}))
+    [odd] = info.inversions()
+    assert (odd.kind, odd.smaller, odd.larger, odd.work) == ("outgrew", 200, 800, 4.0)
+    from mlpbench.output.report.sweep import sections
+
+    text = " ".join(b.text for b in sections(info.results, info.analysis, Texts("en"))[0].blocks if hasattr(b, "text"))
+    assert ("The CPU took 35.2× as long per step at n = 800 (24.2 ms) as at 200 (688 µs), for 4.00× the arithmetic: "
+            "far more than the work explains.") in text
+
+
 def test_resume_remeasures_nothing_that_finished(tmp_path):
     first = make_sweep(tmp_path, FakeChildren(interrupt_after=5))
     with pytest.raises(KeyboardInterrupt):

@@ -89,7 +89,8 @@ class Repay(msgspec.Struct, frozen=True):
 
 
 class Inversion(msgspec.Struct, frozen=True):
-    """A point that did more work per step yet took decidedly less time than the point before it."""
+    """A point whose time per step the work it does cannot explain, against the point before it: decidedly less
+    time for more work ("faster"), or decidedly more time than OUTGREW times its growth in work ("outgrew")."""
 
     target: Target
     context: dict[str, float]
@@ -97,6 +98,13 @@ class Inversion(msgspec.Struct, frozen=True):
     larger: float
     smaller_step: float
     larger_step: float
+    kind: str = "faster"
+    work: float | None = None  # how many times the arithmetic per step grew from the smaller point
+
+
+# A time per step that grew more than this many times faster than the arithmetic: more than a cache or memory
+# cliff explains (those cost a few times per operation), as the contention of a busy machine does.
+OUTGREW = 3.0
 
 
 MORE_WORK = ("n", "width", "batch")  # a larger value of these means more arithmetic in every step
@@ -243,7 +251,8 @@ class SweepAnalysis:
     def inversions(self) -> list[Inversion]:
         """Adjacent points of one target where the larger (more work per step) is decidedly faster, by the
         one rule: the machine may have been busier during the smaller one, or the library chose another
-        kernel or thread count at that size. The data cannot tell which; a reader should know."""
+        kernel or thread count at that size; or decidedly slower by far more than its work grew: busier
+        during the larger one, or its data outgrew a cache. The data cannot tell which; a reader should know."""
         if self.parameter not in MORE_WORK:
             return []
         out = []
@@ -254,8 +263,12 @@ class SweepAnalysis:
                 for a, b in zip(xs, xs[1:]):
                     small, large = series[a].per_step, series[b].per_step
                     assert small is not None and large is not None
-                    if compare(large.samples, small.samples).verdict == "faster":
+                    verdict = compare(large.samples, small.samples).verdict
+                    grew = self.growth(target, context, a, b)
+                    if verdict == "faster":
                         out.append(Inversion(target, context, a, b, small.median, large.median))
+                    elif verdict == "slower" and grew is not None and grew[1] > OUTGREW * max(grew[0], 1.0):
+                        out.append(Inversion(target, context, a, b, small.median, large.median, "outgrew", grew[0]))
         return out
 
     # ----- data-parallel sweeps ------------------------------------------------------------------------

@@ -96,6 +96,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "{ta}）{context}。1 ステップの計算量は大きいほうが多いはずです。小さい点を測ったときにマシンが混んで"
                         "いたか、ライブラリがそのサイズで別のカーネル（CPU なら別のスレッド数）を選んだ可能性があります。どちらかはこの"
                         "試行からはわかりません。スイープをやり直せば、続くかどうかがわかります。"),
+    "sweep.outgrew": ("{target} took {growth} as long per step at {parameter} = {b} ({tb}) as at {a} ({ta}){context}, "
+                      "for {work} the arithmetic: far more than the work explains. The machine may have been busier "
+                      "while the larger point ran, or its data outgrew a cache at that size; these trials cannot tell "
+                      "which, and a new sweep would show whether it stays.",
+                      "{target} の 1 ステップの時間は、{parameter} = {b} では {a} の {growth}（{tb} 対 {ta}）になりました"
+                      "{context}。計算量は {work} なので、計算量では説明できないほど長くなっています。大きい点を測ったときに"
+                      "マシンが混んでいたか、そのサイズでデータがキャッシュに収まらなくなった可能性があります。どちらかは"
+                      "この試行からはわかりません。スイープをやり直せば、続くかどうかがわかります。"),
     "sweep.steady_alike": ("Per step, once warm, every point is decided as for the whole job{context}.",
                            "ウォームアップ後の 1 ステップあたりでも、各点の判定は同じです{context}。"),
     "sweep.decided_faster": ("{gpu} is decidedly faster at {parameter} = {values}", "{gpu} が速いと判定できたのは {parameter} = {values} の点です"),

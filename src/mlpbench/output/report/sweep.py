@@ -193,9 +193,11 @@ def sections(results: Results, a: Analysis, T: Texts) -> list[Section]:
     table = point_table(results, sweep, T)
     if table.rows:
         blocks.append(TableBlock(table))
-    blocks += [Paragraph(T.cap(T("sweep.inversion", target=name(i.target), parameter=sweep.parameter,
-                                 context=_context(i.context, T), a=format_number(i.smaller), b=format_number(i.larger),
-                                 ta=format_seconds(i.smaller_step), tb=format_seconds(i.larger_step))))
+    blocks += [Paragraph(T.cap(T("sweep.inversion" if i.kind == "faster" else "sweep.outgrew", target=name(i.target),
+                                 parameter=sweep.parameter, context=_context(i.context, T), a=format_number(i.smaller),
+                                 b=format_number(i.larger), ta=format_seconds(i.smaller_step),
+                                 tb=format_seconds(i.larger_step), growth=format_ratio(i.larger_step / i.smaller_step),
+                                 work=format_ratio(i.work or 1.0))))
                for i in sweep.inversions()]
     if sweep.models:
         # a model too poor to quote shows no overhead nor throughput: only why it is not quoted
