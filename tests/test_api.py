@@ -287,6 +287,11 @@ def test_devices_and_backends_may_be_comma_separated_strings(quick, torch_settin
     (lambda w: mlpbench.sweep(w, vary={"n": []}, devices="cpu"), "vary n: no values given"),
     (lambda w: mlpbench.sweep(w, vary={"n": [True]}, devices="cpu"), "vary n: True is not an integer"),
     (lambda w: mlpbench.load(w).summary("de"), "lang='de': choose 'en' or 'ja'"),
+    (lambda w: mlpbench.bench(w, devices="cpu", threads=0), "threads must be a whole number of at least 1, got 0"),
+    (lambda w: mlpbench.run(w, device="cpu", threads=0), "threads must be a whole number of at least 1, got 0"),
+    (lambda w: mlpbench.sweep(w, vary={}, devices="cpu"), "vary {}: expected a parameter and its values"),
+    (lambda w: mlpbench.sweep(w, vary={"width": [float("inf")]}, devices="cpu"), "vary width: inf is not a number"),
+    (lambda w: mlpbench.run("my--net.py", device="cpu"), "workload my--net.py: no such file"),  # the user's own text
 ])
 def test_bad_input_to_the_notebook_api_is_one_line_in_its_own_words(call, fragment, workload_file, tmp_path):
     if "load" in fragment or "lang" in fragment:
@@ -298,7 +303,22 @@ def test_bad_input_to_the_notebook_api_is_one_line_in_its_own_words(call, fragme
     with pytest.raises(UsageError) as err:
         call(str(workload_file))
     assert fragment in str(err.value) and "\n" not in str(err.value)
-    assert "--" not in str(err.value)
+    assert "--" not in str(err.value).replace("my--net.py", "")
+
+
+def test_an_error_keeps_the_users_own_words_as_they_are(tmp_path):
+    """An error is turned into the API's words, but its user's text was too: their make_data's "pass --n 1000" became
+    "pass n=1000", and a workload named "mlpbench run.py" became "`mlpbench.run()`.py"."""
+    own = tmp_path / "mlpbench run--fast.py"
+    own.write_text("def build_model():\n    pass\n\n\ndef make_data(n, seed):\n"
+                   "    raise ValueError('pass --n 1000 or more (the --device cpu path needs it)')\n")
+    with pytest.raises(UsageError) as err:
+        mlpbench.bench(str(own), devices="cpu", runs=-1)
+    assert str(err.value) == "runs, script_runs, warm_runs and warmup cannot be negative"
+    with pytest.raises(UsageError) as err:
+        mlpbench.bench(str(own), devices="cpu")
+    assert f"workload {own}:" in str(err.value)
+    assert str(err.value).endswith("ValueError: pass --n 1000 or more (the --device cpu path needs it)")
 
 
 def test_vary_takes_the_command_lines_string_or_one_value(workload_file, monkeypatch, tmp_path):
@@ -306,9 +326,12 @@ def test_vary_takes_the_command_lines_string_or_one_value(workload_file, monkeyp
 
     planned = []
     monkeypatch.setattr(sweeping, "run_sweep", lambda plan, *rest: planned.append(plan.vary) or (None, None))
-    for vary in ({"n": "800, 200"}, {"n": 800}, {"n": (200.0, 800)}):
+    import numpy as np
+
+    for vary in ({"n": "800, 200"}, {"n": 800}, {"n": (200.0, 800)}, "n=200,800", {"n": np.array([200, 800])}):
         mlpbench.sweep(str(workload_file), vary=vary, devices="cpu", out=tmp_path / "s")
-    assert planned == [{"n": [200.0, 800.0]}, {"n": [800.0]}, {"n": [200.0, 800.0]}]
+    assert planned == [{"n": [200.0, 800.0]}, {"n": [800.0]}, {"n": [200.0, 800.0]}, {"n": [200.0, 800.0]},
+                       {"n": [200.0, 800.0]}]
 
 
 def test_a_notebook_report_speaks_the_apis_words_and_an_in_process_bench_removes_an_earlier_report(

@@ -38,7 +38,7 @@ def test_a_workload_file_with_a_syntax_error_is_refused_before_torch_is_imported
     assert len(lines) == 3 and all(line.endswith(" False") for line in lines), (proc.stdout, proc.stderr)
     assert "a syntax error at line 1" in lines[0] and "a syntax error at line 1" in lines[1]
     assert "defines no build_model() and no make_data()" in lines[2]
-    assert f'to time a script as it is, pass it with scripts="{missing}")' in lines[2]  # the API's keyword
+    assert f'to time a script as it is: `mlpbench.bench(scripts="{missing}")`)' in lines[2]  # in the API's words
 
 
 def test_a_wheel_carries_the_users_scripts(tmp_path):

@@ -120,10 +120,14 @@ def test_the_sweep_hint_names_the_users_workload_and_settings_in_either_dialect(
     results.config = WorkloadConfig(workload="𠮷野家/モデル.py", hidden=(200, 200))  # the API ignores hidden for a file
     assert called(sweep_hint(results, python=True))["workload"] == "𠮷野家/モデル.py"
     assert "--hidden" not in sweep_hint(results, python=False)  # the command line refuses it beside --workload
-    results.config = WorkloadConfig(hidden=(200, 200), batch_size=512, n=100000, d_in=20)  # the built-in MLP
+    results.config = WorkloadConfig(hidden=(200, 200), batch_size=512, n=100000)  # the built-in MLP
     assert sweep_hint(results, python=False) == ("mlpbench sweep --n 100000 --hidden 200,200 --batch-size 512 "
                                                  "--vary n=2000,8000,32000,128000")  # 400 training rows < 512
-    assert called(sweep_hint(results, python=True))["d_in"] == 20  # set through the API alone
+    results.config = WorkloadConfig(hidden=(20000,))  # n x width must stay below 2**31: 128,000 cannot run
+    assert called(sweep_hint(results, python=True))["vary"] == {"n": [500, 2000, 8000, 32000]}
+    results.config = WorkloadConfig(d_in=20)  # set through the API alone: its call, in either report
+    assert called(sweep_hint(results, python=True))["d_in"] == 20
+    assert "mlpbench sweep" not in first_screen(results) and "mlpbench.sweep(d_in=20, vary=" in first_screen(results)
     results.config = WorkloadConfig(workload="<Net>", steps=5000)  # a model that lives only in the notebook
     assert called(sweep_hint(results, python=True)) == {"workload": "FILE.py", "steps": 5000,
                                                         "vary": {"n": [500, 2000, 8000, 32000, 128000]}}
@@ -133,6 +137,10 @@ def test_the_sweep_hint_names_the_users_workload_and_settings_in_either_dialect(
     results.cold = [msgspec.structs.replace(c, target=Target(c.target.device, "compile")) for c in results.cold]
     results.targets = [PlannedTarget(Target(t.target.device, "compile")) for t in results.targets]
     assert sweep_hint(results, python=False).startswith("mlpbench sweep --backends compile --threads 4 --vary n=")
+    results.warm = [msgspec.structs.replace(w, target=Target(w.target.device, "eager", ranks=2)) for w in results.warm]
+    results.cold = [msgspec.structs.replace(c, target=Target(c.target.device, "eager", ranks=2)) for c in results.cold]
+    results.targets = [PlannedTarget(Target(t.target.device, "eager", ranks=2)) for t in results.targets]
+    assert "mlpbench sweep" not in first_screen(results)  # data-parallel: a sweep of sizes is not its question
 
 
 def test_the_notebook_summary_names_keywords_and_leaves_names_and_paths_as_they_are():

@@ -285,7 +285,7 @@ def test_a_training_script_given_as_a_workload_is_refused_before_it_runs(tmp_pat
     marker = tmp_path / "ran"
     script.write_text(f"import pathlib\npathlib.Path({str(marker)!r}).write_text('trained')\n")
     assert_usage_error(run_cli("run", "--workload", str(script), "--device", "cpu"),
-                       "defines no build_model() and no make_data()", "pass it with --script")
+                       "defines no build_model() and no make_data()", "`mlpbench bench --script ")
     assert not marker.exists()
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import re
 import tempfile
 from pathlib import Path
 from types import ModuleType
@@ -42,9 +43,26 @@ def in_api_words(aliases: dict[str, str] | None = None):
                     raise
                 from mlpbench.output.i18n import ALIASES, as_python
 
-                raise UsageError(as_python(str(err), ALIASES if aliases is None else aliases)) from None
+                # the user's own words stay as they are (a path or name passed in, an exception their code raised)
+                # where they hold what would be rewritten
+                keep = [k for k in (*_strings((args, list(kwargs.values()))),
+                                    *re.findall(r"\b[A-Z]\w*(?:Error|Exception): .*$", str(err)))
+                        if "--" in k or "mlpbench" in k]
+                words = as_python(str(err), ALIASES if aliases is None else aliases, keep=keep)
+                raise type(err)(words) from None
         return call
     return wrap
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string among a call's arguments (in lists, tuples and dicts too), paths as strings."""
+    if isinstance(value, (str, os.PathLike)):
+        return [str(value)]
+    if isinstance(value, dict):
+        return [s for item in value.items() for s in _strings(item)]
+    if isinstance(value, (list, tuple)):
+        return [s for item in value for s in _strings(item)]
+    return []
 
 
 class Quiet:
@@ -226,7 +244,7 @@ def record_code(config: WorkloadConfig, workload: Any, backends: Sequence[str], 
 
 
 # ----- run ---------------------------------------------------------------------------------------------------
-@in_api_words(aliases={"script": "scripts"})  # its scripts are bench's: run() takes one device
+@in_api_words(aliases={})  # run() takes one device
 def run(workload: Any = None, *, device: str = "auto", backend: str = "eager", threads: int | None = None,
         environment: bool = False, echo: bool = False, timed_from: str = "call", **options: Any):
     """The one job once, in this process (``mlpbench run``): its log printed as it goes when ``echo``.
@@ -240,10 +258,12 @@ def run(workload: Any = None, *, device: str = "auto", backend: str = "eager", t
         raise UsageError(f"timed_from={timed_from!r}: choose 'call' or 'process'")
 
     from mlpbench.measure import devices, job
+    from mlpbench.measure.bench import check_threads
     from mlpbench.results.model import Target
     from mlpbench.workload import backends
 
     config, loaded = resolve_workload(workload, options)
+    check_threads(threads)
     info = backends.get(backend)
     devices.check_spec(device, "--device")
     check_workload_file(config)

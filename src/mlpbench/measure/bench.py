@@ -42,6 +42,7 @@ def validate(plan: BenchPlan) -> BenchPlan:
         raise UsageError("--runs 0 with --warm-runs 0 measures nothing; ask for at least one trial")
     if not plan.devices and not plan.scripts:
         raise UsageError("--devices needs at least one device")
+    check_threads(plan.threads)
     if not (plan.trial_timeout > 0 and plan.warm_time > 0):
         raise UsageError("--trial-timeout and --warm-time must be positive")
     if plan.nproc is not None and plan.nproc < 1:
@@ -51,6 +52,12 @@ def validate(plan: BenchPlan) -> BenchPlan:
     if plan.nnodes is not None and (plan.nproc is None or plan.nnodes < 1):
         raise UsageError("--nnodes needs --nproc (ranks per node) and must be at least 1")
     return plan
+
+
+def check_threads(threads: int | None) -> None:
+    """--threads, where given: a whole number of threads, at least one (torch refuses anything else mid-run)."""
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
+        raise UsageError(f"--threads must be a whole number of at least 1, got {threads!r}")
 
 
 def now() -> str:

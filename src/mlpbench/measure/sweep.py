@@ -17,6 +17,7 @@ point that runs out of memory or time is recorded with its status and the sweep 
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import sys
 import tempfile
@@ -28,7 +29,7 @@ from typing import Any
 import msgspec
 
 from mlpbench.errors import UsageError, said_as
-from mlpbench.measure.bench import REFERENCE, now
+from mlpbench.measure.bench import REFERENCE, check_threads, now
 from mlpbench.measure.children import ChildRunner, Progress, out_dir_lock, stoppable
 from mlpbench.measure.job import WarmPlan
 from mlpbench.measure.launch import Launcher, outcome
@@ -75,8 +76,11 @@ def parse_vary(specs: list[str]) -> dict[str, list[float]]:
 
 def check_vary(vary: Any) -> dict[str, list[float]]:
     """The swept values, sorted, each checked: a known parameter, one or more values (a list, one number, or
-    "500,2000" as the command line writes them), an integer where the parameter counts something, positive."""
-    if not isinstance(vary, Mapping):
+    "500,2000" as the command line writes them), an integer where the parameter counts something, positive and
+    finite. The API's ``vary`` may also be the command line's whole "n=500,2000"."""
+    if isinstance(vary, str) or (isinstance(vary, (list, tuple)) and vary and all(isinstance(v, str) for v in vary)):
+        return parse_vary([vary] if isinstance(vary, str) else list(vary))
+    if not isinstance(vary, Mapping) or not vary:
         raise UsageError(f"--vary {vary!r}: expected a parameter and its values, such as n=500,2000,8000")
     out: dict[str, list[float]] = {}
     for name, values in vary.items():
@@ -85,7 +89,7 @@ def check_vary(vary: Any) -> dict[str, list[float]]:
         if isinstance(values, str):
             items: list[Any] = [v.strip() for v in values.split(",") if v.strip()]
         else:
-            items = list(values) if isinstance(values, Iterable) else [values]
+            items = list(values) if isinstance(values, Iterable) and not isinstance(values, bytes) else [values]
         if not items:
             raise UsageError(f"--vary {name}: no values given")
         out[name] = sorted({_vary_value(name, item) for item in items})
@@ -93,17 +97,19 @@ def check_vary(vary: Any) -> dict[str, list[float]]:
 
 
 def _vary_value(name: str, item: Any) -> float:
+    """One value: a number (numpy's too) or its text; an integer where the parameter counts something."""
     kind = "a number" if name == "width" else "an integer"
+    shown = repr(item) if len(repr(item)) <= 40 else repr(item)[:36] + "…"
     try:
-        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+        if isinstance(item, bool) or not isinstance(item, (str, numbers.Real)):
             raise ValueError
-        value = float(item) if name == "width" or not isinstance(item, str) else float(int(item))
-    except ValueError:
-        raise UsageError(f"--vary {name}: {item!r} is not {kind}") from None
-    if name != "width" and not value.is_integer():
-        raise UsageError(f"--vary {name}: {item!r} is not {kind}")
+        value = float(int(item)) if isinstance(item, str) and name != "width" else float(item)
+    except (ValueError, OverflowError):
+        raise UsageError(f"--vary {name}: {shown} is not {kind}") from None
+    if not math.isfinite(value) or (name != "width" and not value.is_integer()):
+        raise UsageError(f"--vary {name}: {shown} is not {kind}")
     if not value > 0:
-        raise UsageError(f"--vary {name}: sizes must be positive, got {item}")
+        raise UsageError(f"--vary {name}: sizes must be positive, got {shown}")
     return value
 
 
@@ -126,6 +132,7 @@ def _positive_seconds(value: float | None) -> bool:
 
 
 def validate(plan: SweepPlan, config: WorkloadConfig) -> SweepPlan:
+    check_threads(plan.threads)
     if plan.warm_runs < 1 or plan.trial_steps < 1 or plan.warmup < 0:
         raise UsageError("--warm-runs and --trial-steps must be at least 1, --warmup at least 0")
     for flag, value in (("--warm-time", plan.warm_time), ("--point-timeout", plan.point_timeout),

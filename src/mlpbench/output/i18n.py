@@ -114,8 +114,8 @@ _SWITCHES = ("resume", "largest-first")  # flags that take no value: True in the
 # A flag whose keyword has another name in bench and sweep, which take several devices and scripts.
 ALIASES = {"device": "devices", "script": "scripts"}
 _FIELD = r"\{\w+(?::[^{}]*)?\}"  # a template's field, filled in later with a number
-_VALUE = (rf"\d[\d.]*(?![\w-])|{_FIELD}"  # a count, a size, seconds
-          r"|[a-z][\w:-]*(?:,[a-z][\w:-]*)+|all\b|cpu\b|cuda\b"  # devices or backends
+_VALUE = (rf"\d+(?:,\d+)+(?![\w.-])|\d[\d.]*(?![\w-])|{_FIELD}"  # widths; a count, a size, seconds
+          r"|(?:[a-z][\w:-]*(?:,[a-z][\w:-]*)+|all|cpu|cuda(?::\d+)?)(?![\w:-])"  # devices or backends
           r"|[\w./-]+\.py\b|FILE\b"  # a workload file
           r"|\w+=[\d.]+(?:,[\d.]+)*")  # --vary's NAME=V1,V2
 _FLAG = re.compile(rf"(?<![\w./-])--(?P<name>[a-z][a-z-]*)(?: (?P<value>{_VALUE}))?")
@@ -136,15 +136,26 @@ def keyword(flag: str, value: str | None, aliases: dict[str, str], template: boo
         return f'vary={braces[0]}"{field}": [{", ".join(values.split(","))}]{braces[1]}'
     if re.fullmatch(rf"\d[\d.]*|{_FIELD}", value):
         return f"{name}={value}"
+    if re.fullmatch(r"\d+(?:,\d+)+", value):  # widths: a tuple in Python
+        return f"{name}=({', '.join(value.split(','))})"
     return f'{name}="{value}.py"' if value == "FILE" else f'{name}="{value}"'
 
 
-def as_python(text: str, aliases: dict[str, str] = ALIASES, template: bool = False) -> str:
+def as_python(text: str, aliases: dict[str, str] = ALIASES, template: bool = False, keep: Iterable[str] = ()) -> str:
     """Advice in the notebook API's words: commands become calls, flags keyword arguments. A message is
-    converted as written, before its fields are filled in, so that no file name or path is touched."""
-    def command(m: re.Match[str]) -> str:
-        args = [keyword(f.group("name"), f.group("value"), aliases, template) for f in _FLAG.finditer(m.group("args"))]
+    converted as written, before its fields are filled in, so that no file name or path is touched; a message
+    already filled in (an error) names the user's own text in ``keep``, which stays as it is."""
+    def command(m: re.Match[str]) -> str:  # a command's flags are its own call's keywords: run takes one device
+        own = {} if m.group("verb") == "run" else ALIASES
+        args = [keyword(f.group("name"), f.group("value"), own, template) for f in _FLAG.finditer(m.group("args"))]
         return f"`mlpbench.{m.group('verb')}({', '.join(args)})`"
 
-    text = _COMMAND.sub(command, text)
-    return _FLAG.sub(lambda f: keyword(f.group("name"), f.group("value"), aliases, template), text)
+    # held as a name that reads as a file, so that a flag's value (--script PATH) is still seen as one
+    held = {f"mlpbench_kept_{i}_.py": k for i, k in enumerate(sorted({k for k in keep if len(k) > 1}, key=len,
+                                                                      reverse=True))}
+    for holder, kept in held.items():
+        text = text.replace(kept, holder)
+    text = _FLAG.sub(lambda f: keyword(f.group("name"), f.group("value"), aliases, template), _COMMAND.sub(command, text))
+    for holder, kept in held.items():
+        text = text.replace(holder, kept)
+    return text

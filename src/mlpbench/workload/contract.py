@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.util
+import shlex
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -85,9 +86,9 @@ def default_loss() -> Callable[..., "torch.Tensor"]:
 
 def lacks(where: str, missing: list[str], script: bool) -> UsageError:
     """A workload without build_model or make_data; a file may be a training script, which runs as it is."""
+    script_hint = f"; to time a script as it is: `mlpbench bench --script {shlex.quote(where)}`" if script else ""
     return UsageError(f"workload {where}: defines no {' and no '.join(f'{m}()' for m in missing)} (a workload defines "
-                      f"build_model() and make_data(n, seed)" + ("; to time a script as it is, pass it with --script "
-                                                                  f"{where}" if script else "") + ")")
+                      f"build_model() and make_data(n, seed){script_hint})")
 
 
 def from_namespace(name: str, namespace: Any, source: Source | None = None) -> Workload:

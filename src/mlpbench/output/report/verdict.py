@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from mlpbench.errors import UsageError
 from mlpbench.output.i18n import Texts
 from mlpbench.output.report.conclusions import inside_step
 from mlpbench.output.units import format_number, format_p, format_percent, format_ratio, format_seconds, format_steps
@@ -259,9 +260,11 @@ def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Tar
     they repay its extra one-off costs (cold figures: one-off costs are cold); then what a sweep would settle."""
     mode = "warm" if a.find(gpu, "warm", "train") and a.find(cpu, "warm", "train") else "cold"
     c = a.comparison(gpu, mode, "train", cpu)
-    hint = T("when.sweep_hint", command=T.command("sweep", **sweep_options(results, cpu, gpu, T)))
+    options = sweep_options(results, cpu, gpu, T)
+    # a data-parallel job's sweep is over ranks (--vary nproc), not sizes: no size hint for it
+    hint = [] if options is None else [T("when.sweep_hint", command=options)]
     if c is None:
-        return [hint]
+        return hint
     steps = a.steps(cpu) or results.config.steps
     if c.verdict == "faster":
         # The break-even divides by a per-step saving: the cold steps' where the rule decides them, else the warm
@@ -270,26 +273,30 @@ def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Tar
         saving = "cold" if cold is not None and cold.verdict == "faster" else mode
         repay = a.break_even(gpu, cpu, saving)
         if repay is not None and repay > 0:
-            return [T(f"when.repays.{saving}", gpu=name(gpu), steps=format_steps(repay), have=format_number(steps)), hint]
+            return [T(f"when.repays.{saving}", gpu=name(gpu), steps=format_steps(repay), have=format_number(steps)), *hint]
         if repay == 0:
-            return [T("when.ahead", gpu=name(gpu)), hint]
-        return [hint]  # cheaper warm steps, but the cold figures give no break-even: say nothing more
+            return [T("when.ahead", gpu=name(gpu)), *hint]
+        return hint  # cheaper warm steps, but the cold figures give no break-even: say nothing more
     if c.verdict == "slower":
-        return [T("when.steps_dearer", gpu=name(gpu), cpu=name(cpu), trials=T(f"when.trials.{mode}")), hint]
-    return [T("when.steps_undecided", gpu=name(gpu), cpu=name(cpu), trials=T(f"when.trials.{mode}")), hint]
+        return [T("when.steps_dearer", gpu=name(gpu), cpu=name(cpu), trials=T(f"when.trials.{mode}")), *hint]
+    return [T("when.steps_undecided", gpu=name(gpu), cpu=name(cpu), trials=T(f"when.trials.{mode}")), *hint]
 
 
 SWEEP_SIZES = (500, 2000, 8000, 32000, 128000)
 
 
-def sweep_options(results: Results, cpu: Target, gpu: Target, T: Texts) -> dict[str, Any]:
-    """A sweep of the same model as this bench, on the same targets: its workload file (a script, or a model
-    that lives only in a notebook, must first be saved as one), the devices, backends and threads compared,
-    every setting given other than its default (the built-in MLP's shape only where the API could set it),
-    and the sizes to try (those with at least one batch of training rows)."""
+def sweep_options(results: Results, cpu: Target, gpu: Target, T: Texts) -> str | None:
+    """A sweep of the same model as this bench, on the same targets, as a command (or the API's call): its
+    workload file (a script, or a model that lives only in a notebook, must first be saved as one), the devices,
+    backends and threads compared, every setting given other than its default, and the sizes to try (those the
+    workload can run: a batch of training rows at least, the built-in MLP's limits). The built-in MLP's d_in,
+    d_out and noise are the API's alone: where they were set, the hint is the API's call whatever the report's
+    words. None for a data-parallel job, whose sweep is over ranks."""
+    if cpu.ranks is not None or gpu.ranks is not None:
+        return None
     config, default = results.config, WorkloadConfig()
     if cpu.is_script or gpu.is_script:
-        return {"workload": "FILE.py", "vary": {"n": list(SWEEP_SIZES)}}
+        return T.command("sweep", workload="FILE.py", vary={"n": list(SWEEP_SIZES)})
     options: dict[str, Any] = {}
     if config.workload is not None:
         options["workload"] = "FILE.py" if config.workload.startswith("<") else config.workload
@@ -300,14 +307,21 @@ def sweep_options(results: Results, cpu: Target, gpu: Target, T: Texts) -> dict[
         options["backends"] = ",".join(backends)
     if isinstance(results.plan, BenchPlan) and results.plan.threads is not None:
         options["threads"] = results.plan.threads
-    names = ["n", "steps", "lr", "seed", "train_fraction", "batch_size", "precision"]
-    if config.is_builtin:  # a workload file builds its own model; d_in, d_out and noise are the API's alone
-        names[1:1] = ["hidden", *(("d_in", "d_out", "noise") if T.python else ())]
+    api_only = [n for n in ("d_in", "d_out", "noise") if config.is_builtin and getattr(config, n) != getattr(default, n)]
+    names = ["n", *(("hidden",) if config.is_builtin else ()), *api_only, "steps", "lr", "seed", "train_fraction",
+             "batch_size", "precision"]  # a workload file builds its own model: no hidden beside it
     options.update({name: getattr(config, name) for name in names if getattr(config, name) != getattr(default, name)})
-    rows = config.batch_size or 1
-    sizes = [n for n in SWEEP_SIZES if int(n * config.train_fraction) >= rows]
-    options["vary"] = {"n": sizes or [config.n * 4**i for i in range(4)]}
-    return options
+    sizes = [n for n in SWEEP_SIZES if _runs_at(config, n)]
+    options["vary"] = {"n": sizes or [m for m in (config.n * 4**i for i in range(4)) if _runs_at(config, m)]}
+    return (Texts(T.lang, python=True) if api_only else T).command("sweep", **options)
+
+
+def _runs_at(config: WorkloadConfig, n: int) -> bool:
+    try:
+        config.with_changes(n=n).validate()
+    except UsageError:
+        return False
+    return True
 
 
 def when_sweep(results: Results, a: Analysis, sweep: SweepAnalysis, T: Texts) -> list[str]:
