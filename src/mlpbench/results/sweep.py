@@ -153,8 +153,9 @@ class SweepAnalysis:
 
     def _one_off(self, point: SweepPoint) -> float | None:
         """Everything the whole job adds to its steps. Process-level, from the target's cold run (those that do
-        not depend on the device pooled over all targets), and the time its process ran outside mlpbench's
-        clock (the interpreter's start and exit, from its wall time); point-level from the point's run: its
+        not depend on the device pooled over all targets), and the time its process ran after mlpbench's clock
+        stopped (its wall time less its total: the interpreter's exit; its start is in the import phase, timed
+        from the spawn); point-level from the point's run: its
         data, copies and compile, and the evaluation, which the point's size sets and the step count does not."""
         cold = next((c for c in self.results.cold
                      if c.target == point.target and c.status == "ok" and c.record is not None), None)
