@@ -292,6 +292,8 @@ def test_devices_and_backends_may_be_comma_separated_strings(quick, torch_settin
     (lambda w: mlpbench.sweep(w, vary={}, devices="cpu"), "vary {}: expected a parameter and its values"),
     (lambda w: mlpbench.sweep(w, vary={"width": [float("inf")]}, devices="cpu"), "vary width: inf is not a number"),
     (lambda w: mlpbench.run("my--net.py", device="cpu"), "workload my--net.py: no such file"),  # the user's own text
+    (lambda w: mlpbench.bench(w, devices="cpu", hidden=(10,)), "hidden: only the built-in MLP takes it"),  # was ignored
+    (lambda w: mlpbench.bench(w, devices="cpu", nproc=2, backends="compile"), "nproc runs the eager loop under"),
 ])
 def test_bad_input_to_the_notebook_api_is_one_line_in_its_own_words(call, fragment, workload_file, tmp_path):
     if "load" in fragment or "lang" in fragment:

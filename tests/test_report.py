@@ -117,7 +117,7 @@ def test_the_sweep_hint_names_the_users_workload_and_settings_in_either_dialect(
     assert called(sweep_hint(results, python=True)) == {"workload": "models/wide net.py", "steps": 2000,
                                                         "lr": 3.14159265e-4, "vary": {"n": [500, 2000, 8000, 32000, 128000]}}
 
-    results.config = WorkloadConfig(workload="𠮷野家/モデル.py", hidden=(200, 200))  # the API ignores hidden for a file
+    results.config = WorkloadConfig(workload="𠮷野家/モデル.py", hidden=(200, 200))  # as an older API ran it, ignored
     assert called(sweep_hint(results, python=True))["workload"] == "𠮷野家/モデル.py"
     assert "--hidden" not in sweep_hint(results, python=False)  # the command line refuses it beside --workload
     results.config = WorkloadConfig(hidden=(200, 200), batch_size=512, n=100000)  # the built-in MLP

@@ -279,8 +279,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from mlpbench.workload import backends
 
     check_out_folder(args.out)
-    if args.nproc is not None and args.backends != "eager":
-        raise UsageError("--nproc runs the eager loop under DistributedDataParallel; it does not take --backends")
     if args.scripts and args.workload is None:  # only the scripts: what would set mlpbench's own job is refused
         refuse_ignored(args, ("devices", "backends", "threads", "nproc", *JOB_FLAGS[1:]),
                        "beside --script without --workload: a script runs on the device it chooses, and mlpbench's own "

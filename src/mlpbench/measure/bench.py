@@ -45,6 +45,8 @@ def validate(plan: BenchPlan) -> BenchPlan:
     check_threads(plan.threads)
     if not (plan.trial_timeout > 0 and plan.warm_time > 0):
         raise UsageError("--trial-timeout and --warm-time must be positive")
+    if plan.nproc is not None and plan.backends != ["eager"]:
+        raise UsageError("--nproc runs the eager loop under DistributedDataParallel; it does not take --backends")
     if plan.nproc is not None and plan.nproc < 1:
         raise UsageError(f"--nproc must be at least 1, got {plan.nproc}")
     if (plan.nnodes is None) != (plan.rdzv_endpoint is None):

@@ -107,6 +107,12 @@ class WorkloadConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
         if self.workload is not None:
             if not self.workload.strip():
                 raise UsageError("--workload needs the path of a workload file")
+            default = WorkloadConfig()
+            mlp = [("--hidden" if name == "hidden" else name) for name in ("hidden", "d_in", "d_out", "noise")
+                   if getattr(self, name) != getattr(default, name)]  # d_in, d_out, noise: the API's alone
+            if mlp:  # said, not ignored: the workload's own model and data are what would be measured
+                raise UsageError(f"{', '.join(mlp)}: only the built-in MLP takes {'it' if len(mlp) == 1 else 'them'}; "
+                                 f"the workload {self.name!r} builds its own model and data")
             return self
         return self._validate_mlp()
 
