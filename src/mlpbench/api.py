@@ -178,9 +178,9 @@ def resolve_workload(workload: Any, options: dict[str, Any]) -> tuple[WorkloadCo
     """A configuration and, for an object that lives only here, the loaded workload itself."""
     if workload is None or isinstance(workload, (str, os.PathLike)):
         path = None if workload is None or str(workload) == BUILTIN_WORD else str(workload)
-        return WorkloadConfig(workload=path, **options).validate(), None
+        return WorkloadConfig(workload=path, **options).validate().check_mlp_settings(), None
     if isinstance(workload, ModuleType) and getattr(workload, "__file__", None):
-        return WorkloadConfig(workload=workload.__file__, **options).validate(), None
+        return WorkloadConfig(workload=workload.__file__, **options).validate().check_mlp_settings(), None
     from mlpbench.workload.contract import Source, from_namespace
 
     name = getattr(workload, "__name__", type(workload).__name__)
@@ -190,7 +190,8 @@ def resolve_workload(workload: Any, options: dict[str, Any]) -> tuple[WorkloadCo
         source = Source(f"<{name}>", text)
     except (OSError, TypeError):
         source = None
-    return WorkloadConfig(workload=f"<{name}>", **options).validate(), from_namespace(name, workload, source)
+    return WorkloadConfig(workload=f"<{name}>", **options).validate().check_mlp_settings(), from_namespace(name, workload,
+                                                                                                       source)
 
 
 def check_workload_file(config: WorkloadConfig) -> None:

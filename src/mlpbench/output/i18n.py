@@ -124,21 +124,22 @@ _COMMAND = re.compile(rf"(?P<tick>`?)(?<![\w./-])mlpbench (?P<verb>bench|sweep|r
 
 
 def keyword(flag: str, value: str | None, aliases: dict[str, str], template: bool = False) -> str:
-    """One flag as the API's keyword argument: ``--warm-runs 4`` -> ``warm_runs=4``."""
+    """One flag as the API's keyword argument: ``--warm-runs 4`` -> ``warm_runs=4``, its value written as
+    ``Texts.option`` writes one (``--hidden 100,50`` -> ``hidden=(100, 50)``)."""
     name = aliases.get(flag, flag).replace("-", "_")
     if flag in _SWITCHES:
         return f"{name}=True"
     if value is None:
         return name
+    if re.fullmatch(rf"\d[\d.]*|{_FIELD}", value):  # a number, or a field to be filled with one
+        return f"{name}={value}"
     if flag == "vary":
         field, values = value.split("=", 1)
-        braces = ("{{", "}}") if template else ("{", "}")  # a template's literal braces, doubled for str.format
-        return f'vary={braces[0]}"{field}": [{", ".join(values.split(","))}]{braces[1]}'
-    if re.fullmatch(rf"\d[\d.]*|{_FIELD}", value):
-        return f"{name}={value}"
-    if re.fullmatch(r"\d+(?:,\d+)+", value):  # widths: a tuple in Python
-        return f"{name}=({', '.join(value.split(','))})"
-    return f'{name}="{value}.py"' if value == "FILE" else f'{name}="{value}"'
+        shown = _python_value({field: values.split(",")})
+        return "vary=" + (shown.replace("{", "{{").replace("}", "}}") if template else shown)  # str.format's braces
+    if re.fullmatch(r"\d+(?:,\d+)+", value):  # widths: a tuple
+        return f"{name}={_python_value(tuple(value.split(',')))}"
+    return f"{name}={_string('FILE.py' if value == 'FILE' else value)}"
 
 
 def as_python(text: str, aliases: dict[str, str] = ALIASES, template: bool = False, keep: Iterable[str] = ()) -> str:

@@ -81,6 +81,17 @@ class WorkloadConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
         return msgspec.to_builtins(self)
 
     # ----- validation ------------------------------------------------------------------------------
+    def check_mlp_settings(self) -> "WorkloadConfig":
+        """A new run's settings of the built-in MLP (its widths; d_in, d_out and noise, the API's alone) beside a
+        workload, which builds its own model and data: refused, not ignored. (A results file is read as it is.)"""
+        default = WorkloadConfig()
+        mlp = [("--hidden" if name == "hidden" else name) for name in ("hidden", "d_in", "d_out", "noise")
+               if getattr(self, name) != getattr(default, name)]
+        if self.workload is not None and mlp:
+            raise UsageError(f"{', '.join(mlp)}: only the built-in MLP takes {'it' if len(mlp) == 1 else 'them'}; "
+                             f"the workload {self.name!r} builds its own model and data")
+        return self
+
     def validate(self) -> "WorkloadConfig":
         """Raise UsageError with a one-line reason if this workload cannot run."""
         _require_int("n", self.n, minimum=1)
@@ -107,12 +118,6 @@ class WorkloadConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
         if self.workload is not None:
             if not self.workload.strip():
                 raise UsageError("--workload needs the path of a workload file")
-            default = WorkloadConfig()
-            mlp = [("--hidden" if name == "hidden" else name) for name in ("hidden", "d_in", "d_out", "noise")
-                   if getattr(self, name) != getattr(default, name)]  # d_in, d_out, noise: the API's alone
-            if mlp:  # said, not ignored: the workload's own model and data are what would be measured
-                raise UsageError(f"{', '.join(mlp)}: only the built-in MLP takes {'it' if len(mlp) == 1 else 'them'}; "
-                                 f"the workload {self.name!r} builds its own model and data")
             return self
         return self._validate_mlp()
 
