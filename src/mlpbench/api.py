@@ -166,6 +166,11 @@ def names(value: str | Sequence[str]) -> list[str]:
     return list(dict.fromkeys(s.strip() for s in items if s.strip()))
 
 
+def paths(value: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
+    """Scripts as a sequence, or one path alone (never taken letter by letter)."""
+    return [str(value)] if isinstance(value, (str, os.PathLike)) else [str(v) for v in value]
+
+
 def backend_names(value: str | Sequence[str]) -> list[str]:
     """``names``, with "all" for every backend, as ``--backends`` takes it."""
     from mlpbench.workload import backends
@@ -176,11 +181,13 @@ def backend_names(value: str | Sequence[str]) -> list[str]:
 # ----- the workload ----------------------------------------------------------------------------------------
 def resolve_workload(workload: Any, options: dict[str, Any]) -> tuple[WorkloadConfig, Any]:
     """A configuration and, for an object that lives only here, the loaded workload itself."""
+    def config(path: str | None) -> WorkloadConfig:
+        return WorkloadConfig(workload=path, **options).validate().check_mlp_settings()
+
     if workload is None or isinstance(workload, (str, os.PathLike)):
-        path = None if workload is None or str(workload) == BUILTIN_WORD else str(workload)
-        return WorkloadConfig(workload=path, **options).validate().check_mlp_settings(), None
+        return config(None if workload is None or str(workload) == BUILTIN_WORD else str(workload)), None
     if isinstance(workload, ModuleType) and getattr(workload, "__file__", None):
-        return WorkloadConfig(workload=workload.__file__, **options).validate().check_mlp_settings(), None
+        return config(workload.__file__), None
     from mlpbench.workload.contract import Source, from_namespace
 
     name = getattr(workload, "__name__", type(workload).__name__)
@@ -190,8 +197,7 @@ def resolve_workload(workload: Any, options: dict[str, Any]) -> tuple[WorkloadCo
         source = Source(f"<{name}>", text)
     except (OSError, TypeError):
         source = None
-    return WorkloadConfig(workload=f"<{name}>", **options).validate().check_mlp_settings(), from_namespace(name, workload,
-                                                                                                       source)
+    return config(f"<{name}>"), from_namespace(name, workload, source)
 
 
 def check_workload_file(config: WorkloadConfig) -> None:
@@ -374,7 +380,7 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
     from mlpbench.measure.environment import collect
 
     config, loaded = resolve_workload(workload, options)
-    plan = benching.validate(BenchPlan(devices=names(devices), backends=backend_names(backends), scripts=[str(scripts)] if isinstance(scripts, (str, os.PathLike)) else [str(s) for s in scripts],
+    plan = benching.validate(BenchPlan(devices=names(devices), backends=backend_names(backends), scripts=paths(scripts),
                                        runs=runs, script_runs=script_runs, warm_runs=warm_runs, warmup=warmup,
                                        warm_time=warm_time, threads=threads, trial_timeout=trial_timeout,
                                        nproc=nproc, nnodes=nnodes, rdzv_endpoint=rdzv_endpoint))
@@ -406,7 +412,7 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
 
 
 @in_api_words()
-def sweep(workload: Any = None, *, vary: dict[str, Sequence[float]] | None = None,
+def sweep(workload: Any = None, *, vary: dict[str, Any] | str | None = None,
           devices: str | Sequence[str] = ("cpu", "cuda"), backends: str | Sequence[str] = ("eager",),
           warm_runs: int = 5, warmup: int = 1, trial_steps: int = 100, warm_time: float = 10.0,
           point_timeout: float = 300.0, time_limit: float | None = None,
@@ -428,8 +434,6 @@ def sweep(workload: Any = None, *, vary: dict[str, Sequence[float]] | None = Non
     sweeping.validate(plan, config)
     from mlpbench.measure.devices import check_spec
 
-    if not plan.devices:
-        raise UsageError("--devices needs at least one device")
     for spec in plan.devices:
         check_spec(spec, "--devices")
     check_workload_file(config)
@@ -438,8 +442,6 @@ def sweep(workload: Any = None, *, vary: dict[str, Sequence[float]] | None = Non
     except UsageError as err:  # tried at the configuration as given, where only the one-off runs run
         raise sweeping.at_base_size(plan, config, err) from None
     if "nproc" in plan.vary:
-        if plan.backends != ["eager"]:
-            raise UsageError("--vary nproc runs the eager loop under DistributedDataParallel; it does not take --backends")
         targets = planning.plan_ddp_targets(plan.devices, [1])
     else:
         targets = restartable(planning.plan_targets(plan.devices, plan.backends, config), tried)

@@ -62,6 +62,15 @@ def check_threads(threads: int | None) -> None:
         raise UsageError(f"--threads must be a whole number of at least 1, got {threads!r}")
 
 
+def save_results(results: Results, path: Path, kept: str = "the last complete results file is left as it was") -> None:
+    """``results`` stamped and written atomically to ``path``; a failure is one line saying what is ``kept``."""
+    results.updated = now()
+    try:
+        write_model(path, results)
+    except OSError as err:
+        raise UsageError(f"cannot write {path} ({err.strerror}); {kept}") from None
+
+
 def now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -140,12 +149,7 @@ class Bench:
         self.progress.advance(f"reference cpu/eager: {child.status.upper() if child.status != 'ok' else 'ok'}")
 
     def save(self) -> None:
-        self.results.updated = now()
-        try:
-            write_model(self.path, self.results)
-        except OSError as err:
-            raise UsageError(f"cannot write {self.path} ({err.strerror}); "
-                             "the last complete results file is left as it was") from None
+        save_results(self.results, self.path)
 
 
 def describe(trial: ColdTrial | WarmSet) -> str:

@@ -18,10 +18,10 @@ from typing import Iterator
 import msgspec
 
 from mlpbench.errors import UsageError
-from mlpbench.measure.bench import now
+from mlpbench.measure.bench import now, save_results
 from mlpbench.measure.children import Progress, out_dir_lock
 from mlpbench.measure.job import JobSpec, WarmPlan, run_job
-from mlpbench.results.files import remove_stale_reports, write_model
+from mlpbench.results.files import remove_stale_reports
 from mlpbench.results.model import CUMULATIVE_RSS, BenchPlan, Code, Environment, PlannedTarget, Results, WarmSet
 from mlpbench.workload.config import WorkloadConfig
 
@@ -45,7 +45,7 @@ def bench_in_process(plan: BenchPlan, config: WorkloadConfig, targets: list[Plan
     stopped_by: str | None = None
     with out_dir_lock(out):
         remove_stale_reports(out)
-        save(results, path)
+        save_results(results, path)
         progress.start(len(runnable))
         try:
             for target in runnable:
@@ -60,14 +60,14 @@ def bench_in_process(plan: BenchPlan, config: WorkloadConfig, targets: list[Plan
                 if not reset:
                     record = msgspec.structs.replace(record, facts={**record.facts, "peak_rss": CUMULATIVE_RSS})
                 results.warm.append(WarmSet(target=target, status=record.status, record=record))
-                save(results, path)
+                save_results(results, path)
                 progress.advance(f"warm {target.key}: {record.status}")
             results.complete = True
         except KeyboardInterrupt:  # a notebook's interrupt: keep what finished, as the command line's bench does
             results.interrupted = stopped_by = "SIGINT"
         finally:
             progress.stop()
-        save(results, path)
+        save_results(results, path)
     return results, stopped_by
 
 
@@ -108,12 +108,3 @@ def reset_peaks(device: str) -> bool:
         return True
     except OSError:
         return False
-
-
-def save(results: Results, path: Path) -> None:
-    results.updated = now()
-    try:
-        write_model(path, results)
-    except OSError as err:
-        raise UsageError(f"cannot write {path} ({err.strerror}); the last complete results file is left as it "
-                         "was") from None

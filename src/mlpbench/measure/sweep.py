@@ -22,19 +22,19 @@ import os
 import sys
 import tempfile
 import time
-from pathlib import Path
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from mlpbench.errors import UsageError, said_as
-from mlpbench.measure.bench import REFERENCE, check_threads, now
+from mlpbench.measure.bench import REFERENCE, check_threads, now, save_results
 from mlpbench.measure.children import ChildRunner, Progress, out_dir_lock, stoppable
 from mlpbench.measure.job import WarmPlan
 from mlpbench.measure.launch import Launcher, outcome
 from mlpbench.results.checks import reference_config
-from mlpbench.results.files import load_results, remove_stale_reports, write_model
+from mlpbench.results.files import load_results, remove_stale_reports
 from mlpbench.results.model import (Code, ColdTrial, Environment, PlannedTarget, Results, RunRecord, SweepPlan,
                                     SweepPoint, Target, point_key, point_label)
 from mlpbench.workload.backends import get as get_backend
@@ -133,6 +133,10 @@ def _positive_seconds(value: float | None) -> bool:
 
 def validate(plan: SweepPlan, config: WorkloadConfig) -> SweepPlan:
     check_threads(plan.threads)
+    if not plan.devices:
+        raise UsageError("--devices needs at least one device")
+    if "nproc" in plan.vary and plan.backends != ["eager"]:
+        raise UsageError("--vary nproc runs the eager loop under DistributedDataParallel; it does not take --backends")
     if plan.warm_runs < 1 or plan.trial_steps < 1 or plan.warmup < 0:
         raise UsageError("--warm-runs and --trial-steps must be at least 1, --warmup at least 0")
     for flag, value in (("--warm-time", plan.warm_time), ("--point-timeout", plan.point_timeout),
@@ -376,12 +380,7 @@ class Sweep:
         self.save()
 
     def save(self) -> None:
-        self.results.updated = now()
-        try:
-            write_model(self.path, self.results)
-        except OSError as err:
-            raise UsageError(f"cannot write {self.path} ({err.strerror}); sweep.jsonl still holds every "
-                             f"finished point (--resume continues)") from None
+        save_results(self.results, self.path, "sweep.jsonl still holds every finished point (--resume continues)")
 
 
 def run_sweep(plan: SweepPlan, config: WorkloadConfig, targets: list[PlannedTarget], code: list[Code],

@@ -155,8 +155,8 @@ class SweepAnalysis:
         """Everything the whole job adds to its steps. Process-level, from the target's cold run (those that do
         not depend on the device pooled over all targets), and the time its process ran after mlpbench's clock
         stopped (its wall time less its total: the interpreter's exit; its start is in the import phase, timed
-        from the spawn); point-level from the point's run: its
-        data, copies and compile, and the evaluation, which the point's size sets and the step count does not."""
+        from the spawn); point-level from the point's run: its data, copies and compile, and the evaluation,
+        which the point's size sets and the step count does not."""
         cold = next((c for c in self.results.cold
                      if c.target == point.target and c.status == "ok" and c.record is not None), None)
         if cold is None or cold.record is None or point.record is None or point.record.warm is None:
@@ -265,10 +265,10 @@ class SweepAnalysis:
                     small, large = series[a].per_step, series[b].per_step
                     assert small is not None and large is not None
                     verdict = compare(large.samples, small.samples).verdict
-                    grew = self.growth(target, context, a, b)
                     if verdict == "faster":
                         out.append(Inversion(target, context, a, b, small.median, large.median))
-                    elif verdict == "slower" and grew is not None and grew[1] > OUTGREW * max(grew[0], 1.0):
+                    elif verdict == "slower" and (grew := self.growth(target, context, a, b)) is not None \
+                            and grew[1] > OUTGREW * max(grew[0], 1.0):
                         out.append(Inversion(target, context, a, b, small.median, large.median, "outgrew", grew[0]))
         return out
 

@@ -260,9 +260,9 @@ def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Tar
     they repay its extra one-off costs (cold figures: one-off costs are cold); then what a sweep would settle."""
     mode = "warm" if a.find(gpu, "warm", "train") and a.find(cpu, "warm", "train") else "cold"
     c = a.comparison(gpu, mode, "train", cpu)
-    options = sweep_options(results, cpu, gpu, T)
+    command = sweep_command(results, cpu, gpu, T)
     # a data-parallel job's sweep is over ranks (--vary nproc), not sizes: no size hint for it
-    hint = [] if options is None else [T("when.sweep_hint", command=options)]
+    hint = [] if command is None else [T("when.sweep_hint", command=command)]
     if c is None:
         return hint
     steps = a.steps(cpu) or results.config.steps
@@ -285,7 +285,7 @@ def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Tar
 SWEEP_SIZES = (500, 2000, 8000, 32000, 128000)
 
 
-def sweep_options(results: Results, cpu: Target, gpu: Target, T: Texts) -> str | None:
+def sweep_command(results: Results, cpu: Target, gpu: Target, T: Texts) -> str | None:
     """A sweep of the same model as this bench, on the same targets, as a command (or the API's call): its
     workload file (a script, or a model that lives only in a notebook, must first be saved as one), the devices,
     backends and threads compared, every setting given other than its default, and the sizes to try (those the
