@@ -9,12 +9,13 @@ import os
 import statistics
 
 import msgspec
+import numpy as np
 import pytest
 
 import builders
 import mlpbench
 from builders import CPU, GPU
-from mlpbench.api import BenchResults
+from mlpbench.api import BenchResults, resolve_workload
 from mlpbench.errors import UsageError
 from mlpbench.measure import clock, devices, inprocess
 from mlpbench.results.model import CUMULATIVE_RSS, SweepPoint
@@ -294,6 +295,14 @@ def test_devices_and_backends_may_be_comma_separated_strings(quick, torch_settin
     (lambda w: mlpbench.run("my--net.py", device="cpu"), "workload my--net.py: no such file"),  # the user's own text
     (lambda w: mlpbench.bench(w, devices="cpu", hidden=(10,)), "hidden: only the built-in MLP takes it"),  # was ignored
     (lambda w: mlpbench.bench(w, devices="cpu", nproc=2, backends="compile"), "nproc runs the eager loop under"),
+    # a misspelt keyword was a TypeError from deep inside ("Unexpected keyword argument 'devices'")
+    (lambda w: mlpbench.run(w, devices="cpu"), "run() takes no keyword 'devices'; did you mean device=?"),
+    (lambda w: mlpbench.sweep(w, devices="cpu", step=3), "sweep() takes no keyword 'step'; did you mean steps=?"),
+    # scripts alone run as they are: the job's settings were ignored silently
+    (lambda w: mlpbench.bench(scripts=w, devices="cpu", steps=5), "devices, steps have no effect beside scripts "
+                                                                  "without workload"),
+    (lambda w: mlpbench.run(device="cpu", hidden=10.5), "hidden takes widths, e.g. hidden=(100, 50); got 10.5"),
+    (lambda w: mlpbench.run(device="cpu", hidden="100,x"), "hidden takes comma-separated integers, e.g. hidden=(100"),
 ])
 def test_bad_input_to_the_notebook_api_is_one_line_in_its_own_words(call, fragment, workload_file, tmp_path):
     if "load" in fragment or "lang" in fragment:
@@ -306,6 +315,15 @@ def test_bad_input_to_the_notebook_api_is_one_line_in_its_own_words(call, fragme
         call(str(workload_file))
     assert fragment in str(err.value) and "\n" not in str(err.value)
     assert "--" not in str(err.value).replace("my--net.py", "")
+
+
+@pytest.mark.parametrize("given, widths", [(10, (10,)), ("100, 50", (100, 50)), ([np.int64(20), 10], (20, 10)),
+                                           ((8, 4, 2), (8, 4, 2))])
+def test_widths_are_taken_as_the_command_line_takes_them_and_numpy_numbers_as_numbers(given, widths):
+    """``hidden=10`` (as an error's advice writes one width) was a TypeError, "100,50" an error about "1,0,0,,,5,0"."""
+    config, _ = resolve_workload(None, {"hidden": given, "n": np.int64(400), "lr": np.float32(0.5)})
+    assert config.hidden == widths and all(type(w) is int for w in config.hidden)
+    assert (config.n, type(config.n), config.lr, type(config.lr)) == (400, int, 0.5, float)  # a results file holds them
 
 
 def test_an_error_keeps_the_users_own_words_as_they_are(tmp_path):

@@ -13,6 +13,7 @@ in a fresh process, so it gets warm trials here, one target after another, and t
 
 from __future__ import annotations
 
+import difflib
 import functools
 import inspect
 import os
@@ -34,8 +35,11 @@ def in_api_words(aliases: dict[str, str] | None = None):
     """A UsageError raised inside a notebook call names the call's keywords, not the command line's flags
     (``--runs, --warm-runs ... cannot be negative`` -> ``runs, warm_runs ... cannot be negative``)."""
     def wrap(fn):
+        known = keywords(fn)
+
         @functools.wraps(fn)
         def call(*args, **kwargs):
+            check_keywords(fn.__name__, kwargs, known)
             try:
                 return fn(*args, **kwargs)
             except UsageError as err:
@@ -52,6 +56,24 @@ def in_api_words(aliases: dict[str, str] | None = None):
                 raise type(err)(words) from None
         return call
     return wrap
+
+
+def keywords(fn) -> list[str] | None:
+    """The keywords a call takes: its own and, where it takes ``**options``, the workload's settings;
+    None where Python checks them itself (no ``**options``)."""
+    parameters = inspect.signature(fn).parameters.values()
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return None
+    own = [p.name for p in parameters if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return own + [name for name in WorkloadConfig.__struct_fields__ if name not in own]
+
+
+def check_keywords(call: str, kwargs: dict[str, Any], known: list[str] | None) -> None:
+    """A misspelt keyword is one line naming the nearest one (``devices=`` to ``run``: "did you mean device?")."""
+    for name in kwargs:
+        if known is not None and name not in known:
+            near = difflib.get_close_matches(name, known, n=1)
+            raise UsageError(f"{call}() takes no keyword {name!r}" + (f"; did you mean {near[0]}=?" if near else ""))
 
 
 def _strings(value: Any) -> list[str]:
@@ -182,7 +204,7 @@ def backend_names(value: str | Sequence[str]) -> list[str]:
 def resolve_workload(workload: Any, options: dict[str, Any]) -> tuple[WorkloadConfig, Any]:
     """A configuration and, for an object that lives only here, the loaded workload itself."""
     def config(path: str | None) -> WorkloadConfig:
-        return WorkloadConfig(workload=path, **options).validate().check_mlp_settings()
+        return WorkloadConfig.from_call(path, options).validate().check_mlp_settings()
 
     if workload is None or isinstance(workload, (str, os.PathLike)):
         return config(None if workload is None or str(workload) == BUILTIN_WORD else str(workload)), None
@@ -379,6 +401,17 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
     from mlpbench.measure import bench as benching
     from mlpbench.measure.environment import collect
 
+    if scripts and workload is None:  # only the scripts: what would set mlpbench's own job is refused, not ignored
+        default = WorkloadConfig()
+        given = [flag for flag, set_ in (("--devices", names(devices) != ["cpu", "cuda"]),
+                                          ("--backends", backend_names(backends) != ["eager"]),
+                                          ("--threads", threads is not None), ("--nproc", nproc is not None))
+                 if set_] + [f"--{name.replace('_', '-')}" for name, value in options.items()
+                             if value != getattr(default, name)]
+        if given:
+            raise UsageError(f"{', '.join(given)} {'has' if len(given) == 1 else 'have'} no effect beside --script "
+                             "without --workload: a script runs on the device it chooses, and mlpbench's own job "
+                             "runs only with --workload FILE.py or --workload builtin")
     config, loaded = resolve_workload(workload, options)
     plan = benching.validate(BenchPlan(devices=names(devices), backends=backend_names(backends), scripts=paths(scripts),
                                        runs=runs, script_runs=script_runs, warm_runs=warm_runs, warmup=warmup,

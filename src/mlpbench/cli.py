@@ -279,10 +279,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from mlpbench.workload import backends
 
     check_out_folder(args.out)
-    if args.scripts and args.workload is None:  # only the scripts: what would set mlpbench's own job is refused
-        refuse_ignored(args, ("devices", "backends", "threads", "nproc", *JOB_FLAGS[1:]),
-                       "beside --script without --workload: a script runs on the device it chooses, and mlpbench's own "
-                       "job runs only with --workload FILE.py or --workload builtin")
     result = api.bench(args.workload, devices=args.devices, backends=backends.expand(args.backends),
                        scripts=args.scripts, runs=args.runs, script_runs=args.script_runs,
                        warm_runs=args.warm_runs, warmup=args.warmup,

@@ -200,14 +200,16 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
     say(P.total_time_line(finished_at - torch_ready_at))
     random_in_training = P.draws_random(problem)  # after the total: a fact about the model, in no time of the job
 
-    warm = _warm(spec, trainer, problem, timer, device, rank) if spec.warm is not None else None
+    # a run that diverged repeats itself from the same start: its warm trials and profile would time nothing valid
+    diverged = not P.finite([*losses.values(), evaluation.test_loss])
+    warm = _warm(spec, trainer, problem, timer, device, rank) if spec.warm is not None and not diverged else None
     peaks = devices.peak_memory(device)  # the job's own peaks: before the matmul probe's big matrices and the profiler
     if rank is not None and rank.world > 1:
         trainer.measure_allreduce(timer.clock.now)
     per_rank = distributed.gather(timer.phases) if rank is not None else None
     rate = devices.matmul_rate(device) if spec.matmul_rate else None
     profile = None
-    if spec.profile and rank is None:
+    if spec.profile and rank is None and not diverged:
         from mlpbench.measure.profile import profile_steps
 
         profile = profile_steps(trainer, device)
@@ -221,11 +223,10 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
         distributed.finish()
         if not lead:
             return None
-    values = [*losses.values(), evaluation.test_loss]
     from mlpbench.measure.environment import collect
 
     return RunRecord(
-        target=target, config=config, status="ok" if P.finite(values) else "diverged", phases=dict(timer.phases),
+        target=target, config=config, status="diverged" if diverged else "ok", phases=dict(timer.phases),
         seed_time=finished_at - torch_ready_at, import_source=import_source,
         threads=facts["threads"] if isinstance(facts.get("threads"), int) else torch.get_num_threads(),
         losses={k: _finite(v) for k, v in losses.items()}, test_loss=_finite(evaluation.test_loss),

@@ -115,7 +115,7 @@ _SWITCHES = ("resume", "largest-first")  # flags that take no value: True in the
 ALIASES = {"device": "devices", "script": "scripts"}
 _FIELD = r"\{\w+(?::[^{}]*)?\}"  # a template's field, filled in later with a number
 _VALUE = (rf"\d+(?:,\d+)+(?![\w.-])|\d[\d.]*(?![\w-])|{_FIELD}"  # widths; a count, a size, seconds
-          r"|(?:[a-z][\w:-]*(?:,[a-z][\w:-]*)+|all|cpu|cuda(?::\d+)?)(?![\w:-])"  # devices or backends
+          r"|(?:[a-z][\w:-]*(?:,[a-z][\w:-]*)+|all|cpu|cuda(?::\d+)?|builtin)(?![\w:-])"  # devices or backends; the built-in MLP
           r"|[\w./-]+\.py\b|FILE\b"  # a workload file
           r"|\w+=[\d.]+(?:,[\d.]+)*")  # --vary's NAME=V1,V2
 _FLAG = re.compile(rf"(?<![\w./-])--(?P<name>[a-z][a-z-]*)(?: (?P<value>{_VALUE}))?")

@@ -290,7 +290,8 @@ class Analysis:
                 "run": check.run, "index": check.index, "point": check.point, "early": check.worst_early,
                 "worst": check.worst, "tol_early": check.tolerance[0], "tol_late": check.tolerance[1]}, check.target))
         for warm in r.warm:
-            if warm.record is not None and warm.record.warm is not None and warm.record.warm.stopped_by != "converged":
+            if (warm.status == "ok" and warm.record is not None and warm.record.warm is not None
+                    and warm.record.warm.stopped_by != "converged"):  # a failed set's own line says why it stopped
                 limit = "time" if warm.record.warm.stopped_by == "time" else "runs"
                 found.append(Notice(f"not_converged_{limit}", {}, warm.target, "warm", ("train",)))
         grouped: dict[tuple, list[str]] = {}

@@ -11,6 +11,7 @@ Pure Python (no torch): results files embed it, and a report is drawn without im
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import msgspec
@@ -74,6 +75,12 @@ class WorkloadConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
         """Built-in MLP: the width of every layer, input to output."""
         return (self.d_in, *self.hidden, self.d_out)
 
+    @classmethod
+    def from_call(cls, workload: str | None, options: dict[str, Any]) -> "WorkloadConfig":
+        """A configuration from a notebook call's keywords, read as the command line reads its flags:
+        ``hidden="100,50"``, ``hidden=100`` and ``hidden=[100, 50]`` are widths; numpy numbers are numbers."""
+        return cls(workload=workload, **{name: _as_called(name, value) for name, value in options.items()})
+
     def with_changes(self, **changes: Any) -> "WorkloadConfig":
         return msgspec.structs.replace(self, **changes)
 
@@ -124,6 +131,8 @@ class WorkloadConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
     def _validate_mlp(self) -> "WorkloadConfig":
         _require_int("d_in", self.d_in, minimum=1)
         _require_int("d_out", self.d_out, minimum=1)
+        if not isinstance(self.hidden, tuple):
+            raise UsageError(f"--hidden takes widths, e.g. --hidden 100,50; got {self.hidden!r}")
         if not self.hidden:
             raise UsageError("--hidden needs at least one width, e.g. --hidden 100,50")
         for width in self.hidden:
@@ -148,6 +157,28 @@ def _require_int(name: str, value: Any, *, minimum: int) -> None:
         raise UsageError(f"--{name} must be at least {minimum}, got {value}")
 
 
+_INTEGERS = ("n", "d_in", "d_out", "steps", "seed", "log_every", "batch_size")
+_REALS = ("lr", "noise", "train_fraction")
+
+
+def _as_called(name: str, value: Any) -> Any:
+    """One keyword's value as its field holds it; anything else is left for ``validate`` to refuse by name."""
+    if name == "hidden":
+        if isinstance(value, str):
+            return parse_hidden(value)
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            return (int(value),)
+        if isinstance(value, (list, tuple)):
+            return tuple(int(w) if isinstance(w, numbers.Integral) and not isinstance(w, bool) else w for w in value)
+    elif isinstance(value, bool):
+        return value
+    elif name in _INTEGERS and isinstance(value, numbers.Integral):
+        return int(value)
+    elif name in _REALS and isinstance(value, numbers.Real):
+        return float(value)
+    return value
+
+
 def format_hidden(hidden: tuple[int, ...]) -> str:
     return ",".join(str(h) for h in hidden)
 
@@ -158,7 +189,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     try:
         widths = tuple(int(p) for p in parts)
     except ValueError:
-        raise UsageError(f"--hidden takes comma-separated integers such as 100,50, got {text!r}") from None
+        raise UsageError(f"--hidden takes comma-separated integers, e.g. --hidden 100,50; got {text!r}") from None
     if not widths or any(w < 1 for w in widths):
         raise UsageError(f"--hidden widths must be positive integers, got {text!r}")
     return widths
