@@ -133,6 +133,28 @@ def test_the_exit_is_what_the_parent_saw_after_the_last_phase_and_no_share_of_th
     assert not [n for n in a.notices() if "exit" in n.phases]  # its spread is the whole process's
 
 
+def test_mlpbenchs_own_checks_after_the_job_are_no_part_of_the_exit_nor_a_reason():
+    """A workload's FLOP count and model probes ran after the job's total: 0.23 s of a CNN's 1.15 s "process exit",
+    which the sweep then added to the one-off costs the GPU has to repay."""
+    results = builders.bench()
+    cold = [msgspec.structs.replace(t, record=msgspec.structs.replace(t.record, after_total=0.25 if t.target == GPU
+                                                                      else 0.001)) for t in results.cold]
+    a = Analysis(msgspec.structs.replace(results, cold=cold))
+    gpu = [t for t in cold if t.target == GPU]
+    assert a.find(GPU, "cold", "exit").samples == pytest.approx([t.wall - t.record.phases["total"] - 0.25 for t in gpu])
+    assert a.find(GPU, "cold", "after").samples == pytest.approx([0.25] * len(gpu))
+    assert Analysis(results).find(CPU, "cold", "after") is None  # nothing recorded (an older file): no figure
+    assert "after" not in a.phase_shares(GPU)
+    from mlpbench.output.i18n import Texts
+    from mlpbench.output.report.verdict import why
+    from mlpbench.output.words import Namer
+
+    T = Texts("en")
+    assert T.phase("after") == "mlpbench's checks after the job"
+    assert T.phase("after") not in " ".join(why(a, Namer(results, T), [CPU, GPU], T))  # never why the GPU was slower
+    assert gpu[0].exit == pytest.approx(gpu[0].wall - gpu[0].record.phases["total"] - 0.25)
+
+
 def test_a_busy_machine_and_cold_steps_far_from_warm_ones_are_said():
     import msgspec
 

@@ -155,6 +155,9 @@ def test_bench_end_to_end_on_cpu(cpu_bench):
     assert results.first_run(CPU).log[0] == "Using device: cpu"
     assert results.env.cpu and results.env.torch and results.env.timer_resolution_s
     assert all(c.passed for cs in a.checks.values() for c in cs)  # every warm sample checked against the first run
+    # mlpbench's own work after the job's total is recorded apart from the process's exit
+    assert all(0 < c.record.after_total < c.wall - c.record.phases["total"] for c in results.cold)
+    assert results.warm[0].record.after_total > sum(results.warm[0].record.warm.measurement.samples)
 
 
 def test_bench_ends_with_its_verdict(cpu_bench):

@@ -463,3 +463,17 @@ def test_the_whole_job_counts_every_one_off_and_pools_what_no_device_changes():
     repay = {r.value: r.steps for r in s.repay if r.target == gpu}
     assert 20 < repay[8000.0] < 80 and repay[128000.0] < 10
     assert s.missing() == [({"n": 500.0}, gpu)]  # cut by the time limit: said, never guessed
+
+
+def test_the_whole_job_leaves_out_mlpbenchs_own_checks_after_the_job():
+    """A workload's FLOP count and model probes ran after the job's total, inside what was called the interpreter's
+    exit: the GPU was made to repay mlpbench's own work."""
+    from conftest import H200
+
+    results = load_results(H200 / "sweep" / "results.json")
+    before = {(r.point["n"], r.target): r.one_off for r in SweepAnalysis(results).rows}
+    cold = [msgspec.structs.replace(c, record=msgspec.structs.replace(c.record, after_total=0.3))
+            if c.record is not None else c for c in results.cold]
+    after = {(r.point["n"], r.target): r.one_off for r in SweepAnalysis(msgspec.structs.replace(results, cold=cold)).rows}
+    assert after.keys() == before.keys() and any(v is not None for v in before.values())
+    assert all(after[k] == pytest.approx(v - 0.3) for k, v in before.items() if v is not None)

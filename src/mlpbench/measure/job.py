@@ -225,6 +225,7 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
             return None
     from mlpbench.measure.environment import collect
 
+    env = collect(sample_busy=False) if spec.environment else None
     return RunRecord(
         target=target, config=config, status="diverged" if diverged else "ok", phases=dict(timer.phases),
         seed_time=finished_at - torch_ready_at, import_source=import_source,
@@ -236,7 +237,7 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
         flops_source="analytic" if flops_source == "workload" and workload.is_mlp else flops_source,
         parameters=P.parameter_count(problem.model), matmul_flops_per_s=rate, memory=memory, warm=warm, profile=profile,
         per_rank_phases={str(i): p for i, p in enumerate(per_rank)} if per_rank else {},
-        env=collect(sample_busy=False) if spec.environment else None,
+        env=env, after_total=time.monotonic() - finished_at,
     )
 
 

@@ -20,13 +20,14 @@ from mlpbench.stats.compare import Comparison, compare
 from mlpbench.stats.crossover import break_even_steps
 
 # Phases in the order a job runs them, then a script's; "exit" is what the parent saw after the last
-# phase inside (wall - total: the record's writing and the interpreter's exit, torch's teardown
-# included), "seed_time" the figure the run printed about itself, "wall" the parent's outside view of
+# phase inside (``Outcome.exit``: the record's writing and the interpreter's exit), "seed_time" the figure the run printed about itself, "wall" the parent's outside view of
 # the whole process (fork/exec to exit).
 PHASE_ORDER = ("import", "device_check", "process_group", "device_init", "data", "to_device", "setup", "compile",
                "train", "eval", "interpreter", "import_torch", "cuda_init", "first_optimizer", "rest", "total",
-               "exit", "seed_time", "wall")
-NOT_INSIDE = ("total", "exit", "seed_time", "wall")  # figures that are no phase of the time inside the process
+               "after", "exit", "seed_time", "wall")
+# figures that are no phase of the time inside the process; "after" is mlpbench's own work after the job's total
+# (the model's probes, its FLOP count), no cost of the user's job
+NOT_INSIDE = ("total", "after", "exit", "seed_time", "wall")
 ONE_OFF_PHASES = ("import", "device_check", "process_group", "device_init", "data", "to_device", "setup", "compile",
                   "interpreter", "import_torch", "cuda_init", "first_optimizer")
 START_UP_PHASES = ("import", "device_check", "process_group", "device_init", "setup", "compile", "interpreter",
@@ -103,8 +104,10 @@ class Analysis:
                     values["seed_time"] = trial.record.seed_time
                 if trial.wall is not None:
                     values["wall"] = trial.wall
-                    if "total" in values:
-                        values["exit"] = max(0.0, trial.wall - values["total"])
+                if trial.exit is not None:
+                    values["exit"] = trial.exit
+                if trial.record.after_total > 0:
+                    values["after"] = trial.record.after_total
                 for phase, value in values.items():
                     samples.setdefault(phase, []).append(value)
             for phase in ordered_phases(samples):

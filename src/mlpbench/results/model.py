@@ -39,7 +39,7 @@ RUN_SCHEMA = "mlpbench.run/2"
 #   mlpbench.run/1      flat dict of one run.
 #   mlpbench.run/2      ``RunRecord``: target, config, phases, losses, evaluation, log, facts, flops,
 #                       memory, warm samples with their energy, a profile of a few steps (when asked),
-#                       environment.
+#                       environment. Added since, with a default that reads older files alike: ``after_total``.
 
 Seconds = Annotated[float, Meta(ge=0, le=1e9)]
 Text = Annotated[str, Meta(max_length=200_000)]
@@ -255,6 +255,9 @@ class RunRecord(Struct, forbid_unknown_fields=True, kw_only=True):
     profile: StepProfile | None = None
     per_rank_phases: dict[Name, dict[Name, Seconds]] = {}
     env: Environment | None = None
+    # mlpbench's own work after the job's total (the model's probes, its FLOP count, facts, a warm child's
+    # trials): no part of the job, nor of the process's exit (0 in files written before it was recorded)
+    after_total: Seconds = 0.0
 
     @property
     def per_step_s(self) -> float | None:
@@ -296,6 +299,14 @@ class Outcome(Struct, forbid_unknown_fields=True, kw_only=True):
     error: Text | None = None  # one line on why it failed
     stderr_tail: Text | None = None
     record: RunRecord | None = None
+
+    @property
+    def exit(self) -> float | None:
+        """What the parent saw after the job's last phase, less mlpbench's own work there: the record's writing
+        and the interpreter's exit (torch's teardown included)."""
+        if self.wall is None or self.record is None or "total" not in self.record.phases:
+            return None
+        return max(0.0, self.wall - self.record.phases["total"] - self.record.after_total)
 
 
 class ColdTrial(Outcome, tag="cold", tag_field="kind", kw_only=True):

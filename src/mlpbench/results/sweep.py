@@ -154,8 +154,8 @@ class SweepAnalysis:
     def _one_off(self, point: SweepPoint) -> float | None:
         """Everything the whole job adds to its steps. Process-level, from the target's cold run (those that do
         not depend on the device pooled over all targets), and the time its process ran after mlpbench's clock
-        stopped (its wall time less its total: the interpreter's exit; its start is in the import phase, timed
-        from the spawn); point-level from the point's run: its data, copies and compile, and the evaluation,
+        stopped (``Outcome.exit``: the interpreter's exit, mlpbench's own checks left out; its start is in the
+        import phase, timed from the spawn); point-level from the point's run: its data, copies and compile, and the evaluation,
         which the point's size sets and the step count does not."""
         cold = next((c for c in self.results.cold
                      if c.target == point.target and c.status == "ok" and c.record is not None), None)
@@ -163,7 +163,7 @@ class SweepAnalysis:
             return None
         phases = cold.record.phases
         fixed = sum(self.shared[p] if p in self.shared and p in phases else phases.get(p, 0.0) for p in PROCESS_ONE_OFF)
-        outside = max(0.0, cold.wall - phases["total"]) if "total" in phases and cold.wall is not None else 0.0
+        outside = cold.exit or 0.0
         at_point = sum(point.record.warm.one_off.get(p, 0.0) for p in POINT_ONE_OFF)
         return fixed + outside + at_point + point.record.phases.get("eval", 0.0)
 

@@ -47,6 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "phase.cuda_init": ("CUDA start-up", "CUDA 初期化"),
     "phase.rest": ("the rest of the script", "スクリプトの残り"),
     "phase.total": ("total (inside)", "合計（内部計測）"),
+    "phase.after": ("mlpbench's checks after the job", "ジョブ後の mlpbench 自身の確認処理"),
     "phase.exit": ("process exit (outside)", "プロセス終了（外部計測）"),
     "phase.seed_time": ("the run's own figure", "実行自身が出力した時間"),
     "phase.wall": ("whole process (outside)", "プロセス全体（外部計測）"),

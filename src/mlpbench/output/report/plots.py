@@ -36,7 +36,7 @@ PHASE_COLOURS = {
     "process_group": "#98df8a", "device_init": "#d62728", "cuda_init": "#ff9896", "data": "#7f7f7f",
     "to_device": "#ff7f0e", "setup": "#ffbb78", "first_optimizer": "#8c564b", "compile": "#e377c2",
     "train": "#1f77b4", "eval": "#2ca02c", "rest": "#aec7e8", "other": "#dbdb8d",
-    "exit": "#c7c7c7",
+    "after": "#e5e5e5", "exit": "#c7c7c7",
 }
 STACKED = ("interpreter", "import", "import_torch", "device_check", "process_group", "device_init", "cuda_init", "data",
            "to_device", "setup", "first_optimizer", "compile", "train", "eval", "rest")
@@ -98,7 +98,7 @@ def phases(results: Results, a: Analysis, T: Texts, compact: bool = False) -> st
     labels = [name.label(t) for t in targets]
     left = [0.0] * len(targets)
     totals = [a.find(t, "cold", "total").median for t in targets]  # type: ignore[union-attr]
-    for phase in (*STACKED, "other", "exit"):  # the exit last: the bar then ends where the whole process did
+    for phase in (*STACKED, "other", "after", "exit"):  # the exit last: the bar then ends where the whole process did
         widths = []
         for i, t in enumerate(targets):
             if phase == "other":  # each trial's own gap, its median: not the median total less the phases' medians

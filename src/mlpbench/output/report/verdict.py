@@ -145,7 +145,8 @@ def why(a: Analysis, name: Namer, targets: list[Target], T: Texts) -> list[str]:
     if len(targets) == 2:
         cpu, gpu = targets
         extra, own = [], []  # phases decidedly slower by the rule; start-up phases the CPU does not have at all
-        phases = [p for p in a.phases_of(gpu) if p not in ("total", "seed_time", "wall")]  # the exit is one too
+        # the exit is one too; mlpbench's own work after the job is none
+        phases = [p for p in a.phases_of(gpu) if p not in ("total", "after", "seed_time", "wall")]
         compared = {p: c for p in phases if (c := a.comparison(gpu, "cold", p, cpu)) is not None}
         compared = dict(zip(compared, in_family(list(compared.values()))))  # scanned for differences: adjusted together
         for phase in phases:
