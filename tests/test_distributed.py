@@ -115,3 +115,9 @@ def test_nproc_bad_input():
     assert_usage_error(run_cli("bench", "--nproc", "2", "--backends", "fused"), "does not take --backends")
     assert_usage_error(run_cli("sweep", "--vary", "nproc=1,2", "--backends", "fused"), "does not take --backends")
     assert_usage_error(run_cli("bench", "--nproc", "2", "--nnodes", "2"), "--nnodes and --rdzv-endpoint go together")
+    # a rank with no rows averaged an empty loss: the run "diverged", and the report blamed the backend
+    assert_usage_error(run_cli("bench", "--devices", "cpu", "--nproc", "2", "--batch-size", "1"),
+                       "2 data-parallel ranks split each batch of 1 row, leaving some with none; give each batch at "
+                       "least 2 rows (--batch-size) or use fewer ranks")
+    assert_usage_error(run_cli("sweep", "--devices", "cpu", "--vary", "nproc=1,4", "--batch-size", "3"),
+                       "--vary point nproc=4: 4 data-parallel ranks split each batch of 3 rows")

@@ -417,6 +417,8 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
                                        runs=runs, script_runs=script_runs, warm_runs=warm_runs, warmup=warmup,
                                        warm_time=warm_time, threads=threads, trial_timeout=trial_timeout,
                                        nproc=nproc, nnodes=nnodes, rdzv_endpoint=rdzv_endpoint))
+    if plan.nproc is not None:
+        config.check_ranks(plan.nproc * (plan.nnodes or 1))
     from mlpbench.measure.devices import check_spec
     from mlpbench.measure.plan import plan_scripts
 

@@ -150,7 +150,7 @@ def validate(plan: SweepPlan, config: WorkloadConfig) -> SweepPlan:
                                  f"{config.name!r} has its own model (vary n, batch, steps or nproc)")
     for point in plan.points():
         try:
-            apply(config, point).validate()
+            apply(config, point).validate().check_ranks(int(point.get("nproc", 1)))
         except UsageError as err:
             raise UsageError(f"--vary point {point_label(point)}: {err}") from None
     return plan

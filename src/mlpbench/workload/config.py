@@ -99,6 +99,15 @@ class WorkloadConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
                              f"the workload {self.name!r} builds its own model and data")
         return self
 
+    def check_ranks(self, ranks: int) -> "WorkloadConfig":
+        """Data-parallel ranks each take a share of every batch: a rank left with no rows averages an empty loss
+        (NaN), which read as training that diverged."""
+        if self.batch_rows < ranks:
+            raise UsageError(f"{ranks} data-parallel ranks split each batch of {self.batch_rows} row"
+                             f"{'' if self.batch_rows == 1 else 's'}, leaving some with none; give each batch at "
+                             f"least {ranks} rows (--batch-size) or use fewer ranks")
+        return self
+
     def validate(self) -> "WorkloadConfig":
         """Raise UsageError with a one-line reason if this workload cannot run."""
         _require_int("n", self.n, minimum=1)
