@@ -110,7 +110,7 @@ def test_a_killed_rank_ends_the_job_with_its_name_and_leaves_no_orphans(tmp_path
     assert _processes_with(token) == []
 
 
-def test_nproc_bad_input():
+def test_nproc_bad_input(tmp_path):
     assert_usage_error(run_cli("bench", "--nproc", "0"), "--nproc must be at least 1")
     assert_usage_error(run_cli("bench", "--nproc", "2", "--backends", "fused"), "does not take --backends")
     assert_usage_error(run_cli("sweep", "--vary", "nproc=1,2", "--backends", "fused"), "does not take --backends")
@@ -121,3 +121,12 @@ def test_nproc_bad_input():
                        "least 2 rows (--batch-size) or use fewer ranks")
     assert_usage_error(run_cli("sweep", "--devices", "cpu", "--vary", "nproc=1,4", "--batch-size", "3"),
                        "--vary point nproc=4: 4 data-parallel ranks split each batch of 3 rows")
+    # BatchNorm refuses one row: the workload was tried on two, but a rank's share of a batch of 3 is one
+    batch_norm = tmp_path / "bn.py"
+    batch_norm.write_text("import torch\nfrom torch import nn\n\n\ndef build_model():\n"
+                          "    return nn.Sequential(nn.Linear(10, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Linear(16, 1))\n"
+                          "\n\ndef make_data(n, seed):\n    x = torch.randn(n, 10)\n    return x, x.sum(1, keepdim=True)\n")
+    assert_usage_error(run_cli("bench", "--workload", str(batch_norm), "--devices", "cpu", "--nproc", "2",
+                               "--batch-size", "3", "--out", str(tmp_path / "o")),
+                       "the model on the first row of the data, one of 2 data-parallel ranks' share of a batch of 3",
+                       "Expected more than 1 value per channel")

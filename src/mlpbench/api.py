@@ -230,9 +230,9 @@ def check_workload_file(config: WorkloadConfig) -> None:
         parse(read_source(config.workload))
 
 
-def prepare(config: WorkloadConfig, loaded: Any = None):
-    """Load the workload and try it on two rows (one clear line if it does not fit together); the workload
-    and the problem it was tried on."""
+def prepare(config: WorkloadConfig, loaded: Any = None, ranks: int = 1):
+    """Load the workload and try it on two rows, or one of ``ranks`` data-parallel ranks' share of a batch (one clear
+    line if it does not fit together); the workload and the problem it was tried on."""
     from mlpbench.measure.job import import_torch
     from mlpbench.workload import problem
 
@@ -240,7 +240,7 @@ def prepare(config: WorkloadConfig, loaded: Any = None):
     workload = loaded or problem.load_workload(config)
     check_optimizer(workload, config)  # before the data: a slow make_data need not run to say this
     tried = problem.make_problem(workload, config)
-    problem.check(tried)
+    problem.check(tried, ranks)
     return workload, tried
 
 
@@ -432,7 +432,7 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
         if plan.runs_per_script == 0:
             raise UsageError("--script-runs 0 without --workload measures nothing; ask for at least one trial")
         plan = msgspec.structs.replace(plan, script_runs=plan.runs_per_script, runs=0, warm_runs=0)
-    loaded_workload, tried = prepare(config, loaded) if jobs else (None, None)
+    loaded_workload, tried = prepare(config, loaded, (plan.nproc or 1) * (plan.nnodes or 1)) if jobs else (None, None)
     targets = check_runnable((restartable(plan_targets(plan, config), tried) if jobs else []) + scripts_planned)
     code = record_code(config, loaded_workload, plan.backends if jobs else [], plan.scripts, nproc is not None)
     progress = progress or Quiet()

@@ -140,18 +140,22 @@ def _check_data(workload: Workload, x: object, y: object, n: int) -> None:
         raise UsageError(f"workload {where}: x must be a floating-point tensor, got {x.dtype}")
 
 
-def check(problem: Problem) -> None:
+def check(problem: Problem, ranks: int = 1) -> None:
     """The model accepts the data and the loss accepts the model's output: one forward pass on two
-    rows and the loss, so that a mismatch is one clear line before any measurement starts."""
+    rows (or the fewest one of ``ranks`` data-parallel ranks gets) and the loss, so that a mismatch is
+    one clear line before any measurement starts."""
     workload, data = problem.workload, problem.data
-    rows = min(2, data.x_train.shape[0], problem.config.batch_rows)  # a batch of one is what BatchNorm refuses
+    # a batch of one is what BatchNorm refuses; a rank's share of a batch may be one
+    rows = min(2, data.x_train.shape[0], problem.config.batch_rows // ranks)
     model = problem.new_model("cpu")
     loss_is = ("the loss on the model's output and y (loss_fn(prediction, y))" if workload.custom_loss else
                "the default loss, nn.MSELoss, on the model's output and y (define loss_fn(prediction, y) for another)")
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # torch's broadcasting warning: the error below says it in one line
+        share = (f", one of {ranks} data-parallel ranks' share of a batch of {problem.config.batch_rows}"
+                 if rows < min(2, data.x_train.shape[0], problem.config.batch_rows) else "")
         out = call(workload, f"the model on the first {rows} rows of the data (build_model()(x))" if rows > 1 else
-                   "the model on the first row of the data (build_model()(x))", model,
+                   f"the model on the first row of the data{share} (build_model()(x))", model,
                    data.x_train[:rows])
         if not isinstance(out, torch.Tensor):
             raise UsageError(f"workload {_where(workload)}: the model must return a tensor, got {type(out).__name__}")
