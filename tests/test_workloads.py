@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import types
 
+import msgspec
 import pytest
 
 from conftest import assert_usage_error, run_cli
@@ -147,6 +148,51 @@ def test_bad_workloads_through_the_cli(tmp_path):
     assert_usage_error(run_cli("run", "--workload", str(tmp_path)), "is a directory")
     assert_usage_error(run_cli("sweep", "--workload", "examples/workloads/cnn.py", "--vary", "width=1,2"),
                        "--vary width changes the built-in MLP's widths")
+
+
+FAILS_IN_TRAINING = ("import torch\nfrom torch import nn\n\n\nclass Boom(nn.Linear):\n"
+                     "    def forward(self, x):\n        if x.shape[0] > 2:  # passes the check on two rows\n"
+                     "            raise RuntimeError('boom in training')\n        return super().forward(x)\n\n\n"
+                     "def build_model():\n    return Boom(10, 1)\n\n\n"
+                     "def make_data(n, seed):\n    x = torch.randn(n, 10)\n    return x, x.sum(1, keepdim=True)\n")
+
+
+def test_a_workload_that_fails_in_training_shows_its_own_traceback_then_one_line(tmp_path):
+    """It showed mlpbench's own traceback (cli.py, api.py, job.py, eager.py), no mlpbench line: read as a crash."""
+    path = tmp_path / "fails.py"
+    path.write_text(FAILS_IN_TRAINING)
+    proc = run_cli("run", "--workload", str(path), "--device", "cpu", "--steps", "5")
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert lines[0] == "Traceback (most recent call last):" and "mlpbench" not in "\n".join(lines[:-1])
+    assert f'  File "{path}", line 8, in forward' in lines and "RuntimeError: boom in training" in lines
+    assert lines[-1] == f"mlpbench: the workload {path} failed (RuntimeError: boom in training)"
+
+
+def test_a_trial_whose_workload_fails_keeps_its_own_traceback(tmp_path, capsys, monkeypatch):
+    """A bench's or sweep's child: the traceback kept in the results (and shown in the report) is the workload's."""
+    from mlpbench.measure import child
+    from mlpbench.measure.job import JobSpec
+    from mlpbench.results.model import Target
+    from mlpbench.workload.config import WorkloadConfig
+
+    path = tmp_path / "fails.py"
+    path.write_text(FAILS_IN_TRAINING)
+    spec = tmp_path / "spec.json"
+    spec.write_bytes(msgspec.json.encode(JobSpec(target=Target("cpu", "eager"),
+                                                 config=WorkloadConfig(workload=str(path), steps=5))))
+    assert child.main([str(spec), str(tmp_path / "record.json")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):") and "mlpbench" not in err
+    assert err.strip().splitlines()[-1] == "RuntimeError: boom in training"  # the parent's one line reads it
+    from mlpbench.measure import job
+
+    def bug(spec):  # mlpbench's own failure is no workload's: it keeps its whole traceback
+        raise RuntimeError("a bug of mlpbench's")
+
+    monkeypatch.setattr(job, "run_job", bug)
+    with pytest.raises(RuntimeError, match="a bug of mlpbench's"):
+        child.main([str(spec), str(tmp_path / "record.json")])
 
 
 def test_scripts_benched_as_they_are_beside_the_job(tmp_path):

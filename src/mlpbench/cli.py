@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, NoReturn, Sequence
 
 from mlpbench._started import VERSION
-from mlpbench.errors import RunFailed, UsageError, command_line, first_line, out_of_memory
+from mlpbench.errors import RunFailed, UsageError, command_line, first_line, out_of_memory, workload_traceback
 from mlpbench.workload.config import PRECISIONS, WorkloadConfig, parse_hidden
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_SIGINT, EXIT_SIGTERM = 0, 1, 2, 130, 143
@@ -370,6 +370,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    args = None
     try:
         args = parser.parse_args(argv)
         with command_line():
@@ -383,8 +384,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mlpbench: interrupted", file=sys.stderr)
         return EXIT_SIGINT
-    except (MemoryError, RuntimeError) as err:
-        if not out_of_memory(err):
+    except (MemoryError, Exception) as err:  # noqa: BLE001  out of memory, or the workload's own code failed
+        if out_of_memory(err):
+            print(f"mlpbench: error: {first_line(err)}; lower --n or --hidden", file=sys.stderr)
+            return EXIT_USAGE  # a size this machine cannot hold: the user's to change, as any impossible size
+        shown = workload_traceback(err, getattr(args, "workload", None))
+        if shown is None:
             raise
-        print(f"mlpbench: error: {first_line(err)}; lower --n or --hidden", file=sys.stderr)
-        return EXIT_USAGE  # a size this machine cannot hold: the user's to change, as any impossible size
+        if not getattr(args, "quiet", False):
+            sys.stderr.write(shown)
+        print(f"mlpbench: the workload {args.workload} failed ({type(err).__name__}: {first_line(err)})",
+              file=sys.stderr)
+        return EXIT_FAILED

@@ -2,6 +2,7 @@
 
 import contextlib
 import contextvars
+from pathlib import Path
 
 
 class UsageError(Exception):
@@ -57,3 +58,21 @@ class RunFailed(Exception):
     """What was measured failed (a script's exit status, a diverged loss): a result, not a mistake.
 
     The CLI prints the message on one line and exits with status 1."""
+
+
+def workload_traceback(err: BaseException, workload: str | None) -> str | None:
+    """Where a workload file's own code raised (its model, its loss): the traceback from the frames below
+    mlpbench's, as python3 would print it for the user's code; None for anything else (mlpbench's own bug)."""
+    import traceback
+
+    if workload is None or not Path(workload).is_file():  # the built-in MLP, or an object of a notebook
+        return None
+    frames = traceback.extract_tb(err.__traceback__)
+    mine = Path(workload).resolve()
+    if not any(Path(f.filename).resolve() == mine for f in frames if not f.filename.startswith("<")):
+        return None
+    package = Path(__file__).resolve().parent  # mlpbench's own frames: every one above the user's code
+    below = max((i for i, f in enumerate(frames) if Path(f.filename).resolve().is_relative_to(package)), default=-1)
+    shown = traceback.TracebackException.from_exception(err)
+    shown.stack = traceback.StackSummary.from_list(frames[below + 1:])
+    return "".join(shown.format())

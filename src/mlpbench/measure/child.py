@@ -12,8 +12,9 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    from mlpbench.errors import UsageError, first_line, out_of_memory
+    from mlpbench.errors import UsageError, first_line, out_of_memory, workload_traceback
 
+    spec = None
     try:
         import msgspec
 
@@ -29,10 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as err:
         print(f"mlpbench: error: {err}", file=sys.stderr)
         return 2
-    except (MemoryError, RuntimeError) as err:
-        if not out_of_memory(err):
+    except (MemoryError, Exception) as err:  # noqa: BLE001  out of memory, or the workload's own code failed
+        if out_of_memory(err):
+            print(f"mlpbench: error: out of memory: {first_line(err)}", file=sys.stderr)
+            return 1
+        shown = workload_traceback(err, spec.config.workload if spec is not None else None)
+        if shown is None:
             raise
-        print(f"mlpbench: error: out of memory: {first_line(err)}", file=sys.stderr)
+        sys.stderr.write(shown)  # as python3 would print it for the user's code: the parent keeps its last line
         return 1
 
 
