@@ -223,17 +223,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                          "各 {parameter} での {baseline} に対する速度比（{baseline} の時間 ÷ 各対象の時間）。破線は同じ速さ（1 倍）、縦線は定まった 1 ステップあたりの交点、"
                                          "網掛けは位置の定まらない交点を含む範囲"),
     "plot.inside_step": ("Inside one step: the GPU computing against waiting for the host (of the warm step); "
-                         "otherwise the host's time in matrix multiplies, the optimizer and the rest (under the profiler)",
+                         "otherwise the host's time in matrix multiplies and convolutions, the optimizer and the rest "
+                         "(under the profiler)",
                          "1 ステップの内側：GPU が計算している時間とホストを待つ時間（ウォームの 1 ステップに対して）。"
-                         "それ以外はホスト時間のうち行列積、オプティマイザ、その他（プロファイラ下）"),
+                         "それ以外はホスト時間のうち行列積と畳み込み、オプティマイザ、その他（プロファイラ下）"),
     "plot.inside_step.gpu": ("Inside one step: the GPU computing against waiting for the host (share of the warm step)",
                              "1 ステップの内側：GPU が計算している時間とホストを待つ時間（ウォームの 1 ステップに対する割合）"),
-    "plot.inside_step.cpu": ("Inside one step: the host's time in matrix multiplies, the optimizer and the rest (under "
-                             "the profiler)",
-                             "1 ステップの内側：ホスト時間のうち行列積、オプティマイザ、その他（プロファイラ下）"),
+    "plot.inside_step.cpu": ("Inside one step: the host's time in matrix multiplies and convolutions, the optimizer "
+                             "and the rest (under the profiler)",
+                             "1 ステップの内側：ホスト時間のうち行列積と畳み込み、オプティマイザ、その他（プロファイラ下）"),
     "plot.busy": ("device computing", "デバイスが計算"),
     "plot.waiting": ("waiting for the host", "ホストを待機"),
-    "plot.matmul": ("matrix multiplies", "行列積"),
+    "plot.matmul": ("matrix multiplies and convolutions", "行列積と畳み込み"),
     "plot.optimizer": ("optimizer step", "オプティマイザの更新"),
     "plot.framework": ("other operators, dispatch, autograd", "その他の演算・ディスパッチ・自動微分"),
     "plot.share_of_step": ("share of a step (%)", "1 ステップに占める割合（%）"),
@@ -266,15 +267,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "would take {floor}.",
                     "同じプロセス（同じスレッド数、1 回の測定。デバイスの定数ではなく上限の目安）で大きな行列積は {rate} で"
                     "動いたので、その {share} にとどまります。その速度なら演算そのものは {floor} で終わります。"),
-    "concl.reading_overhead": ("Arithmetic therefore accounts for little of the step; the rest is what each operation "
-                               "costs beyond its arithmetic (Python, dispatch, launches, memory traffic) — a reading of "
-                               "these two rates, not a profile.",
-                               "したがって演算は 1 ステップのごく一部で、残りは演算以外のコスト（Python、ディスパッチ、カーネル起動、"
-                               "メモリ転送）です。これは 2 つの速度から読み取れることで、プロファイルによる測定ではありません。"),
-    "concl.reading_mixed": ("Arithmetic and per-operation costs both take a fair part of the step (a reading of these "
-                            "two rates, not a profile).",
-                            "演算と演算ごとのコストの両方が 1 ステップの相当部分を占めます（2 つの速度からの読み取りで、"
-                            "プロファイルによる測定ではありません）。"),
+    "concl.reading_overhead": ("The rest of the step is what each operation costs beyond its arithmetic (Python, "
+                               "dispatch, launches, memory traffic), or arithmetic running far below a large matmul's "
+                               "rate, as small matrices and convolutions do: these two rates cannot tell which, a profile "
+                               "of a step can.",
+                               "1 ステップの残りは、演算以外のコスト（Python、ディスパッチ、カーネル起動、メモリ転送）か、"
+                               "小さな行列や畳み込みのように大きな行列積よりずっと遅い速度で動く演算です。2 つの速度からは"
+                               "どちらかは分からず、1 ステップのプロファイルなら分かります。"),
+    "concl.reading_mixed": ("Arithmetic takes at least that much of the step; the rest is per-operation costs or "
+                            "arithmetic below a large matmul's rate (these two rates cannot tell which).",
+                            "演算は少なくともその時間を占めます。残りは演算ごとのコストか、大きな行列積より遅い速度の演算です"
+                            "（2 つの速度からはどちらかは分かりません）。"),
     "concl.reading_compute": ("Most of the step is arithmetic (a reading of these two rates, not a profile).",
                               "1 ステップの大半は演算です（2 つの速度からの読み取りで、プロファイルによる測定ではありません）。"),
     "concl.inside_gpu": ("Inside one step ({target}, profiled after the timed trials): the device computed for {busy} of "
@@ -291,10 +294,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "{step} のうち {busy}（{share}）で、1 ステップに {kernels} 個のカーネルを実行しました。PyTorch の"
                                "演算が 1 つずつ起動したものではありません（再生したグラフか手書きのカーネル）。"),
     "concl.inside_cpu": ("Inside one step ({target}, under the profiler, which slows every operation): {ops} operators; "
-                         "{matmul} of the host's time was in matrix-multiply operators and {optimizer} in the optimizer's "
-                         "step, the rest in the other operators, dispatch and autograd.",
+                         "{matmul} of the host's time was in matrix-multiply and convolution operators and {optimizer} in "
+                         "the optimizer's step, the rest in the other operators, dispatch and autograd.",
                          "1 ステップの内側（{target}、プロファイラ下ではどの演算も遅くなります）：演算は {ops} 個で、ホストの時間の"
-                         "うち行列積の演算が {matmul}、オプティマイザの更新が {optimizer} を占め、残りはその他の演算、"
+                         "うち行列積と畳み込みの演算が {matmul}、オプティマイザの更新が {optimizer} を占め、残りはその他の演算、"
                          "ディスパッチ、自動微分でした。"),
     "concl.break_even": ("{gpu}'s training steps are {factor} cheaper than {cpu}'s ({gpu_step} against {cpu_step}, cold), "
                          "but it pays {extra} more once; it repays that after about {steps} steps (this job has {have}).",
