@@ -956,7 +956,18 @@ def test_a_report_of_scripts_alone_recommends_no_command_that_refuses_scripts():
     results.targets = [t for t in results.targets if t.target.is_script]
     text = conclusions_of(results)
     assert "--backends all" not in text and "mlpbench sweep measures" not in text
-    assert "mlpbench sweep --workload FILE.py measures whether, and where, the GPU starts to win" in text
+    assert "`mlpbench sweep --workload FILE.py` measures whether, and where, the GPU starts to win" in text
+
+
+def test_the_advice_of_a_workloads_report_runs_the_same_workload_and_settings():
+    """`mlpbench bench --backends all` and `mlpbench sweep`, pasted from a workload file's report, ran the built-in
+    MLP."""
+    results = builders.bench(gpu=False)
+    results.config = WorkloadConfig(workload="my_cnn.py", n=1024, steps=100, batch_size=64)
+    text = conclusions_of(results)
+    assert ("`mlpbench bench --workload my_cnn.py --devices cpu --n 1024 --steps 100 --batch-size 64 --backends all` "
+            "shows how fast each device can go") in text
+    assert "`mlpbench sweep --workload my_cnn.py --n 1024 --steps 100 --batch-size 64 --vary n=" in text
 
 
 def test_a_script_set_against_another_models_job_says_they_may_compute_different_things():

@@ -407,18 +407,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "実行が終わりました。時間を確保して同じ呼び出しをもう一度実行してください。"),
     "change.sizes": ("Larger data or wider layers add arithmetic without adding kernel launches, so the GPU is "
                      "expected to gain with size: an expectation this report does not measure (it holds no sweep); "
-                     "mlpbench sweep measures whether, and where, the GPU starts to win.",
+                     "`{command}` measures whether, and where, the GPU starts to win.",
                      "データを増やしたり層を広げたりすると、カーネル起動の回数は変わらず計算量だけが増えるため、大きさとともに GPU が"
                      "有利になると予想されます。ただしこれは予想であり、このレポートでは測定していません（スイープは含まれません）。"
-                     "GPU が勝つかどうか、どこから勝つかは mlpbench sweep で測れます。"),
+                     "GPU が勝つかどうか、どこから勝つかは `{command}` で測れます。"),
     "change.sizes.scripts": ("Larger data or wider layers add arithmetic without adding kernel launches, so the GPU is "
                              "expected to gain with size: an expectation this report does not measure. A script cannot be "
                              "resized from outside; written as a workload file (make_data, build_model), the same model "
-                             "can: mlpbench sweep --workload FILE.py measures whether, and where, the GPU starts to win.",
+                             "can: `mlpbench sweep --workload FILE.py` measures whether, and where, the GPU starts to win.",
                              "データを増やしたり層を広げたりすると、カーネル起動の回数は変わらず計算量だけが増えるため、大きさとともに"
                              " GPU が有利になると予想されます。ただしこれは予想であり、このレポートでは測定していません。スクリプトは"
                              "外から大きさを変えられませんが、同じモデルをワークロードファイル（make_data、build_model）に書けば、"
-                             "GPU が勝つかどうか、どこから勝つかを mlpbench sweep --workload FILE.py で測れます。"),
+                             "GPU が勝つかどうか、どこから勝つかを `mlpbench sweep --workload FILE.py` で測れます。"),
     "change.see_sweep": ("The sweep section shows where the answer changes with the size of the workload.",
                          "ワークロードの大きさによって結論がどこで変わるかは、スイープの節に示しています。"),
     "change.see_sweep.one_side": ("The sweep section shows how the time per step grows with the size of the workload; "
@@ -429,8 +429,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "than {eager}.",
                        "バックエンドを変えると結論も変わります：{best} は 1 ステップ {step}（{mode}）で、{eager} より "
                        "{factor} 速くなります。"),
-    "change.backends_hint": ("Only one way of running the loop was measured; mlpbench bench --backends all shows how "
-                             "fast each device can go.",
-                             "測定したループの実行方法は 1 つだけです。mlpbench bench --backends all で各デバイスの限界速度が"
-                             "わかります。"),
+    "change.backends_hint": ("Only one way of running the loop was measured; `{command}` shows how fast each device "
+                             "can go.",
+                             "測定したループの実行方法は 1 つだけです。`{command}` で各デバイスの限界速度がわかります。"),
 }

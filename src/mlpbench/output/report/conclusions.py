@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from mlpbench.output.i18n import Texts
+from mlpbench.output.report.commands import same_job, sweep_command
 from mlpbench.output.units import format_flops, format_number, format_percent, format_ratio, format_seconds, format_steps
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import ONE_OFF_PHASES, Analysis
@@ -227,12 +228,15 @@ def conclusions(results: Results, a: Analysis, T: Texts) -> list[str]:
         out.append(T("change.need_cpu.cut" if _planned(results, lambda t: t.kind == "cpu") else "change.need_cpu"))
     out += better_backend(a, name, T)
     if measured and len({t.backend for t in measured}) <= 1 and results.kind == "bench":  # scripts have no backend
-        out.append(T("change.backends_hint"))
+        devices = list(dict.fromkeys(t.device for t in measured if t.device is not None))
+        given = {} if devices in (["cpu", "cuda"], ["cpu", "cuda:0"]) else {"devices": ",".join(devices)}  # the default
+        out.append(T("change.backends_hint", command=same_job(results, T, "bench", given, backends="all")))
     if results.kind == "sweep":  # where the answer changes needs both sides of it
         both = any(t.is_gpu for t in measured) and any(t.kind == "cpu" for t in measured)
         out.append(T("change.see_sweep" if both else "change.see_sweep.one_side"))
     else:
-        out.append(T("change.sizes") if measured or not a.targets else T("change.sizes.scripts"))
+        out.append(T("change.sizes", command=sweep_command(results, T)) if measured or not a.targets
+                   else T("change.sizes.scripts"))
     text = agreement(a, name, T)
     if text:
         out.append(text)

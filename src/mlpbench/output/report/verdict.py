@@ -12,10 +12,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
 
-from mlpbench.errors import UsageError
 from mlpbench.output.i18n import Texts
+from mlpbench.output.report.commands import sweep_command
 from mlpbench.output.report.conclusions import inside_step
 from mlpbench.output.units import format_number, format_p, format_percent, format_ratio, format_seconds, format_steps
 from mlpbench.output.words import Namer, backend_name
@@ -24,7 +23,6 @@ from mlpbench.results.model import BenchPlan, Results, SweepPlan, SweepPoint, Ta
 from mlpbench.results.sweep import SweepAnalysis
 from mlpbench.stats.compare import ALPHA, Comparison, in_family, trials_for_significance
 from mlpbench.stats.summary import CONFIDENCE, trials_for_coverage
-from mlpbench.workload.config import WorkloadConfig
 
 
 START_UP_BOUND = 0.5  # where the GPU's start-up is half the CPU's whole job or more, the bound it sets is said
@@ -261,7 +259,7 @@ def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Tar
     they repay its extra one-off costs (cold figures: one-off costs are cold); then what a sweep would settle."""
     mode = "warm" if a.find(gpu, "warm", "train") and a.find(cpu, "warm", "train") else "cold"
     c = a.comparison(gpu, mode, "train", cpu)
-    command = sweep_command(results, cpu, gpu, T)
+    command = sweep_command(results, T, cpu, gpu)
     # a data-parallel job's sweep is over ranks (--vary nproc), not sizes: no size hint for it
     hint = [] if command is None else [T("when.sweep_hint", command=command)]
     if c is None:
@@ -281,48 +279,6 @@ def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Tar
     if c.verdict == "slower":
         return [T("when.steps_dearer", gpu=name(gpu), cpu=name(cpu), trials=T(f"when.trials.{mode}")), *hint]
     return [T("when.steps_undecided", gpu=name(gpu), cpu=name(cpu), trials=T(f"when.trials.{mode}")), *hint]
-
-
-SWEEP_SIZES = (500, 2000, 8000, 32000, 128000)
-
-
-def sweep_command(results: Results, cpu: Target, gpu: Target, T: Texts) -> str | None:
-    """A sweep of the same model as this bench, on the same targets, as a command (or the API's call): its
-    workload file (a script, or a model that lives only in a notebook, must first be saved as one), the devices,
-    backends and threads compared, every setting given other than its default, and the sizes to try (those the
-    workload can run: a batch of training rows at least, the built-in MLP's limits). The built-in MLP's d_in,
-    d_out and noise are the API's alone: where they were set, the hint is the API's call whatever the report's
-    words. None for a data-parallel job, whose sweep is over ranks."""
-    if cpu.ranks is not None or gpu.ranks is not None:
-        return None
-    config, default = results.config, WorkloadConfig()
-    if cpu.is_script or gpu.is_script:
-        return T.command("sweep", workload="FILE.py", vary={"n": list(SWEEP_SIZES)})
-    options: dict[str, Any] = {}
-    if config.workload is not None:
-        options["workload"] = "FILE.py" if config.workload.startswith("<") else config.workload
-    if cpu.device != "cpu" or gpu.device not in ("cuda", "cuda:0"):
-        options["devices"] = f"{cpu.device},{gpu.device}"
-    backends = list(dict.fromkeys((cpu.backend, gpu.backend)))
-    if backends != ["eager"]:
-        options["backends"] = ",".join(backends)
-    if isinstance(results.plan, BenchPlan) and results.plan.threads is not None:
-        options["threads"] = results.plan.threads
-    api_only = [n for n in ("d_in", "d_out", "noise") if config.is_builtin and getattr(config, n) != getattr(default, n)]
-    names = ["n", *(("hidden",) if config.is_builtin else ()), *api_only, "steps", "lr", "seed", "train_fraction",
-             "batch_size", "precision"]  # a workload file builds its own model: no hidden beside it
-    options.update({name: getattr(config, name) for name in names if getattr(config, name) != getattr(default, name)})
-    sizes = [n for n in SWEEP_SIZES if _runs_at(config, n)]
-    options["vary"] = {"n": sizes or [m for m in (config.n * 4**i for i in range(4)) if _runs_at(config, m)]}
-    return (Texts(T.lang, python=True) if api_only else T).command("sweep", **options)
-
-
-def _runs_at(config: WorkloadConfig, n: int) -> bool:
-    try:
-        config.with_changes(n=n).validate()
-    except UsageError:
-        return False
-    return True
 
 
 def when_sweep(results: Results, a: Analysis, sweep: SweepAnalysis, T: Texts) -> list[str]:
