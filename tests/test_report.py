@@ -959,6 +959,25 @@ def test_a_report_of_scripts_alone_recommends_no_command_that_refuses_scripts():
     assert "`mlpbench sweep --workload FILE.py` measures whether, and where, the GPU starts to win" in text
 
 
+def test_a_run_whose_threads_were_pinned_is_not_told_to_pin_them_and_threads_that_differ_are_shown():
+    from mlpbench.output.i18n import Texts
+    from mlpbench.output.words import advice
+
+    results, T = builders.bench(gpu=False), Texts("en")
+    assert "--threads" in advice("high_variance", results, T) and "--threads" in advice("busy_now", results, T)
+    results.plan.threads = 1
+    assert [advice(code, results, T) for code in ("high_variance", "busy", "busy_now", "cold_warm_apart")] == [
+        "close other programs, or add trials", "rerun when the machine is quiet", "rerun when the machine is quiet",
+        "rerun on a quiet machine; with few steps, add --steps"]
+    env = markdown_of(results, "en").split("## Environment")[1]
+    assert "| torch threads | 2 |" in env  # every run on the machine's default
+    results = builders.bench()
+    for trial in (*results.cold, *results.warm):  # runs on another count (a script that sets its own)
+        trial.record.threads = 1 if trial.target == CPU else 2
+    env = markdown_of(results, "en").split("## Environment")[1]
+    assert "| torch threads | 2 by default here; the runs used CPU: 1, GPU H100 80GB HBM3: 2 |" in env
+
+
 def test_the_advice_of_a_workloads_report_runs_the_same_workload_and_settings():
     """`mlpbench bench --backends all` and `mlpbench sweep`, pasted from a workload file's report, ran the built-in
     MLP."""

@@ -309,6 +309,9 @@ def test_your_own_script_alone_is_timed_alone(tmp_path):
     (["bench", "--devices", "cuda"], "--devices has no effect beside --script without --workload: a script runs on the "
                                      "device it chooses"),
     (["bench", "--script-runs", "0"], "--script-runs 0 without --workload measures nothing"),
+    (["bench", "--warm-runs", "20", "--warm-time", "100"], "--warm-runs, --warm-time have no effect beside --script "
+                                                           "without --workload: a script runs on the device it chooses, "
+                                                           "in cold trials only"),  # a script has no warm trials
     (["run", "--device", "cuda"], "--device has no effect on --script: the script runs as it is"),
     (["run", "--steps", "5", "--lr", "0.1"], "--steps, --lr have no effect on --script"),
 ])
@@ -317,6 +320,18 @@ def test_a_flag_a_script_run_would_ignore_is_refused(args, fragment, tmp_path):
     mine.write_text("print('hi')\n")
     assert_usage_error(run_cli(*args, "--script", str(mine), "--out" if args[0] == "bench" else "--quiet",
                                *([str(tmp_path / "o")] if args[0] == "bench" else [])), fragment)
+
+
+def test_threads_reach_a_script_as_they_reach_the_job(tmp_path):
+    """--threads pinned mlpbench's job but not the script beside it (2.6x slower there), and a scripts-only bench
+    refused it, though its warnings advised it."""
+    mine = tmp_path / "mine.py"
+    mine.write_text("import torch\nprint('threads', torch.get_num_threads())\n")
+    proc = run_cli("bench", "--script", str(mine), "--threads", "1", "--runs", "1", "--out", str(tmp_path / "o"),
+                   "--no-report")
+    assert proc.returncode == 0, proc.stderr
+    run = load_results(tmp_path / "o" / "results.json").cold[0].record
+    assert run.log == ["threads 1"] and run.threads == 1
 
 
 def test_lr_on_a_workload_with_its_own_optimizer_is_refused(foreign):

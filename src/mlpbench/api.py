@@ -402,16 +402,17 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
     from mlpbench.measure.environment import collect
 
     if scripts and workload is None:  # only the scripts: what would set mlpbench's own job is refused, not ignored
-        default = WorkloadConfig()
-        given = [flag for flag, set_ in (("--devices", names(devices) != ["cpu", "cuda"]),
-                                          ("--backends", backend_names(backends) != ["eager"]),
-                                          ("--threads", threads is not None), ("--nproc", nproc is not None))
-                 if set_] + [f"--{name.replace('_', '-')}" for name, value in options.items()
-                             if value != getattr(default, name)]
+        defaults, default = inspect.signature(bench).parameters, WorkloadConfig()
+        own = {"devices": names, "backends": backend_names}  # given as the command line gives them
+        given = [f"--{name.replace('_', '-')}" for name, value in (
+            ("devices", devices), ("backends", backends), ("nproc", nproc), ("warm_runs", warm_runs),
+            ("warmup", warmup), ("warm_time", warm_time))
+            if own.get(name, lambda v: v)(value) != own.get(name, lambda v: v)(defaults[name].default)]
+        given += [f"--{name.replace('_', '-')}" for name, value in options.items() if value != getattr(default, name)]
         if given:
             raise UsageError(f"{', '.join(given)} {'has' if len(given) == 1 else 'have'} no effect beside --script "
-                             "without --workload: a script runs on the device it chooses, and mlpbench's own job "
-                             "runs only with --workload FILE.py or --workload builtin")
+                             "without --workload: a script runs on the device it chooses, in cold trials only, and "
+                             "mlpbench's own job runs only with --workload FILE.py or --workload builtin")
     config, loaded = resolve_workload(workload, options)
     plan = benching.validate(BenchPlan(devices=names(devices), backends=backend_names(backends), scripts=paths(scripts),
                                        runs=runs, script_runs=script_runs, warm_runs=warm_runs, warmup=warmup,

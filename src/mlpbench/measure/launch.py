@@ -61,7 +61,7 @@ class Launcher:
         events = self.scratch / f"events-{next(self._ids)}.json"
         started = time.monotonic()
         result = self.children.run(script.argv(target.script, code.sha256, events), None, timeout, trial,
-                                   env={SPAWN_ENV: repr(started)}, keep_stdout=True)
+                                   env={SPAWN_ENV: repr(started), **script.thread_env(self.threads)}, keep_stdout=True)
         try:
             times = json.loads(events.read_text())
         except (OSError, ValueError):

@@ -111,6 +111,12 @@ def phases(events: dict[str, float], spawned_at: float) -> dict[str, float]:
     return out
 
 
+def thread_env(threads: int | None) -> dict[str, str]:
+    """``--threads`` for a script: the variables torch (OpenMP) and MKL size their pools from at start-up. A script
+    that calls torch.set_num_threads keeps its own choice; its boot records the count it trained with."""
+    return {} if threads is None else {"OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
+
+
 def record(target: Target, events: dict[str, float], spawned_at: float, stdout: str) -> RunRecord:
     """What one run of a script tells: its phases, its own figure, its output and printed losses."""
     losses: dict[int, float | None] = {}
@@ -127,7 +133,8 @@ def record(target: Target, events: dict[str, float], spawned_at: float, stdout: 
     peak = events.get("peak_rss_bytes")  # the script's own, where its boot could read it
     return RunRecord(target=target, config=None, status=status, phases=phases(events, spawned_at),
                      seed_time=self_reported(stdout), losses=losses, log=stdout.splitlines()[:MAX_LOG_LINES],
-                     facts=facts, memory=Memory(peak_rss_bytes=int(peak)) if peak else None)
+                     facts=facts, memory=Memory(peak_rss_bytes=int(peak)) if peak else None,
+                     threads=int(events["threads"]) if events.get("threads") else None)
 
 
 def device_used(events: dict[str, float], stdout: str) -> str | None:

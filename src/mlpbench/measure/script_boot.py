@@ -49,6 +49,11 @@ def _save(path: str) -> None:
     peak = _peak_rss()
     if peak is not None:
         EVENTS["peak_rss_bytes"] = peak
+    torch = sys.modules.get("torch")  # the threads the script ran with, where it used torch
+    try:
+        EVENTS["threads"] = torch.get_num_threads() if torch is not None else None
+    except Exception:  # noqa: BLE001  a torch half torn down at exit, or a module named torch that is not it
+        pass
     try:
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(EVENTS, fh)

@@ -177,7 +177,7 @@ def print_sweep(results, analysis) -> None:
 
 
 def print_notices(results, analysis, T) -> None:
-    from mlpbench.output.words import Namer, once_each
+    from mlpbench.output.words import Namer, advice, once_each
 
     name = Namer(results, T)
     lines = []
@@ -186,7 +186,7 @@ def print_notices(results, analysis, T) -> None:
         mode = f" ({notice.mode}{': ' + ', '.join(T.phase(p) for p in notice.phases) if notice.phases else ''})" \
             if notice.mode else ""
         lines.append(f"warning: {where}{mode}: {T(f'caveat.{notice.code}', **notice.values)} — "
-                     f"{T(f'advice.{notice.code}', **notice.values)}")
+                     f"{advice(notice.code, results, T, **notice.values)}")
     for line in once_each(lines, T):  # every trial of a script that fails the same way: once, counted
         print(line)
 

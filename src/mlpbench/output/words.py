@@ -6,9 +6,21 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import PurePath
+from typing import Any
 
 from mlpbench.output.i18n import Texts
 from mlpbench.results.model import Environment, Results, Target
+
+PINNED = ("high_variance", "busy", "busy_now", "cold_warm_apart")  # advice that says to pin --threads
+
+
+def advice(code: str, results: Results, T: Texts, **values: Any) -> str:
+    """What to do about a notice: a bench stopped early is not told how a sweep resumes, and a run whose threads
+    were pinned is not told to pin them."""
+    key = "advice.interrupted.bench" if code == "interrupted" and results.kind == "bench" else f"advice.{code}"
+    if code in PINNED and getattr(results.plan, "threads", None) is not None:
+        key += ".pinned"
+    return T(key, **values)
 
 
 def once_each(lines: list[str], T: Texts) -> list[str]:

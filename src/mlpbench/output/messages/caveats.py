@@ -22,6 +22,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "試行のばらつきが大きく、四分位範囲が中央値の {percent} % です"),
     "advice.high_variance": ("close other programs, pin the thread count with --threads, or add trials",
                              "他のプログラムを閉じるか、--threads でスレッド数を固定するか、試行を増やしてください"),
+    "advice.high_variance.pinned": ("close other programs, or add trials", "他のプログラムを閉じるか、試行を増やしてください"),
     "caveat.slow_first": ("the first trial took {ratio}× the median of the others",
                           "最初の試行が、他の試行の中央値の {ratio} 倍かかりました"),
     "advice.slow_first": ("likely caches, lazy loading or clock ramp-up: add warm-up runs (--warmup) or discard it",
@@ -61,6 +62,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "マシンが空いているときに再実行するか、--threads を空いているコア数より少なく固定してください"),
     "advice.busy": ("rerun when the machine is quiet, or pin --threads below the free cores",
                     "マシンが空いているときに再実行するか、--threads を空いているコア数より少なく固定してください"),
+    "advice.busy.pinned": ("rerun when the machine is quiet", "マシンが空いているときに再実行してください"),
+    "advice.busy_now.pinned": ("rerun when the machine is quiet", "マシンが空いているときに再実行してください"),
     "caveat.cold_warm_apart": ("a training step took {cold_us:.0f} µs in the cold trials and {warm_us:.0f} µs warm, "
                                "{ratio:.1f}× apart: more than the first steps' one-off costs usually explain, so the "
                                "machine was likely busy during some of the trials",
@@ -70,6 +73,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "advice.cold_warm_apart": ("rerun on a quiet machine, or pin --threads; with few steps, add --steps",
                                "空いているマシンで再実行するか --threads を固定してください。ステップ数が少ない場合は "
                                "--steps を増やしてください"),
+    "advice.cold_warm_apart.pinned": ("rerun on a quiet machine; with few steps, add --steps",
+                                      "空いているマシンで再実行してください。ステップ数が少ない場合は --steps を増やしてください"),
     "caveat.interrupted": ("the run was stopped by {signal} before it finished",
                            "実行は完了前に {signal} で停止されました"),
     "advice.interrupted.bench": ("the finished trials are kept and valid; run the same command again, with time for "

@@ -124,6 +124,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "env.cpu": ("CPU", "CPU"),
     "env.cores": ("cores (usable)", "コア数（使用可能）"),
     "env.threads": ("torch threads", "torch のスレッド数"),
+    "env.threads.all": ("{default} by default here; every run used {n}", "ここでの既定は {default}、どの実行も {n}"),
+    "env.threads.each": ("{default} by default here; the runs used {items}", "ここでの既定は {default}、実行では {items}"),
     "env.memory": ("memory", "メモリ"),
     "env.torch": ("torch", "torch"),
     "env.cuda": ("CUDA (torch build)", "CUDA（torch のビルド）"),

@@ -15,7 +15,7 @@ from mlpbench.output.report.model import Bullets, Code, Figure, Links, Paragraph
 from mlpbench.output.report.verdict import first_screen, pair, timed_scripts
 from mlpbench.output.tables import Table
 from mlpbench.output.units import format_bytes, format_number, format_percent, format_seconds
-from mlpbench.output.words import Namer, gpu_name, once_each
+from mlpbench.output.words import Namer, advice, gpu_name, once_each
 from mlpbench.results.analysis import Analysis
 from mlpbench.results.checks import SCALE_FLOOR
 from mlpbench.results.model import Results, SweepPlan
@@ -175,6 +175,21 @@ def logs_section(results: Results, a: Analysis, T: Texts) -> Section:
     return Section(T("sec.logs"), "logs", [Paragraph(T.sentences(T("logs.intro"), job)), *blocks])
 
 
+def threads(results: Results, T: Texts) -> str | int | None:
+    """torch's threads: this machine's default, and what the runs used where that was another count (``--threads``,
+    or a script's own choice: a script and a job that ran on different counts are not timed alike)."""
+    default, ran = results.env.torch_threads, {}
+    for trial in (*results.cold, *results.warm):
+        if trial.record is not None and trial.record.threads is not None:
+            ran.setdefault(trial.target, trial.record.threads)
+    if set(ran.values()) <= {default}:
+        return default
+    if len(set(ran.values())) == 1:
+        return T("env.threads.all", default=default, n=next(iter(ran.values())))
+    name = Namer(results, T)
+    return T("env.threads.each", default=default, items=T.join(f"{name.label(t)}: {n}" for t, n in ran.items()))
+
+
 def env_section(results: Results, T: Texts) -> Section:
     env = results.env
     gpus = "; ".join(f"{g.name} ({format_bytes(g.memory_bytes)}, sm {g.capability}, {g.multiprocessors} SMs)"
@@ -182,7 +197,7 @@ def env_section(results: Results, T: Texts) -> Section:
     resolution = format_seconds(env.timer_resolution_s) if env.timer_resolution_s is not None else "?"
     rows = [
         ("env.date", env.date), ("env.host", env.hostname), ("env.os", env.os), ("env.python", env.python),
-        ("env.cpu", env.cpu), ("env.cores", f"{env.cpu_count} ({env.cpu_usable})"), ("env.threads", env.torch_threads),
+        ("env.cpu", env.cpu), ("env.cores", f"{env.cpu_count} ({env.cpu_usable})"), ("env.threads", threads(results, T)),
         ("env.memory", format_bytes(env.memory_bytes)), ("env.torch", env.torch),
         ("env.cuda", env.torch_cuda or T("env.none")), ("env.cudnn", env.cudnn or T("env.none")), ("env.blas", env.blas),
         ("env.capability", env.cpu_capability), ("env.gpu", gpus), ("env.driver", env.cuda_driver or T("env.none")),
@@ -238,11 +253,6 @@ def plots_section(results: Results, a: Analysis, T: Texts) -> Section:
     return Section(T("sec.plots"), "plots", blocks)
 
 
-def _advice(code: str, results: Results) -> str:
-    """The advice for a notice; a bench stopped early is not told how a sweep resumes."""
-    return "advice.interrupted.bench" if code == "interrupted" and results.kind == "bench" else f"advice.{code}"
-
-
 def warnings_section(results: Results, a: Analysis, T: Texts) -> Section:
     name = Namer(results, T)
     items = []
@@ -255,7 +265,7 @@ def warnings_section(results: Results, a: Analysis, T: Texts) -> Section:
             v = notice.values
             where += " — " + T(f"run.{v['run']}", index=v["index"], point=v["point"])
         items.append(T("warn.line", where=T.cap(where), message=T(f"caveat.{notice.code}", **notice.values),
-                       advice=T(_advice(notice.code, results), **notice.values)))
+                       advice=advice(notice.code, results, T, **notice.values)))
     items = once_each(items, T)  # every trial of a script that fails the same way: one line, with how many times
     none = T("warn.none.own" if a.checked_own else "warn.none")
     return Section(T("sec.warnings"), "warnings", [Bullets(items, role="warnings")] if items else [Paragraph(none)])

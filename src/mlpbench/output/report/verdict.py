@@ -17,7 +17,7 @@ from mlpbench.output.i18n import Texts
 from mlpbench.output.report.commands import sweep_command
 from mlpbench.output.report.conclusions import inside_step
 from mlpbench.output.units import format_number, format_p, format_percent, format_ratio, format_seconds, format_steps
-from mlpbench.output.words import Namer, backend_name
+from mlpbench.output.words import Namer, advice, backend_name
 from mlpbench.results.analysis import START_UP_PHASES, Analysis
 from mlpbench.results.model import BenchPlan, Results, SweepPlan, SweepPoint, Target
 from mlpbench.results.sweep import SweepAnalysis
@@ -402,7 +402,7 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
     busy = a.busy()
     if busy is not None:  # every figure above may be slower and noisier than the machine can do
         out.append(T("not_done.notice", message=T.cap(T(f"caveat.{busy.code}", **busy.values)),
-                     advice=T.cap(T(f"advice.{busy.code}"))))
+                     advice=T.cap(advice(busy.code, results, T))))
     mismatched = a.failed_checks()
     if mismatched:
         out.append(T("not_done.mismatch", n=len(mismatched), targets=T.join(dict.fromkeys(name(c.target) for c in mismatched)),
