@@ -236,6 +236,30 @@ def test_compare_two_results_files(tmp_path):
         "tf32 in B)" in run_cli("compare", str(a), str(b)).stderr
 
 
+def test_compare_gives_no_verdict_on_different_work_and_the_loop_per_step_where_only_the_steps_differ():
+    """100 steps against 50: "training loop (warm) 594 ms, 256 ms, 0.43x, faster", beside a warning that said why
+    that was meaningless."""
+    import builders
+    from mlpbench.output.tables import compare_table
+
+    a, b = builders.bench(), builders.bench()
+    b.config = msgspec.structs.replace(b.config, steps=500)  # the same step time, half the steps
+    for trial in (*b.cold, *b.warm):
+        trial.record.phases["train"] /= 2
+        if trial.record.warm is not None:
+            trial.record.warm.measurement.samples[:] = [s / 2 for s in trial.record.warm.measurement.samples]
+    rows = {(r[0], r[1]): r for r in compare_table(a, b, "a", "b").rows}
+    loop = rows[("CPU", "training loop (warm) per step")]
+    assert loop[4] == "1.00×" and loop[-1] == "no difference shown"
+    assert rows[("CPU", "cold · import")][-1] == "no difference shown"  # no setting changes the import
+    assert rows[("CPU", "whole process (cold)")][-1] == "different work" and rows[("CPU", "whole process (cold)")][5] == "–"
+    assert ("CPU", "training loop (warm)") not in rows
+    b.config = msgspec.structs.replace(b.config, steps=1001, n=2000)  # other data: no loop per step either
+    table = compare_table(a, b, "a", "b")
+    rows = {(r[0], r[1]): r for r in table.rows}
+    assert rows[("CPU", "training loop (warm)")][-1] == "different work" and "“different work”" in table.caption
+
+
 @pytest.mark.parametrize("args, fragment", [
     (["bench", "--devices", "tpu"], "unknown device 'tpu'"),
     (["bench", "--runs", "0", "--warm-runs", "0"], "measures nothing"),

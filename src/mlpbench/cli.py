@@ -363,8 +363,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     console.print_table(table.title, table.headers, table.rows, caption=table.caption)
     differences = tables.config_differences(a, b)
     if differences:  # the ratios then compare different work, not only different machines or code
-        print(f"mlpbench: warning: A and B measured different settings ({'; '.join(differences)}): their ratios "
-              f"compare different work", file=sys.stderr)
+        print(f"mlpbench: warning: A and B measured different settings ({'; '.join(differences)}): a figure they "
+              f"change gets no verdict (the training loop is compared per step where only the steps differ)",
+              file=sys.stderr)
     return EXIT_OK
 
 

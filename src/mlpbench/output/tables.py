@@ -7,6 +7,7 @@ Every interval is shown with its true coverage; every verdict is the one rule's.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -243,32 +244,60 @@ def checks_table(results: Results, a: Analysis, T: Texts) -> Table:
                  caption=T("table.checks.caption"), anchor="checks")
 
 
+# Phases no workload setting changes (the interpreter, torch, the device, the first optimizer's imports): compared
+# whatever two files measured; the training loop per step where only the number of steps differs; the rest not at all.
+SAME_WORK = ("import", "device_check", "process_group", "device_init", "first_optimizer", "interpreter",
+             "import_torch", "cuda_init")
+
+
 def compare_table(a: Results, b: Results, name_a: str, name_b: str, T: Texts | None = None) -> Table:
-    """Every figure present in both files: B against A (``mlpbench compare``)."""
+    """Every figure present in both files: B against A (``mlpbench compare``). Where the files measured different
+    work (other settings), a figure that depends on them gets no verdict ("different work"), and the training loop
+    is compared per step where only the number of steps differs."""
     T = T or Texts("en")
     first, second = Analysis(a), Analysis(b)
     namer = Namer(b, T)
-    found = []
+    differ = {k for k, _, _ in _differing(a, b)}
+    found, apart = [], []
     for (target, mode, phase), mb in second.measurements.items():
         ma = first.find(target, mode, phase)
-        if ma is not None and ma.median > 0:
-            found.append((target, mode, phase, ma, mb, compare(mb.samples, ma.samples)))
-    adjusted, p_columns = _family_columns([f[-1] for f in found], T)
+        if ma is None or ma.median <= 0:
+            continue
+        if not differ or phase in SAME_WORK:
+            found.append((target, figure_name(mode, phase, T), ma.samples, mb.samples))
+        elif differ == {"steps"} and phase == "train":
+            found.append((target, T("figure.per_step", figure=figure_name(mode, phase, T)),
+                          [s / a.config.steps for s in ma.samples], [s / b.config.steps for s in mb.samples]))
+        else:
+            apart.append((target, figure_name(mode, phase, T), ma.median, mb.median))
+    compared = [compare(mb, ma) for *_, ma, mb in found]
+    adjusted, p_columns = _family_columns(compared, T)
     rows = []
-    for (target, mode, phase, ma, mb, _), c in zip(found, adjusted):
+    for (target, figure, ma, mb), c in zip(found, adjusted):
         low, high = c.ci if c.ci else (None, None)
-        rows.append([namer.label(target), figure_name(mode, phase, T), format_seconds(ma.median),
-                     format_seconds(mb.median), format_ratio(c.ratio), f"[{format_ratio(low)}, {format_ratio(high)}]",
-                     *_p_cells(c, p_columns), verdict_word(c, T)])
+        rows.append([namer.label(target), figure, format_seconds(statistics.median(ma)),
+                     format_seconds(statistics.median(mb)),
+                     format_ratio(c.ratio), f"[{format_ratio(low)}, {format_ratio(high)}]", *_p_cells(c, p_columns),
+                     verdict_word(c, T)])
+    for target, figure, ma, mb in apart:
+        rows.append([namer.label(target), figure, format_seconds(ma), format_seconds(mb), format_ratio(mb / ma), "–",
+                     *["–"] * len(p_columns), T("verdict.different_work")])
     return Table(T("table.compare", a=name_a, b=name_b), [T("col.target"), T("col.figure"), T("col.a_median"),
                                                           T("col.b_median"), "B / A", T("col.ratio_interval"),
                                                           *p_columns, T("col.verdict")],
-                 rows, caption=_family_caption(T("table.compare.caption", a=name_a, b=name_b), p_columns, T))
+                 rows, caption=_family_caption(("。" if T.lang == "ja" else "; ").join(
+                     [T("table.compare.caption", a=name_a, b=name_b), *([T("table.compare.different")] if apart else [])]),
+                     p_columns, T))
+
+
+def _differing(a: Results, b: Results) -> list[tuple[str, object, object]]:
+    """The workload settings two results files differ in: (name, A's, B's)."""
+    import msgspec
+
+    first, second = msgspec.structs.asdict(a.config), msgspec.structs.asdict(b.config)
+    return [(k, first[k], second[k]) for k in first if first[k] != second[k]]
 
 
 def config_differences(a: Results, b: Results) -> list[str]:
     """The workload settings in which two results files differ ("steps 1001 in A, 201 in B")."""
-    import msgspec
-
-    first, second = msgspec.structs.asdict(a.config), msgspec.structs.asdict(b.config)
-    return [f"{k} {first[k]} in A, {second[k]} in B" for k in first if first[k] != second[k]]
+    return [f"{k} {x} in A, {y} in B" for k, x, y in _differing(a, b)]

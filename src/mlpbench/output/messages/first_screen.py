@@ -149,6 +149,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verdict.faster": ("faster", "速い"),
     "verdict.slower": ("slower", "遅い"),
     "verdict.undecided": ("no difference shown", "差は示されず"),
+    "verdict.different_work": ("different work", "異なる処理"),
     # ----- why ----------------------------------------------------------------------------------------------
     "why.shares": ("Why: of the time inside the process, start-up ({phases}) took {parts}.",
                    "理由：プロセス内の時間のうち、起動（{phases}）が占めた割合は {parts} です。"),

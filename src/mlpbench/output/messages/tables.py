@@ -72,6 +72,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "ratio interval that excludes 1",
                               "A = {a}、B = {b}。判定には Mann-Whitney の U 検定（両側、p < 0.05）と、1 を含まない時間比の区間の"
                               "両方が必要"),
+    "table.compare.different": ("“different work”: a figure the two files' settings change (the warning below names "
+                                "them), with no verdict; where only the steps differ, the training loop is compared "
+                                "per step",
+                                "「異なる処理」：2 つのファイルの設定の違いで変わる数値（下の警告に設定を示します）で、判定は"
+                                "しません。ステップ数だけが違う場合、学習ループは 1 ステップあたりで比べます"),
+    "figure.per_step": ("{figure} per step", "{figure}（1 ステップあたり）"),
     "table.profile": ("Inside one step: a few steps under torch.profiler, after the timed trials",
                       "1 ステップの内側：計測の後に torch.profiler で数ステップを記録"),
     "table.profile.caption": ("operators: PyTorch operators called per step (0 where a replayed graph or hand-written "
