@@ -405,8 +405,9 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
         defaults, default = inspect.signature(bench).parameters, WorkloadConfig()
         own = {"devices": names, "backends": backend_names}  # given as the command line gives them
         given = [f"--{name.replace('_', '-')}" for name, value in (
-            ("devices", devices), ("backends", backends), ("nproc", nproc), ("warm_runs", warm_runs or defaults["warm_runs"].default),
-            ("warmup", warmup), ("warm_time", warm_time))  # --warm-runs 0 asks for what a script gets: none
+            ("devices", devices), ("backends", backends), ("nproc", nproc),
+            ("warm_runs", warm_runs or defaults["warm_runs"].default),  # --warm-runs 0 asks for what scripts get
+            ("warmup", warmup), ("warm_time", warm_time))
             if own.get(name, lambda v: v)(value) != own.get(name, lambda v: v)(defaults[name].default)]
         given += [f"--{name.replace('_', '-')}" for name, value in options.items() if value != getattr(default, name)]
         if given:
