@@ -434,6 +434,13 @@ def test_the_probe_tells_a_model_that_draws_random_numbers_and_leaves_the_genera
     ("Epoch 10/10, total loss: 0.2341, time: 3.2s", None),  # an epoch's, though it says "total"
     ("step 1000/1000 done in 0.02 s\nbatch 31 finished in 0.01 s\niter 500 | total loss 0.1 | took 0.05 s", None),
     ("Loading data took 1.2 s\nTraining took 3.0 s\nEvaluation took 0.2 s", 3.0),  # the longest part, not the last
+    # clocks and compound amounts were "none printed"; a part that "took" was the whole run
+    ("Training time: 0:00:04.500004", 4.500004),  # print("Training time:", datetime.now() - start)
+    ("Elapsed time: 0:01:05", 65.0),
+    ("Total time: 1m 23s", 83.0),
+    ("Total: 2 min 5 sec", 125.0),
+    ("data loading took 3.2 seconds", None),
+    ("finished at 12:03:04", None),  # a time of day, not a duration
 ])
 def test_the_time_a_script_prints_about_itself_is_its_whole_runs(printed, seconds):
     from mlpbench.measure.script import self_reported

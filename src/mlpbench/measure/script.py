@@ -29,17 +29,22 @@ from mlpbench.workload.contract import read_source
 
 BOOT = Path(__file__).with_name("script_boot.py")
 ATTRIBUTED = ("import_torch", "cuda_init", "first_optimizer")
-_AMOUNT = r"[^\n0-9]*?([0-9]+(?:\.[0-9]+)?)\s*(ms|s|sec|secs|seconds)\b"
-_PART = r"(?!.*\b(?:per|avg|average|mean|eta|each|step time|epoch time|batch time)\b)(?!.*\b(?:epoch|step|batch|iter|iteration)\b\s*\d)"
-# In order of trust: the seed's line; lines that name a whole ("total", "elapsed", "took", "done in": the longest
-# of them, as a run is no shorter than any of its parts); the last line naming a time that is not a part of one
-# ("avg step time: 0.004 s", "eta 3 s", "time per epoch", "Epoch 3/10 ... time: 2 s", "step 1000 done in 0.02 s").
+# A duration: a clock ("0:00:04.500004", as a timedelta prints; "1:05:02") or amounts with units ("850 ms", "3.2 s",
+# "1m 23s", "2 min 5 sec", "1h 2m").
+_UNIT = r"(?:ms|milliseconds?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)"
+_DURATION = re.compile(r"(?<![\d.:])(\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)(?![\d:])"
+                       rf"|((?:(?<![\w.])\d+(?:\.\d+)?\s*{_UNIT}\b[\s,]*)+)", re.IGNORECASE)
+# A part of a run, not the run: an average, an estimate, a step's or an epoch's time, a numbered epoch or step.
+_PART = re.compile(r"(?i)\b(?:per|avg|average|mean|eta|each|remaining|left)\b|\b(?:step|epoch|batch|iter|iteration)"
+                   r"(?:\s+time\b|\s*\d)")
+# In order of trust: the seed's line; lines that name a whole ("total", "elapsed", "Training took", "done in": the
+# longest of them, as a run is no shorter than any of its parts); the last line naming a time that is no part of
+# one ("time: 1.5 s"). "Loading data took 1.2 s" names a part: a whole took is the training's, the run's or the script's.
 SELF_REPORTED = (
-    re.compile(r"Total Execution Time:\s*([0-9.]+)\s*seconds"),
-    re.compile(r"(?i)^(?=.*\b(?:total|elapsed|took|(?:done|finished|completed|trained) in|wall)\b)" + _PART +
-               r".*?\b(?:time|elapsed|took|in|total|wall)\b" + _AMOUNT, re.MULTILINE),
-    re.compile(r"(?i)^(?!.*\b(?:per|avg|average|mean|eta|each|step|epoch|batch|iter|iteration)\b).*?\btime\b" + _AMOUNT,
-               re.MULTILINE),
+    re.compile(r"Total Execution Time:\s*"),
+    re.compile(r"(?i)\b(?:total|elapsed|wall|(?:done|finished|completed|trained|ran) in)\b|(?:^|\b(?:training|train|"
+               r"run|script|program|job|everything|all|it|whole)\s+)took\b"),
+    re.compile(r"(?i)\btime\b"),
 )
 STEP_LINE = re.compile(r"^Step (\d+): Train Loss = ([-+0-9.einfa]+)\s*$")
 MAX_LOG_LINES = 2000
@@ -77,17 +82,37 @@ def argv(spec: str, sha256: str, events: Path) -> list[str]:
 
 def self_reported(stdout: str) -> float | None:
     """The time the script printed about itself, in seconds: the seed's line, else the longest of the lines
-    that name a whole ("Done in 0.30 s", "elapsed: 12 s", "Training took 3.0 s"), else the last that names a
-    time with a unit and is not a part of the run (an average step, an epoch, an estimate of what is left)."""
+    that name a whole ("Done in 0.30 s", "elapsed: 0:01:05", "Training took 1m 23s"), else the last that names a
+    time and is not a part of the run (an average step, an epoch, an estimate of what is left)."""
+    lines = [line.strip() for line in stdout.splitlines()]
     for tier, pattern in enumerate(SELF_REPORTED):
-        found = [(m, "s") if isinstance(m, str) else m for m in pattern.findall(stdout)]
-        try:
-            seconds = [float(value) / (1000.0 if unit == "ms" else 1.0) for value, unit in found]
-        except ValueError:
-            return None
-        if seconds:
-            return max(seconds) if tier == 1 else seconds[-1]
+        found = []
+        for line in lines:
+            match = pattern.search(line)
+            if match is not None and (tier == 0 or not _PART.search(line)):
+                seconds = duration(line[match.end():])
+                if seconds is not None:
+                    found.append(seconds)
+        if found:
+            return max(found) if tier == 1 else found[-1]
     return None
+
+
+def duration(text: str) -> float | None:
+    """The first duration in ``text``, in seconds."""
+    match = _DURATION.search(text)
+    if match is None:
+        return None
+    if match.group(1) is not None:
+        return int(match.group(1)) * 3600.0 + int(match.group(2)) * 60.0 + float(match.group(3))
+    amounts = re.findall(rf"(\d+(?:\.\d+)?)\s*({_UNIT})\b", match.group(4), re.IGNORECASE)
+    return sum(float(value) * _unit_seconds(unit.lower()) for value, unit in amounts)
+
+
+def _unit_seconds(unit: str) -> float:
+    if unit == "ms" or unit.startswith("milli"):
+        return 1e-3
+    return 3600.0 if unit.startswith("h") else 60.0 if unit.startswith("m") else 1.0
 
 
 def phases(events: dict[str, float], spawned_at: float) -> dict[str, float]:
