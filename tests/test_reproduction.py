@@ -108,7 +108,7 @@ def test_cli_run_prints_log_and_phase_table_and_its_json(reference, tmp_path):
     for phase in ("import", "device_check", "device_init", "data", "to_device", "setup", "first_optimizer", "train",
                   "eval", "other", "total"):  # named as the bench's tables name them
         assert f"\n{Texts('en').phase(phase)} " in table, phase
-    assert "/step" in table and "FLOP/s" in table and "The seed's own figure" in table
+    assert "/step" in table and "FLOP/s" in table and "Its own figure, timed as the example scripts time themselves" in table
     record = load_run(tmp_path / "run.json")
     assert record.schema == "mlpbench.run/2" and record.status == "ok" and record.target.device == device
     assert set(record.phases) >= {"import", "device_check", "device_init", "data", "to_device", "setup",
@@ -120,4 +120,4 @@ def test_cli_run_prints_log_and_phase_table_and_its_json(reference, tmp_path):
     assert record.per_step_s == pytest.approx(record.phases["train"] / 1001)
     assert record.memory.peak_rss_bytes > 10 * 2**20
     assert "torch._dynamo" in record.facts["first_optimizer_loaded"]
-    assert f"The seed's own figure (after `import torch`): {record.seed_time:.4f} s." in table
+    assert f"timed as the example scripts time themselves (from after `import torch`): {record.seed_time:.4f} s." in table

@@ -309,6 +309,8 @@ def test_your_own_script_alone_is_timed_alone(tmp_path):
     (["bench", "--devices", "cuda"], "--devices has no effect beside --script without --workload: a script runs on the "
                                      "device it chooses"),
     (["bench", "--script-runs", "0"], "--script-runs 0 without --workload measures nothing"),
+    (["bench", "--runs", "0"], "--runs 0 (the scripts' trials, where no --script-runs is given) without --workload "
+                               "measures nothing"),  # it named --script-runs, which the user never typed
     (["bench", "--warm-runs", "20", "--warm-time", "100"], "--warm-runs, --warm-time have no effect beside --script "
                                                            "without --workload: a script runs on the device it chooses, "
                                                            "in cold trials only"),  # a script has no warm trials

@@ -432,7 +432,9 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
     jobs = bool(plan.devices) and (plan.runs > 0 or plan.warm_runs > 0) and (workload is not None or not plan.scripts)
     if not jobs and plan.scripts:  # recorded as what runs: the scripts' cold trials, nothing of the job's
         if plan.runs_per_script == 0:
-            raise UsageError("--script-runs 0 without --workload measures nothing; ask for at least one trial")
+            flag = ("--script-runs 0" if plan.script_runs is not None else
+                    "--runs 0 (the scripts' trials, where no --script-runs is given)")
+            raise UsageError(f"{flag} without --workload measures nothing; ask for at least one trial")
         plan = msgspec.structs.replace(plan, script_runs=plan.runs_per_script, runs=0, warm_runs=0)
     loaded_workload, tried = prepare(config, loaded, (plan.nproc or 1) * (plan.nnodes or 1)) if jobs else (None, None)
     targets = check_runnable((restartable(plan_targets(plan, config), tried) if jobs else []) + scripts_planned)

@@ -122,7 +122,8 @@ def print_run(record) -> None:
         flops = f"{record.flops_per_step * steps / 1e9:.3g} GFLOP → {format_flops(record.train_flops_per_s)}; " \
             if record.flops_per_step else ""
         caption = (f"train: {steps} steps, {format_seconds(record.per_step_s)}/step, {flops}{record.threads} CPU "
-                   f"thread(s). The seed's own figure (after `import torch`): {record.seed_time:.4f} s.")
+                   f"thread(s). Its own figure, timed as the example scripts time themselves (from after "
+                   f"`import torch`): {record.seed_time:.4f} s.")
         title = f"Where the time went ({record.target.device}, {record.target.backend})"
     else:
         own = format_seconds(record.seed_time) if record.seed_time is not None else "none printed"

@@ -19,11 +19,12 @@ from mlpbench.results.model import (Measurement, Results, RunRecord, StepProfile
 from mlpbench.stats.compare import Comparison, compare
 from mlpbench.stats.crossover import break_even_steps
 
-# Phases in the order a job runs them, then a script's; "exit" is what the parent saw after the last
-# phase inside (``Outcome.exit``: the record's writing and the interpreter's exit), "seed_time" the figure the run printed about itself, "wall" the parent's outside view of
-# the whole process (fork/exec to exit).
-PHASE_ORDER = ("import", "device_check", "process_group", "device_init", "data", "to_device", "setup", "compile",
-               "train", "eval", "interpreter", "import_torch", "cuda_init", "first_optimizer", "rest", "total",
+# Phases in the order a job and a script run them (the job's first optimizer after its setup, as `mlpbench run`
+# prints them); "exit" is what the parent saw after the last phase inside (``Outcome.exit``: the record's writing
+# and the interpreter's exit), "seed_time" the figure the run printed about itself, "wall" the parent's outside view
+# of the whole process (fork/exec to exit).
+PHASE_ORDER = ("interpreter", "import", "import_torch", "device_check", "process_group", "device_init", "cuda_init",
+               "data", "to_device", "setup", "first_optimizer", "compile", "train", "eval", "rest", "total",
                "after", "exit", "seed_time", "wall")
 # figures that are no phase of the time inside the process; "after" is mlpbench's own work after the job's total
 # (the model's probes, its FLOP count), no cost of the user's job
