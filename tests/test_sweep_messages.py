@@ -61,6 +61,15 @@ def test_a_steps_sweep_says_each_points_updates_and_whole_job(tmp_path):
     assert "steps = 10 では 10 回" in intro(results, JA) and "1001" not in intro(results, JA)
 
 
+def test_a_batch_sweep_says_its_points_make_the_same_updates_not_epochs(tmp_path):
+    """A larger batch at the same --steps trains on more rows: to one who thinks in epochs, other work per point."""
+    batch, sizes = tmp_path / "batch", tmp_path / "n"
+    batch.mkdir(), sizes.mkdir()
+    assert "Every batch size makes the same 1001 updates, so a larger batch sees more rows" in intro(
+        swept(batch, vary={"batch": [50.0, 200.0]}))
+    assert "Every batch size" not in intro(swept(sizes))
+
+
 def test_the_intro_says_the_trial_steps_where_they_ran(tmp_path):
     text = intro(swept(tmp_path))
     assert "ran the job with 100 updates (--trial-steps)" in text and "configured 1001 updates (--steps)" in text

@@ -17,6 +17,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "設定どおり {steps} 回（--steps）更新するジョブ全体の時間"),
     "sweep.whole.each": ("the whole job at each point's own number of updates (its steps value)",
                          "各点自身の更新回数（その点の steps の値）でのジョブ全体の時間"),
+    "sweep.whole.batch": ("Every batch size makes the same {steps} updates, so a larger batch sees more rows: the "
+                          "points compare updates alike, not epochs.",
+                          "どのバッチサイズも同じ {steps} 回更新するので、大きなバッチほど多くの行を処理します。各点は"
+                          "エポックではなく更新回数をそろえて比べています。"),
     "parameter.n": ("samples, train and test", "サンプル数（学習 + テスト）"),
     "parameter.width": ("a multiplier on every hidden width of the built-in MLP", "組み込み MLP の隠れ層の幅の倍率"),
     "parameter.steps": ("optimizer updates", "更新回数"),

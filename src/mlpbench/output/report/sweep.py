@@ -183,8 +183,11 @@ def sections(results: Results, a: Analysis, T: Texts) -> list[Section]:
     name = Namer(results, T)
     values = ", ".join(format_number(v) for v in plan.vary.get(sweep.parameter, []))
     whole = T("sweep.whole.each") if "steps" in plan.vary else T("sweep.whole", steps=results.config.steps)
-    blocks: list = [Paragraph(T("sweep.intro", parameter=sweep.parameter, values=values,
-                                what=T(f"parameter.{sweep.parameter}"), ran=updates_run(results, T), whole=whole))]
+    intro = T("sweep.intro", parameter=sweep.parameter, values=values, what=T(f"parameter.{sweep.parameter}"),
+              ran=updates_run(results, T), whole=whole)
+    if "batch" in plan.vary and "steps" not in plan.vary:  # one who thinks in epochs reads another amount of training
+        intro = T.sentences(intro, T("sweep.whole.batch", steps=results.config.steps))
+    blocks: list = [Paragraph(intro)]
     blocks += [Paragraph(s) for s in findings(results, a, T, sweep)]
     unavailable = [T("results.unavailable_item", target=name.label(t.target), reason=t.reason)
                    for t in results.targets if t.status != "ok"]
