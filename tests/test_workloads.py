@@ -443,6 +443,15 @@ def test_the_probe_tells_a_model_that_draws_random_numbers_and_leaves_the_genera
     ("Total: 2 min 5 sec", 125.0),
     ("data loading took 3.2 seconds", None),
     ("finished at 12:03:04", None),  # a time of day, not a duration
+    ("End time: 2026-11-27 23:14:09.123456", None),  # print("End time:", datetime.now()) was 83,649 s
+    ("End time: 23:14:09", None),
+    ("Step: 1000/1000, loss: 0.3, time: 0.5s", None),  # a step's, an epoch's: never the run's
+    ("epoch: 10, loss 0.2, time: 2.1s", None),
+    ("Time/epoch: 3.2 s", None),
+    ("Step [100/100] ... Time: 0.02s", None),
+    ("Total time: 4,200 ms", None),  # not 0.2 s
+    ("Total memory: 512 M", None),  # not 512 minutes
+    ("Training took 0:00:04.5", 4.5),
 ])
 def test_the_time_a_script_prints_about_itself_is_its_whole_runs(printed, seconds):
     from mlpbench.measure.script import self_reported

@@ -30,22 +30,26 @@ from mlpbench.workload.contract import read_source
 BOOT = Path(__file__).with_name("script_boot.py")
 ATTRIBUTED = ("import_torch", "cuda_init", "first_optimizer")
 # A duration: a clock ("0:00:04.500004", as a timedelta prints; "1:05:02") or amounts with units ("850 ms", "3.2 s",
-# "1m 23s", "2 min 5 sec", "1h 2m").
+# "1m 23s", "2 min 5 sec", "1h 2m"; a bare "m" or "h" only inside such a compound, never "512 M").
 _UNIT = r"(?:ms|milliseconds?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)"
-_DURATION = re.compile(r"(?<![\d.:])(\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)(?![\d:])"
-                       rf"|((?:(?<![\w.])\d+(?:\.\d+)?\s*{_UNIT}\b[\s,]*)+)", re.IGNORECASE)
+_CLOCK = re.compile(r"(?<![\d.:/-])(\d+):([0-5]\d):([0-5]\d(?:\.\d+)?)(?![\d:])")
+_AMOUNTS = re.compile(rf"(?:(?<![\w.,])\d+(?:\.\d+)?\s*{_UNIT}\b[\s,]*)+", re.IGNORECASE)
 # A part of a run, not the run: an average, an estimate, a step's or an epoch's time, a numbered epoch or step.
-_PART = re.compile(r"(?i)\b(?:per|avg|average|mean|eta|each|remaining|left)\b|\b(?:step|epoch|batch|iter|iteration)"
-                   r"(?:\s+time\b|\s*\d)")
+_PART = re.compile(r"(?i)\b(?:per|avg|average|mean|eta|each|remaining|left|step time|epoch time|batch time)\b"
+                   r"|\b(?:epoch|step|batch|iter|iteration)s?\b\s*[:#\[(]?\s*\d")
+_PART_OF_TIME = re.compile(r"(?i)\b(?:per|avg|average|mean|eta|each|step|epoch|batch|iter|iteration)s?\b")
 # In order of trust: the seed's line; lines that name a whole ("total", "elapsed", "Training took", "done in": the
-# longest of them, as a run is no shorter than any of its parts); the last line naming a time that is no part of
-# one ("time: 1.5 s"). "Loading data took 1.2 s" names a part: a whole took is the training's, the run's or the script's.
+# longest of them, as a run is no shorter than any of its parts); the last line naming a time, in no line about a
+# step, an epoch or a batch ("time: 1.5 s"; a clock beside a date or "end" is a time of day). "Loading data took 1.2 s"
+# names a part: a whole that took a time is the training, the run or the script.
 SELF_REPORTED = (
-    re.compile(r"Total Execution Time:\s*"),
-    re.compile(r"(?i)\b(?:total|elapsed|wall|(?:done|finished|completed|trained|ran) in)\b|(?:^|\b(?:training|train|"
-               r"run|script|program|job|everything|all|it|whole)\s+)took\b"),
-    re.compile(r"(?i)\btime\b"),
+    (re.compile(r"Total Execution Time:\s*"), None, True),
+    (re.compile(r"(?i)\b(?:total|elapsed|wall|(?:done|finished|completed|trained|ran) in)\b|(?:^|\b(?:training|"
+                r"train|run|script|program|job|everything|all|it|whole)\s+)took\b"), _PART, True),
+    (re.compile(r"(?i)\btime\b"), _PART_OF_TIME, False),
 )
+# A line about a moment, not a span: a date, or "start", "end", "at", "now" (its clock is a time of day)
+_MOMENT = re.compile(r"(?i)\d{4}-\d\d-\d\d|\d+/\d+/\d+|\b(?:start\w*|end\w*|at|now|current|clock|date)\b")
 STEP_LINE = re.compile(r"^Step (\d+): Train Loss = ([-+0-9.einfa]+)\s*$")
 MAX_LOG_LINES = 2000
 
@@ -85,12 +89,12 @@ def self_reported(stdout: str) -> float | None:
     that name a whole ("Done in 0.30 s", "elapsed: 0:01:05", "Training took 1m 23s"), else the last that names a
     time and is not a part of the run (an average step, an epoch, an estimate of what is left)."""
     lines = [line.strip() for line in stdout.splitlines()]
-    for tier, pattern in enumerate(SELF_REPORTED):
+    for tier, (pattern, part, clocks) in enumerate(SELF_REPORTED):
         found = []
         for line in lines:
             match = pattern.search(line)
-            if match is not None and (tier == 0 or not _PART.search(line)):
-                seconds = duration(line[match.end():])
+            if match is not None and (part is None or not part.search(line)):
+                seconds = duration(line[match.end():], clocks or not _MOMENT.search(line))
                 if seconds is not None:
                     found.append(seconds)
         if found:
@@ -98,15 +102,18 @@ def self_reported(stdout: str) -> float | None:
     return None
 
 
-def duration(text: str) -> float | None:
-    """The first duration in ``text``, in seconds."""
-    match = _DURATION.search(text)
-    if match is None:
+def duration(text: str, clocks: bool = True) -> float | None:
+    """The first duration in ``text``, in seconds (a clock only where ``clocks``)."""
+    clock = _CLOCK.search(text) if clocks else None
+    amounts = _AMOUNTS.search(text)
+    if clock is not None and (amounts is None or clock.start() < amounts.start()):
+        return int(clock.group(1)) * 3600.0 + int(clock.group(2)) * 60.0 + float(clock.group(3))
+    if amounts is None:
         return None
-    if match.group(1) is not None:
-        return int(match.group(1)) * 3600.0 + int(match.group(2)) * 60.0 + float(match.group(3))
-    amounts = re.findall(rf"(\d+(?:\.\d+)?)\s*({_UNIT})\b", match.group(4), re.IGNORECASE)
-    return sum(float(value) * _unit_seconds(unit.lower()) for value, unit in amounts)
+    found = re.findall(rf"(\d+(?:\.\d+)?)\s*({_UNIT})\b", amounts.group(0), re.IGNORECASE)
+    if len(found) == 1 and found[0][1].lower() in ("m", "h"):  # "512 M", "3 h" alone: not read as a duration
+        return None
+    return sum(float(value) * _unit_seconds(unit.lower()) for value, unit in found)
 
 
 def _unit_seconds(unit: str) -> float:
