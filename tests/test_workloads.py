@@ -185,6 +185,16 @@ def test_a_trial_whose_workload_fails_keeps_its_own_traceback(tmp_path, capsys, 
     err = capsys.readouterr().err
     assert err.startswith("Traceback (most recent call last):") and "mlpbench" not in err
     assert err.strip().splitlines()[-1] == "RuntimeError: boom in training"  # the parent's one line reads it
+    # between the user's make_optimizer and torch sits mlpbench's first-optimizer timer: its frame goes, theirs stays
+    optimizer = tmp_path / "optimizer.py"
+    optimizer.write_text(FAILS_IN_TRAINING.replace("raise RuntimeError('boom in training')", "pass") +
+                         "\n\ndef make_optimizer(params):\n    return torch.optim.SGD([p for p in params if p.ndim > 5], "
+                         "lr=0.1)\n")
+    spec.write_bytes(msgspec.json.encode(JobSpec(target=Target("cpu", "eager"),
+                                                 config=WorkloadConfig(workload=str(optimizer), steps=5))))
+    assert child.main([str(spec), str(tmp_path / "record.json")]) == 1
+    err = capsys.readouterr().err
+    assert f'File "{optimizer}", line 22, in make_optimizer' in err and "mlpbench" not in err
     from mlpbench.measure import job
 
     def bug(spec):  # mlpbench's own failure is no workload's: it keeps its whole traceback

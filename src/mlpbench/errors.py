@@ -61,18 +61,33 @@ class RunFailed(Exception):
 
 
 def workload_traceback(err: BaseException, workload: str | None) -> str | None:
-    """Where a workload file's own code raised (its model, its loss): the traceback from the frames below
-    mlpbench's, as python3 would print it for the user's code; None for anything else (mlpbench's own bug)."""
+    """Where a workload file's own code raised (its model, its loss, its optimizer): the traceback without
+    mlpbench's frames (those above the user's code, and a timer's wrapper between it and torch), as python3 would
+    print it; None for anything else (mlpbench's own bug)."""
     import traceback
 
     if workload is None or not Path(workload).is_file():  # the built-in MLP, or an object of a notebook
         return None
-    frames = traceback.extract_tb(err.__traceback__)
     mine = Path(workload).resolve()
-    if not any(Path(f.filename).resolve() == mine for f in frames if not f.filename.startswith("<")):
+    if not any(Path(f.filename).resolve() == mine for f in traceback.extract_tb(err.__traceback__)
+               if not f.filename.startswith("<")):
         return None
-    package = Path(__file__).resolve().parent  # mlpbench's own frames: every one above the user's code
-    below = max((i for i, f in enumerate(frames) if Path(f.filename).resolve().is_relative_to(package)), default=-1)
-    shown = traceback.TracebackException.from_exception(err)
-    shown.stack = traceback.StackSummary.from_list(frames[below + 1:])
-    return "".join(shown.format())
+    package = Path(__file__).resolve().parent
+    return own_traceback(err, lambda name: name.startswith("<frozen runpy") or (
+        not name.startswith("<") and Path(name).resolve().is_relative_to(package)))
+
+
+def own_traceback(err: BaseException, drop) -> str:
+    """``err``'s traceback as Python prints it, without the frames whose file ``drop`` names (its chained
+    exceptions' too). Standard library only: a script's boot uses it."""
+    import traceback
+
+    def without(error, seen: set[int]):
+        if error is not None and id(error) not in seen:
+            seen.add(id(error))
+            error.stack = traceback.StackSummary.from_list([f for f in error.stack if not drop(f.filename)])
+            without(error.__cause__, seen)
+            without(error.__context__, seen)
+        return error
+
+    return "".join(without(traceback.TracebackException.from_exception(err), set()).format())

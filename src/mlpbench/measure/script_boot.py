@@ -111,20 +111,6 @@ class _TorchImportTimer(importlib.abc.MetaPathFinder):
         return spec
 
 
-def _without_boot(error, seen: set[int] | None = None):
-    """A ``traceback.TracebackException`` without this file's frames (``main``'s, and a timed torch call's wrapper
-    between the script's frames and torch's), its chained exceptions' too: what python3 script.py would print."""
-    import traceback
-
-    seen = set() if seen is None else seen
-    if error is not None and id(error) not in seen:
-        seen.add(id(error))
-        error.stack = traceback.StackSummary.from_list([f for f in error.stack if f.filename != __file__])
-        _without_boot(error.__cause__, seen)
-        _without_boot(error.__context__, seen)
-    return error
-
-
 def main() -> int:
     events_path, expected, script, *args = sys.argv[1:]
     atexit.register(_save, events_path)
@@ -149,10 +135,12 @@ def main() -> int:
         exec(code, module.__dict__)  # noqa: S102  the user's own script, as they asked
     except Exception as err:  # noqa: BLE001  as python3 script.py would end: its traceback, from its own frames
         _note("script_end")
-        if sys.excepthook is sys.__excepthook__:
-            import traceback
-
-            sys.stderr.write("".join(_without_boot(traceback.TracebackException.from_exception(err)).format()))
+        try:  # the script has ended: nothing of it is timed any more
+            from mlpbench.errors import own_traceback
+        except ImportError:  # a module of the script's own named mlpbench, say
+            own_traceback = None
+        if sys.excepthook is sys.__excepthook__ and own_traceback is not None:
+            sys.stderr.write(own_traceback(err, lambda name: name == __file__))  # no frame of this file's
         else:  # the script's own hook, as python3 would call it
             own = err.__traceback__.tb_next if err.__traceback__ else None  # past this function's frame: the script's
             sys.excepthook(type(err), err.with_traceback(own), own)
