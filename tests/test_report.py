@@ -821,7 +821,6 @@ def test_a_profile_of_the_cpus_step_replaces_the_reading_of_rates_and_no_reading
     """A small CNN: 7 % of a large matmul's rate was read as "arithmetic accounts for little of the step", while the
     profile beside it found half the host's time in its convolutions; small convolutions run far below that rate."""
     text = conclusions_of(load_results(DATA / "results-cpu.json"))
-    assert "49 % of the host's time" not in text  # (the CNN's own figure; this file is the seed's MLP)
     assert "so the step reaches 6.9 % of it; at that rate the arithmetic alone would take 111 µs. Inside" in text
     assert "of the host's time was in matrix-multiply and convolution operators" in text
     results = load_results(DATA / "results-cpu.json")
@@ -976,6 +975,14 @@ def test_a_run_whose_threads_were_pinned_is_not_told_to_pin_them_and_threads_tha
         trial.record.threads = 1 if trial.target == CPU else 2
     env = markdown_of(results, "en").split("## Environment")[1]
     assert "| torch threads | 2 by default here; the runs used CPU: 1, GPU H100 80GB HBM3: 2 |" in env
+
+
+def test_a_data_parallel_report_suggests_no_command_that_drops_its_ranks():
+    """`bench --backends all` refuses --nproc, and a size sweep of one process is not the job that ran."""
+    from conftest import H100
+
+    text = conclusions_of(load_results(H100 / "nccl" / "results.json"))
+    assert "--backends all" not in text and "mlpbench sweep" not in text
 
 
 def test_the_advice_of_a_workloads_report_runs_the_same_workload_and_settings():

@@ -477,7 +477,7 @@ def sweep(workload: Any = None, *, vary: dict[str, Any] | str | None = None,
         check_spec(spec, "--devices")
     check_workload_file(config)
     try:
-        workload_, tried = prepare(config)
+        workload_, tried = prepare(config, None, int(max(plan.vary.get("nproc", [1]))))  # the most ranks' share
     except UsageError as err:  # tried at the configuration as given, where only the one-off runs run
         raise sweeping.at_base_size(plan, config, err) from None
     if "nproc" in plan.vary:

@@ -301,8 +301,8 @@ class Analysis:
         grouped: dict[tuple, list[str]] = {}
         for (target, mode, phase), m in self.measurements.items():
             total = self.find(target, "cold", "total")
-            if phase == "exit":  # outside the process's own phases; its spread is already in the whole process's
-                continue
+            if phase in ("exit", "after"):  # outside the process's own phases (their spread is the whole process's);
+                continue  # mlpbench's own work is no figure of the user's to quieten
             material = (mode, phase) in HEADLINE or phase == "train" or (
                 total is not None and m.median >= MATERIAL_SHARE * total.median)
             if material:

@@ -407,17 +407,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "run ended before it was measured; make the same call again, with time for it.",
                                    "この結論を最も大きく変えるのは GPU での測定です。GPU も計画されていましたが、測定する前に"
                                    "実行が終わりました。時間を確保して同じ呼び出しをもう一度実行してください。"),
-    "change.sizes": ("Larger data or wider layers add arithmetic without adding kernel launches, so the GPU is "
+    "change.sizes": ("Larger data or a larger model add arithmetic without adding kernel launches, so the GPU is "
                      "expected to gain with size: an expectation this report does not measure (it holds no sweep); "
                      "`{command}` measures whether, and where, the GPU starts to win.",
-                     "データを増やしたり層を広げたりすると、カーネル起動の回数は変わらず計算量だけが増えるため、大きさとともに GPU が"
+                     "データやモデルを大きくすると、カーネル起動の回数は変わらず計算量だけが増えるため、大きさとともに GPU が"
                      "有利になると予想されます。ただしこれは予想であり、このレポートでは測定していません（スイープは含まれません）。"
                      "GPU が勝つかどうか、どこから勝つかは `{command}` で測れます。"),
-    "change.sizes.scripts": ("Larger data or wider layers add arithmetic without adding kernel launches, so the GPU is "
+    "change.sizes.no_gpu": ("Larger data or a larger model add arithmetic without adding kernel launches, so a GPU is "
+                            "expected to gain with size: an expectation this report does not measure. This machine has "
+                            "no GPU that torch can use; on one that has, `{command}` measures whether, and where, the "
+                            "GPU starts to win.",
+                            "データやモデルを大きくすると、カーネル起動の回数は変わらず計算量だけが増えるため、大きさとともに GPU が"
+                            "有利になると予想されます。ただしこれは予想であり、このレポートでは測定していません。このマシンには "
+                            "torch が使える GPU がありません。GPU のあるマシンで `{command}` を実行すれば、GPU が勝つかどうか、"
+                            "どこから勝つかを測れます。"),
+    "change.sizes.scripts": ("Larger data or a larger model add arithmetic without adding kernel launches, so the GPU is "
                              "expected to gain with size: an expectation this report does not measure. A script cannot be "
                              "resized from outside; written as a workload file (make_data, build_model), the same model "
                              "can: `mlpbench sweep --workload FILE.py` measures whether, and where, the GPU starts to win.",
-                             "データを増やしたり層を広げたりすると、カーネル起動の回数は変わらず計算量だけが増えるため、大きさとともに"
+                             "データやモデルを大きくすると、カーネル起動の回数は変わらず計算量だけが増えるため、大きさとともに"
                              " GPU が有利になると予想されます。ただしこれは予想であり、このレポートでは測定していません。スクリプトは"
                              "外から大きさを変えられませんが、同じモデルをワークロードファイル（make_data、build_model）に書けば、"
                              "GPU が勝つかどうか、どこから勝つかを `mlpbench sweep --workload FILE.py` で測れます。"),

@@ -15,7 +15,7 @@ from mlpbench.output.units import format_flops, format_number, format_percent, f
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import ONE_OFF_PHASES, Analysis
 from mlpbench.results.checks import user_scripts
-from mlpbench.results.model import Results, Target
+from mlpbench.results.model import BenchPlan, Results, Target
 from mlpbench.stats.compare import trials_for_significance
 
 OVERHEAD_BOUND = 0.10  # below this share of the matmul rate, arithmetic cannot be what takes the time
@@ -227,16 +227,19 @@ def conclusions(results: Results, a: Analysis, T: Texts) -> list[str]:
     elif results.kind == "bench" and measured and not any(t.kind == "cpu" for t in measured):
         out.append(T("change.need_cpu.cut" if _planned(results, lambda t: t.kind == "cpu") else "change.need_cpu"))
     out += better_backend(a, name, T)
-    if measured and len({t.backend for t in measured}) <= 1 and results.kind == "bench":  # scripts have no backend
+    ddp = isinstance(results.plan, BenchPlan) and results.plan.nproc is not None  # its ranks are swept, not sizes
+    if measured and len({t.backend for t in measured}) <= 1 and results.kind == "bench" and not ddp:  # no scripts
         devices = list(dict.fromkeys(t.device for t in measured if t.device is not None))
         given = {} if devices in (["cpu", "cuda"], ["cpu", "cuda:0"]) else {"devices": ",".join(devices)}  # the default
         out.append(T("change.backends_hint", command=same_job(results, T, "bench", given, backends="all")))
     if results.kind == "sweep":  # where the answer changes needs both sides of it
         both = any(t.is_gpu for t in measured) and any(t.kind == "cpu" for t in measured)
         out.append(T("change.see_sweep" if both else "change.see_sweep.one_side"))
-    else:
-        out.append(T("change.sizes", command=sweep_command(results, T)) if measured or not a.targets
-                   else T("change.sizes.scripts"))
+    elif not measured and a.targets:
+        out.append(T("change.sizes.scripts"))
+    elif not ddp:  # where this machine has no GPU, the sweep that answers runs on another
+        out.append(T("change.sizes" if results.env is not None and results.env.gpus else "change.sizes.no_gpu",
+                     command=sweep_command(results, T)))
     text = agreement(a, name, T)
     if text:
         out.append(text)
