@@ -301,6 +301,7 @@ def test_devices_and_backends_may_be_comma_separated_strings(quick, torch_settin
     # scripts alone run as they are: the job's settings were ignored silently
     (lambda w: mlpbench.bench(scripts=w, devices="cpu", steps=5), "devices, steps have no effect beside scripts "
                                                                   "without workload"),
+    (lambda w: mlpbench.bench(scripts=w, warm_runs=-1), "warm_runs and warmup cannot be negative"),  # not "no effect"
     (lambda w: mlpbench.run(device="cpu", hidden=10.5), "hidden takes widths, e.g. hidden=(100, 50); got 10.5"),
     (lambda w: mlpbench.run(device="cpu", hidden="100,x"), "hidden takes comma-separated integers, e.g. hidden=(100"),
 ])

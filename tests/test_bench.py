@@ -254,6 +254,13 @@ def test_compare_gives_no_verdict_on_different_work_and_the_loop_per_step_where_
     assert rows[("CPU", "cold · import")][-1] == "no difference shown"  # no setting changes the import
     assert rows[("CPU", "whole process (cold)")][-1] == "different work" and rows[("CPU", "whole process (cold)")][5] == "–"
     assert ("CPU", "training loop (warm)") not in rows
+    assert rows[("CPU", "cold · training")][-1] == "different work"  # the first steps' costs spread over other steps
+    assert rows[("CPU", "cold · data")][-1] != "different work"  # the steps change no data, copy, setup, evaluation
+    scripts_a, scripts_b = builders.make_bench(), builders.make_bench()
+    scripts_b.config = msgspec.structs.replace(scripts_b.config, steps=500, n=2000)
+    rows = {(r[0], r[1]): r for r in compare_table(scripts_a, scripts_b, "a", "b").rows}
+    script = [r for key, r in rows.items() if key[0].startswith("script") and "whole process" in key[1]]
+    assert script and all(r[-1] != "different work" for r in script)  # no setting of mlpbench's reaches a script
     b.config = msgspec.structs.replace(b.config, steps=1001, n=2000)  # other data: no loop per step either
     table = compare_table(a, b, "a", "b")
     rows = {(r[0], r[1]): r for r in table.rows}

@@ -975,6 +975,11 @@ def test_a_run_whose_threads_were_pinned_is_not_told_to_pin_them_and_threads_tha
         trial.record.threads = 1 if trial.target == CPU else 2
     env = markdown_of(results, "en").split("## Environment")[1]
     assert "| torch threads | 2 by default here; the runs used CPU: 1, GPU H100 80GB HBM3: 2 |" in env
+    results.env = msgspec.structs.replace(results.env, torch_threads=None)  # not recorded (an older file)
+    assert "| torch threads | not recorded by default here; the runs used CPU: 1" in markdown_of(results, "en")
+    busy = builders.bench(gpu=False)
+    busy.plan.threads = busy.env.cpu_usable  # every core pinned on a busy machine: fewer threads still help
+    assert "pin --threads below the free cores" in advice("busy", busy, T)
 
 
 def test_a_data_parallel_report_suggests_no_command_that_drops_its_ranks():

@@ -344,6 +344,8 @@ def test_threads_reach_a_script_as_they_reach_the_job(tmp_path):
     assert proc.returncode == 0, proc.stderr
     run = load_results(tmp_path / "o" / "results.json").cold[0].record
     assert run.log == ["threads 1"] and run.threads == 1
+    once = run_cli("run", "--script", str(mine), "--threads", "1")  # and `run --script`, which refused it
+    assert once.returncode == 0 and once.stdout.startswith("threads 1"), once.stderr
 
 
 def test_lr_on_a_workload_with_its_own_optimizer_is_refused(foreign):

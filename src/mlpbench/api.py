@@ -316,8 +316,9 @@ def run(workload: Any = None, *, device: str = "auto", backend: str = "eager", t
 
 
 @in_api_words(aliases={})
-def run_script(path: str, *, echo: bool = False):
-    """A user's script once, as it is, in a fresh process (``mlpbench run --script``)."""
+def run_script(path: str, *, threads: int | None = None, echo: bool = False):
+    """A user's script once, as it is, in a fresh process (``mlpbench run --script``); ``threads`` reaches it as
+    it reaches a bench's scripts (OMP_NUM_THREADS: a script that sets its own keeps it)."""
     import sys
 
     from mlpbench.errors import RunFailed
@@ -326,9 +327,12 @@ def run_script(path: str, *, echo: bool = False):
     from mlpbench.measure.launch import Launcher
     from mlpbench.measure.plan import plan_scripts
 
+    from mlpbench.measure.bench import check_threads
+
+    check_threads(threads)
     target = plan_scripts([path])[0].target
     with tempfile.TemporaryDirectory(prefix="mlpbench-") as scratch:
-        child = Launcher(ChildRunner(), Path(scratch), sources.script_code([path])).script(
+        child = Launcher(ChildRunner(), Path(scratch), sources.script_code([path]), threads).script(
             target, trial="cli", timeout=24 * 3600.0)
     if echo:
         sys.stdout.write(child.stdout)
@@ -401,7 +405,13 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
     from mlpbench.measure import bench as benching
     from mlpbench.measure.environment import collect
 
+    config, loaded = resolve_workload(workload, options)
+    plan = benching.validate(BenchPlan(devices=names(devices), backends=backend_names(backends), scripts=paths(scripts),
+                                       runs=runs, script_runs=script_runs, warm_runs=warm_runs, warmup=warmup,
+                                       warm_time=warm_time, threads=threads, trial_timeout=trial_timeout,
+                                       nproc=nproc, nnodes=nnodes, rdzv_endpoint=rdzv_endpoint))
     if scripts and workload is None:  # only the scripts: what would set mlpbench's own job is refused, not ignored
+        # (after the checks of range and form: hidden="100,50" is the default, warm_runs=-1 is out of range)
         defaults, default = inspect.signature(bench).parameters, WorkloadConfig()
         own = {"devices": names, "backends": backend_names}  # given as the command line gives them
         given = [f"--{name.replace('_', '-')}" for name, value in (
@@ -409,16 +419,11 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
             ("warm_runs", warm_runs or defaults["warm_runs"].default),  # --warm-runs 0 asks for what scripts get
             ("warmup", warmup), ("warm_time", warm_time))
             if own.get(name, lambda v: v)(value) != own.get(name, lambda v: v)(defaults[name].default)]
-        given += [f"--{name.replace('_', '-')}" for name, value in options.items() if value != getattr(default, name)]
+        given += [f"--{name.replace('_', '-')}" for name in options if getattr(config, name) != getattr(default, name)]
         if given:
             raise UsageError(f"{', '.join(given)} {'has' if len(given) == 1 else 'have'} no effect beside --script "
                              "without --workload: a script runs on the device it chooses, in cold trials only, and "
                              "mlpbench's own job runs only with --workload FILE.py or --workload builtin")
-    config, loaded = resolve_workload(workload, options)
-    plan = benching.validate(BenchPlan(devices=names(devices), backends=backend_names(backends), scripts=paths(scripts),
-                                       runs=runs, script_runs=script_runs, warm_runs=warm_runs, warmup=warmup,
-                                       warm_time=warm_time, threads=threads, trial_timeout=trial_timeout,
-                                       nproc=nproc, nnodes=nnodes, rdzv_endpoint=rdzv_endpoint))
     if plan.nproc is not None:
         config.check_ranks(plan.nproc * (plan.nnodes or 1))
     from mlpbench.measure.devices import check_spec

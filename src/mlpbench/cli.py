@@ -252,9 +252,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     json_path = check_writable_file(args.json, "--json") if args.json else None
     if args.script:
-        refuse_ignored(args, ("device", "backend", "threads", *JOB_FLAGS),
+        refuse_ignored(args, ("device", "backend", *JOB_FLAGS),
                        "on --script: the script runs as it is, on the device and with the settings it chooses")
-        record = api.run_script(args.script, echo=not args.quiet)
+        record = api.run_script(args.script, threads=args.threads, echo=not args.quiet)
     else:
         record = api.run(args.workload, device=args.device, backend=args.backend, threads=args.threads,
                          environment=json_path is not None and not args.no_env, echo=not args.quiet,

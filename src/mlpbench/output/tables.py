@@ -245,9 +245,12 @@ def checks_table(results: Results, a: Analysis, T: Texts) -> Table:
 
 
 # Phases no workload setting changes (the interpreter, torch, the device, the first optimizer's imports): compared
-# whatever two files measured; the training loop per step where only the number of steps differs; the rest not at all.
+# whatever two files measured; where only the number of steps differs, every figure it does not change, and the warm
+# training loop per step (a cold one spreads its first steps' costs over the steps); the rest not at all. A script's
+# figures are compared always: no setting of mlpbench's reaches it.
 SAME_WORK = ("import", "device_check", "process_group", "device_init", "first_optimizer", "interpreter",
              "import_torch", "cuda_init")
+BY_STEPS = ("train", "total", "seed_time", "wall")  # the figures the number of steps changes
 
 
 def compare_table(a: Results, b: Results, name_a: str, name_b: str, T: Texts | None = None) -> Table:
@@ -263,9 +266,9 @@ def compare_table(a: Results, b: Results, name_a: str, name_b: str, T: Texts | N
         ma = first.find(target, mode, phase)
         if ma is None or ma.median <= 0:
             continue
-        if not differ or phase in SAME_WORK:
+        if not differ or target.is_script or phase in SAME_WORK or (differ == {"steps"} and phase not in BY_STEPS):
             found.append((target, figure_name(mode, phase, T), ma.samples, mb.samples))
-        elif differ == {"steps"} and phase == "train":
+        elif differ == {"steps"} and phase == "train" and mode == "warm":
             found.append((target, T("figure.per_step", figure=figure_name(mode, phase, T)),
                           [s / a.config.steps for s in ma.samples], [s / b.config.steps for s in mb.samples]))
         else:

@@ -18,7 +18,10 @@ def advice(code: str, results: Results, T: Texts, **values: Any) -> str:
     """What to do about a notice: a bench stopped early is not told how a sweep resumes, and a run whose threads
     were pinned is not told to pin them."""
     key = "advice.interrupted.bench" if code == "interrupted" and results.kind == "bench" else f"advice.{code}"
-    if code in PINNED and getattr(results.plan, "threads", None) is not None:
+    pinned = getattr(results.plan, "threads", None)
+    cores = results.env.cpu_usable or results.env.cpu_count if results.env is not None else None
+    # on a busy machine, fewer threads than its cores still help: pinned at all of them, it is still advised
+    if code in PINNED and pinned is not None and (code not in ("busy", "busy_now") or not cores or pinned < cores):
         key += ".pinned"
     return T(key, **values)
 

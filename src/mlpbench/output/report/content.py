@@ -184,6 +184,8 @@ def threads(results: Results, T: Texts) -> str | int | None:
             ran.setdefault(trial.target, trial.record.threads)
     if set(ran.values()) <= {default}:
         return default
+    if default is None:  # a file that did not record the machine's default
+        default = T("env.unknown")
     if len(set(ran.values())) == 1:
         return T("env.threads.all", default=default, n=next(iter(ran.values())))
     name = Namer(results, T)
