@@ -982,6 +982,20 @@ def test_a_run_whose_threads_were_pinned_is_not_told_to_pin_them_and_threads_tha
     assert "pin --threads below the free cores" in advice("busy", busy, T)
 
 
+def test_a_tests_trial_counts_are_each_sides_own():
+    """'3 warm runs each' where the tuned loop had run 22 (the smaller count, said of both)."""
+    from mlpbench.output.i18n import Texts
+    from mlpbench.output.report.verdict import _interval
+    from mlpbench.stats.compare import compare
+
+    c = compare([0.132 * (1 + i / 100) for i in range(22)], [0.235, 0.236, 0.237])
+    assert "Mann-Whitney" in _interval(c, Texts("en"), warm=True) and "22 and 3 warm runs" in _interval(
+        c, Texts("en"), warm=True)
+    assert "ウォーム試行それぞれ 22 回と 3 回" in _interval(c, Texts("ja"), warm=True)
+    same = compare([0.1, 0.11, 0.12], [0.2, 0.21, 0.22])
+    assert "3 fresh processes each" in _interval(same, Texts("en"))
+
+
 def test_a_data_parallel_report_suggests_no_command_that_drops_its_ranks():
     """`bench --backends all` refuses --nproc, and a size sweep of one process is not the job that ran."""
     from conftest import H100

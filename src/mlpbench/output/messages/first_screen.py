@@ -88,18 +88,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "finishes the whole job first.",
         "{cpu} と {gpu} のジョブ全体の時間は測定していません（コールド試行なし）。そのため、どちらが先にジョブを終えるかは"
         "判断できません。"),
-    "verdict.interval": ("95 % interval of the {of} {low}–{high}, Mann-Whitney {p}, {n} fresh processes each",
-                         "{of}の 95 % 信頼区間 {low}–{high}、Mann-Whitney 検定 {p}、新しいプロセスで各 {n} 回"),
-    "verdict.interval_warm": ("95 % interval of the {of} {low}–{high}, Mann-Whitney {p}, {n} warm runs each",
-                              "{of}の 95 % 信頼区間 {low}–{high}、Mann-Whitney 検定 {p}、ウォーム試行各 {n} 回"),
+    "verdict.interval": ("95 % interval of the {of} {low}–{high}, Mann-Whitney {p}, {runs}",
+                         "{of}の 95 % 信頼区間 {low}–{high}、Mann-Whitney 検定 {p}、{runs}"),
+    "verdict.interval_warm": ("95 % interval of the {of} {low}–{high}, Mann-Whitney {p}, {runs}",
+                              "{of}の 95 % 信頼区間 {low}–{high}、Mann-Whitney 検定 {p}、{runs}"),
     "verdict.interval.few": ("bootstrap range of the {of} {low}–{high} (too few trials for a 95 % interval), "
-                             "Mann-Whitney {p}, {n} fresh processes each",
+                             "Mann-Whitney {p}, {runs}",
                              "{of}のブートストラップ範囲 {low}–{high}（95 % 信頼区間には試行が足りません）、Mann-Whitney "
-                             "検定 {p}、新しいプロセスで各 {n} 回"),
+                             "検定 {p}、{runs}"),
     "verdict.interval_warm.few": ("bootstrap range of the {of} {low}–{high} (too few trials for a 95 % interval), "
-                                  "Mann-Whitney {p}, {n} warm runs each",
+                                  "Mann-Whitney {p}, {runs}",
                                   "{of}のブートストラップ範囲 {low}–{high}（95 % 信頼区間には試行が足りません）、"
-                                  "Mann-Whitney 検定 {p}、ウォーム試行各 {n} 回"),
+                                  "Mann-Whitney 検定 {p}、{runs}"),
+    "verdict.runs": ("{n} fresh processes each", "新しいプロセスで各 {n} 回"),
+    "verdict.runs.apart": ("{a} and {b} fresh processes", "新しいプロセスでそれぞれ {a} 回と {b} 回"),
+    "verdict.runs_warm": ("{n} warm runs each", "ウォーム試行各 {n} 回"),
+    "verdict.runs_warm.apart": ("{a} and {b} warm runs", "ウォーム試行それぞれ {a} 回と {b} 回"),
     "verdict.backends": ("Among its backends, with {best} a step takes {best_step} against {base_step} with {base}: "
                          "{factor} faster ({detail}).",
                          "バックエンドの中では、{best}では 1 ステップ {best_step}、{base}では {base_step} で、{factor} "

@@ -56,7 +56,10 @@ def _interval(c: Comparison, T: Texts, invert: bool = False, warm: bool = False)
     low, high = (1 / c.ci[1], 1 / c.ci[0]) if invert else c.ci
     n = min(c.n_candidate, c.n_baseline)
     key = ("verdict.interval_warm" if warm else "verdict.interval") + (".few" if n < trials_for_coverage() else "")
-    return T(key, low=format_ratio(low), high=format_ratio(high), p=format_p(c.p_value), n=n,
+    counted = "verdict.runs_warm" if warm else "verdict.runs"  # "3 warm runs each" where one side had 22
+    runs = (T(counted, n=n) if c.n_candidate == c.n_baseline else
+            T(f"{counted}.apart", a=c.n_candidate, b=c.n_baseline))
+    return T(key, low=format_ratio(low), high=format_ratio(high), p=format_p(c.p_value), runs=runs,
              of=T("verdict.of.speedup" if invert else "verdict.of.ratio"))
 
 
