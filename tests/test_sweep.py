@@ -132,9 +132,10 @@ class FakeChildren:
         pass
 
 
-def make_sweep(tmp_path, children, resume=False, time_limit=None, config=None, vary=None, trial_steps=100, env=None):
+def make_sweep(tmp_path, children, resume=False, time_limit=None, config=None, vary=None, trial_steps=100, env=None,
+               **measured):
     plan = SweepPlan(vary=vary or {"n": [500.0, 5000.0, 50000.0, 500000.0]}, time_limit=time_limit,
-                     trial_steps=trial_steps)
+                     trial_steps=trial_steps, **measured)
     targets = [PlannedTarget(CPU), PlannedTarget(GPU)]
     return sweep.Sweep(plan, config or WorkloadConfig(), targets, [], env or Environment(), type("Q", (), {
         "start": lambda s, n: None, "update": lambda s, d: None, "advance": lambda s, l: None, "stop": lambda s: None})(),
@@ -319,6 +320,22 @@ def test_resume_refuses_a_journal_measured_on_another_machine_or_torch(tmp_path)
         assert (tmp_path / "sweep.jsonl").read_bytes() == journal  # refused before anything ran
     resumed = make_sweep(tmp_path, FakeChildren(), resume=True, env=msgspec.structs.replace(h200, hostname="b"))
     resumed.run(tmp_path)  # a container's new hostname on the same machine: resumed
+    assert len(resumed.results.points) == 8
+
+
+def test_resume_refuses_points_measured_with_other_warm_trials_or_threads(tmp_path):
+    """Resumed with --warm-runs 5 after 3, nothing was measured again and the results said warm_runs 5 of points
+    that had 3."""
+    with pytest.raises(KeyboardInterrupt):
+        make_sweep(tmp_path, FakeChildren(interrupt_after=3), warm_runs=3, warmup=1).run(tmp_path)
+    for changed, said in (({"warm_runs": 5, "warmup": 1}, "with --warm-runs 3 there, 5 now"),
+                          ({"warm_runs": 3, "warmup": 0}, "with --warmup 1 there, 0 now"),
+                          ({"warm_runs": 3, "warmup": 1, "threads": 1}, "with --threads unset there, 1 now")):
+        with pytest.raises(UsageError, match="run without --resume") as refused:
+            make_sweep(tmp_path, FakeChildren(), resume=True, **changed).run(tmp_path)
+        assert said in str(refused.value)
+    resumed = make_sweep(tmp_path, FakeChildren(), resume=True, warm_runs=3, warmup=1)
+    resumed.run(tmp_path)
     assert len(resumed.results.points) == 8
 
 

@@ -187,6 +187,21 @@ def machine_changes(before: Environment, now: Environment) -> list[str]:
     return out
 
 
+MEASURED_ALIKE = ("warm_runs", "warmup", "warm_time", "trial_steps", "threads")  # how each point was measured
+
+
+def plan_changes(before: object, now: SweepPlan) -> list[str]:
+    """How a journal's points were measured, where this session would measure its own otherwise ("with --warm-runs 3
+    there, 5 now"): its points would be relabelled with settings they never had."""
+    if not isinstance(before, SweepPlan):
+        return []
+    def shown(value: object) -> str:
+        return "unset" if value is None else str(value)
+
+    return [f"with --{name.replace('_', '-')} {shown(getattr(before, name))} there, {shown(getattr(now, name))} now"
+            for name in MEASURED_ALIKE if getattr(before, name) != getattr(now, name)]
+
+
 def read_journal(path: Path) -> list[Entry]:
     """The finished measurements of an earlier run; a line cut short by a crash is ignored."""
     if not path.exists():
@@ -339,7 +354,7 @@ class Sweep:
             earlier = load_results(self.path)
         except UsageError:
             return False  # no earlier results to tell: the settings alone are compared
-        changed = machine_changes(earlier.env, self.results.env)
+        changed = machine_changes(earlier.env, self.results.env) + plan_changes(earlier.plan, self.plan)
         if changed:
             raise UsageError(f"--resume: {self.journal} was measured {'; '.join(changed)}: its points and this "
                              f"session's would be compared as if measured alike; run without --resume to start over")
