@@ -327,6 +327,19 @@ def test_widths_are_taken_as_the_command_line_takes_them_and_numpy_numbers_as_nu
     assert (config.n, type(config.n), config.lr, type(config.lr)) == (400, int, 0.5, float)  # a results file holds them
 
 
+def test_the_code_recorded_is_of_the_backends_that_run():
+    """A CPU bench of every backend printed ~1,300 lines of CUDA-graph, fused and JAX code that never ran."""
+    from mlpbench.api import record_code, runnable_backends
+    from mlpbench.results.model import PlannedTarget, Target
+    from mlpbench.workload.config import WorkloadConfig
+
+    targets = [PlannedTarget(Target("cpu", "eager")), PlannedTarget(Target("cpu", "cuda-graph"), "unavailable", "no GPU"),
+               PlannedTarget(Target("cpu", "tuned")), PlannedTarget(Target(None, "script", script="a.py"))]
+    assert runnable_backends(targets) == ["eager", "tuned"]
+    names = [c.name for c in record_code(WorkloadConfig(), None, runnable_backends(targets), [])]
+    assert "eager.py" in names and "tuned.py" in names and "cuda_graph.py" not in names
+
+
 def test_an_error_keeps_the_users_own_words_as_they_are(tmp_path):
     """An error is turned into the API's words, but its user's text was too: their make_data's "pass --n 1000" became
     "pass n=1000", and a workload named "mlpbench run.py" became "`mlpbench.run()`.py"."""

@@ -258,6 +258,12 @@ def check_problem(problem: Any) -> None:
     check(problem)
 
 
+def runnable_backends(targets: Sequence[PlannedTarget]) -> list[str]:
+    """The backends that will run: the code of one unavailable here (its device, its workload) never ran, and a
+    report that printed it read as if it had."""
+    return list(dict.fromkeys(t.target.backend for t in targets if t.status == "ok" and not t.target.is_script))
+
+
 def record_code(config: WorkloadConfig, workload: Any, backends: Sequence[str], scripts: Sequence[str],
                 distributed: bool = False) -> list[Code]:
     from mlpbench.measure import sources
@@ -443,7 +449,7 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
         plan = msgspec.structs.replace(plan, script_runs=plan.runs_per_script, runs=0, warm_runs=0)
     loaded_workload, tried = prepare(config, loaded, (plan.nproc or 1) * (plan.nnodes or 1)) if jobs else (None, None)
     targets = check_runnable((restartable(plan_targets(plan, config), tried) if jobs else []) + scripts_planned)
-    code = record_code(config, loaded_workload, plan.backends if jobs else [], plan.scripts, nproc is not None)
+    code = record_code(config, loaded_workload, runnable_backends(targets), plan.scripts, nproc is not None)
     progress = progress or Quiet()
     directory = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="mlpbench-"))
     if loaded is not None:
@@ -490,7 +496,7 @@ def sweep(workload: Any = None, *, vary: dict[str, Any] | str | None = None,
     else:
         targets = restartable(planning.plan_targets(plan.devices, plan.backends, config), tried)
     check_runnable(targets)
-    code = record_code(config, workload_, plan.backends, [], "nproc" in plan.vary)
+    code = record_code(config, workload_, runnable_backends(targets), [], "nproc" in plan.vary)
     directory = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="mlpbench-sweep-"))
     results, stopped_by = sweeping.run_sweep(plan, config, targets, code, collect(), progress or Quiet(), directory,
                                              resume)

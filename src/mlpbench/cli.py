@@ -139,7 +139,9 @@ def workload_options(args: argparse.Namespace) -> dict[str, Any]:
 def _output_options(p: argparse.ArgumentParser, out: str) -> None:
     p.add_argument("--out", default=out, help=f"output directory (default ./{out})")
     p.add_argument("--quiet", action="store_true", help="no progress and no tables, only errors")
-    p.add_argument("--no-report", action="store_true", help="do not write report.html and report.md")
+    p.add_argument("--no-report", action="store_true",
+                   help="do not write report.html and report.md (an earlier report in the folder is removed: it "
+                        "would not match the new results)")
     p.add_argument("--lang", choices=LANGS, default="en", help="report language: en or ja (default en)")
 
 
