@@ -996,6 +996,16 @@ def test_a_tests_trial_counts_are_each_sides_own():
     assert "3 fresh processes each" in _interval(same, Texts("en"))
 
 
+def test_one_trial_is_one_trial():
+    """"With 1 trials each" (the H200's cold bench)."""
+    from mlpbench.output.i18n import Texts
+
+    T = Texts("en")
+    assert T("scripts.too_few", n=1, p_min="1.00", need=4, how="--runs 4").startswith("With 1 trial each")
+    assert "with 1 cold trial each" in T("concl.loop_too_few", n=1, gpu="g", cpu="c", gpu_step="1", cpu_step="2", need=4)
+    assert T("verdict.runs", n=1) == "1 fresh process each" and T("verdict.runs_warm", n=2) == "2 warm runs each"
+
+
 def test_a_data_parallel_report_suggests_no_command_that_drops_its_ranks():
     """`bench --backends all` refuses --nproc, and a size sweep of one process is not the job that ran."""
     from conftest import H100

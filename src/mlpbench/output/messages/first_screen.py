@@ -69,6 +69,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "（時間比 {ratio}）でした。{faster} のほうがどの回も速かったものの、各 {n} 回では検定の p 値は最小でも "
         "{p_min} で、差を示すのに必要な 0.05 を下回れません。検定には各 {need} 回以上、95 % 区間には各 {need_interval} 回"
         "が必要です（{how}）。"),
+    "verdict.too_few.one": (
+        "These trials cannot tell yet which device finishes the whole job first: {cpu} took {cpu_time} and {gpu} "
+        "{gpu_time} (ratio {ratio}). Every run of {faster} was the faster one, but with {n} trial each even that "
+        "gives a test p = {p_min} at best, above the 0.05 a difference needs: run at least {need} each for the test "
+        "and {need_interval} for 95 % intervals ({how}).",
+        "この試行数では、ジョブ全体をどちらが先に終えるかはまだ判定できません：{cpu} は {cpu_time}、{gpu} は {gpu_time}"
+        "（時間比 {ratio}）でした。{faster} のほうがどの回も速かったものの、各 {n} 回では検定の p 値は最小でも "
+        "{p_min} で、差を示すのに必要な 0.05 を下回れません。検定には各 {need} 回以上、95 % 区間には各 {need_interval} 回"
+        "が必要です（{how}）。"),
     "verdict.not_shown": (
         "The whole job took {cpu_time} on {cpu} and {gpu_time} on {gpu} (ratio {ratio}, {detail}): these trials do "
         "not show which is faster.",
@@ -101,8 +110,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                   "{of}のブートストラップ範囲 {low}–{high}（95 % 信頼区間には試行が足りません）、"
                                   "Mann-Whitney 検定 {p}、{runs}"),
     "verdict.runs": ("{n} fresh processes each", "新しいプロセスで各 {n} 回"),
+    "verdict.runs.one": ("{n} fresh process each", "新しいプロセスで各 {n} 回"),
     "verdict.runs.apart": ("{a} and {b} fresh processes", "新しいプロセスでそれぞれ {a} 回と {b} 回"),
     "verdict.runs_warm": ("{n} warm runs each", "ウォーム試行各 {n} 回"),
+    "verdict.runs_warm.one": ("{n} warm run each", "ウォーム試行各 {n} 回"),
     "verdict.runs_warm.apart": ("{a} and {b} warm runs", "ウォーム試行それぞれ {a} 回と {b} 回"),
     "verdict.backends": ("Among its backends, with {best} a step takes {best_step} against {base_step} with {base}: "
                          "{factor} faster ({detail}).",
@@ -242,6 +253,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scripts.not_shown": ("Whether {b} or {a} finishes its whole process first, these trials do not show ({detail}).",
                           "プロセス全体で {b} と {a} のどちらが先に終わるかは、この試行からは言えません（{detail}）。"),
     "scripts.too_few": ("With {n} trials each no difference could be shown whatever they gave (p = {p_min} at best): "
+                        "run at least {need} each ({how}).",
+                        "各 {n} 回の試行では、結果がどうであれ差を示せません（p 値は最小でも {p_min}）。各 {need} 回以上"
+                        "実行してください（{how}）。"),
+    "scripts.too_few.one": ("With {n} trial each no difference could be shown whatever they gave (p = {p_min} at best): "
                         "run at least {need} each ({how}).",
                         "各 {n} 回の試行では、結果がどうであれ差を示せません（p 値は最小でも {p_min}）。各 {need} 回以上"
                         "実行してください（{how}）。"),

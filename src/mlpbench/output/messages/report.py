@@ -323,6 +323,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "with {n} cold trials each, however far apart they are: a test needs at least {need} each.",
                            "{gpu}（{gpu_step}）と {cpu}（{cpu_step}、コールド）の学習ステップは、各 {n} 回のコールド試行では"
                            "どれほど離れていても区別できません。検定には各 {need} 回以上が必要です。"),
+    "concl.loop_too_few.one": ("The training steps of {gpu} ({gpu_step}) and {cpu} ({cpu_step}, cold) cannot be told apart "
+                           "with {n} cold trial each, however far apart they are: a test needs at least {need} each.",
+                           "{gpu}（{gpu_step}）と {cpu}（{cpu_step}、コールド）の学習ステップは、各 {n} 回のコールド試行では"
+                           "どれほど離れていても区別できません。検定には各 {need} 回以上が必要です。"),
     "concl.agreement.own": ("Each target's runs computed the same training as its first run: the losses of {n} runs "
                             "agree with it within {early} through the first half (tolerance {tol_early}) and {all} "
                             "overall (tolerance {tol_late}).{scripts}",

@@ -94,12 +94,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "（どれかは 1 ステップのプロファイルで測れます）。"),
     "sweep.inversion": ("{target} took decidedly less time per step at {parameter} = {b} ({tb}) than at {a} ({ta}){context}, "
                         "though every step there does more work: the machine may have been busier while the smaller "
-                        "point ran, or the library chose another kernel (or, on a CPU, another thread count) at that size; these trials "
+                        "point ran, or the library chose another kernel{threads} at that size; these trials "
                         "cannot tell which, and a new sweep would show whether it stays.",
                         "{target} は {parameter} = {b} のほうが {a} より 1 ステップの時間が短いと判定されました（{tb} 対 "
                         "{ta}）{context}。1 ステップの計算量は大きいほうが多いはずです。小さい点を測ったときにマシンが混んで"
-                        "いたか、ライブラリがそのサイズで別のカーネル（CPU なら別のスレッド数）を選んだ可能性があります。どちらかはこの"
+                        "いたか、ライブラリがそのサイズで別のカーネル{threads}を選んだ可能性があります。どちらかはこの"
                         "試行からはわかりません。スイープをやり直せば、続くかどうかがわかります。"),
+    "sweep.or_threads": (" or another thread count", "や別のスレッド数"),
     "sweep.outgrew": ("{target} took {growth} as long per step at {parameter} = {b} ({tb}) as at {a} ({ta}){context}, "
                       "for {work} the arithmetic: far more than the work explains. The machine may have been busier "
                       "while the larger point ran, or its data outgrew a cache at that size; these trials cannot tell "
@@ -128,10 +129,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "オプティマイザは両者同じとして数えます）を{context}、{items}で回収します。"),
     "sweep.repay_item.first": ("about {steps} steps at {parameter} = {value}", "{parameter} = {value} では約 {steps} ステップ"),
     "sweep.repay_item": ("{steps} at {value}", "{value} では約 {steps} ステップ"),
-    "sweep.repay_at_once": ("At {parameter} = {value}{context}, {gpu} has no extra one-off costs to repay: its "
-                            "start-up is no slower and its steps are faster, so it is ahead from the first step.",
+    "sweep.repay_at_once": ("At {parameter} = {value}{context}, {gpu} has no extra one-off costs to repay: they came "
+                            "out no larger than the CPU's (measured once per target, so untested) and its steps are "
+                            "faster, so it is ahead from the first step.",
                             "{parameter} = {value}{context} では、{gpu} に回収すべき余分な一度きりのコストはありません。"
-                            "起動は遅くなく 1 ステップも速いため、最初のステップから先行します。"),
+                            "一度きりのコストは CPU 以下（対象ごとに 1 回の測定なので検定はしていません）で 1 ステップも速いため、"
+                            "最初のステップから先行します。"),
     "sweep.repay_never": ("At {parameter} = {value}{context}, the steps of {gpu} are slower, so no run length repays "
                           "its start-up.",
                           "{parameter} = {value}{context} では {gpu} の 1 ステップのほうが遅いため、どれだけ長く学習しても"

@@ -200,7 +200,8 @@ def sections(results: Results, a: Analysis, T: Texts) -> list[Section]:
                                  parameter=sweep.parameter, context=_context(i.context, T), a=format_number(i.smaller),
                                  b=format_number(i.larger), ta=format_seconds(i.smaller_step),
                                  tb=format_seconds(i.larger_step), growth=format_ratio(i.larger_step / i.smaller_step),
-                                 work=format_ratio(i.work or 1.0))))
+                                 work=format_ratio(i.work or 1.0),
+                                 threads=T("sweep.or_threads") if i.target.kind == "cpu" else "")))
                for i in sweep.inversions()]
     if sweep.models:
         # a model too poor to quote shows no overhead nor throughput: only why it is not quoted
