@@ -71,10 +71,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "{kind}：測定した {parameter} の範囲で {gpu} と {cpu} の速さが 2 回以上入れ替わります{context}。"
                     "{decided}。交点を 1 つに定めることはできません。試行で捉えきれなかったノイズか、点の間で実際に"
                     "傾向が変わったかのどちらかで、点あたりの試行（--warm-runs）を増やせば区別できます。"),
-    "sweep.undecided": ("{kind}: the measured points do not locate where {gpu} and {cpu} cross{context}: {decided}; "
-                        "elsewhere the trials do not decide. More trials per point (--warm-runs) or more points may.",
-                        "{kind}：測定点からは {gpu} と {cpu} の交点は定まりません{context}。{decided}。それ以外の点では"
-                        "判定できません。点あたりの試行（--warm-runs）か測定点を増やすと定まる可能性があります。"),
+    "sweep.undecided": ("{kind}: {decided}{context}; elsewhere the trials do not decide, so the measured points do not "
+                        "locate where {gpu} and {cpu} cross. More trials per point (--warm-runs) or more points may.",
+                        "{kind}：{decided}{context}。それ以外の点では判定できないため、測定点からは {gpu} と {cpu} の"
+                        "交点は定まりません。点あたりの試行（--warm-runs）か測定点を増やすと定まる可能性があります。"),
     "sweep.too_few": ("{kind}, at {parameter} = {values}{context}: every trial of {gpu} was {side} than every trial "
                       "of {cpu}, but too few trials ran there for the test to decide it (with so few, no order of the "
                       "trials reaches p < 0.05; {need} a side can): --warm-runs {need} or more could.",
