@@ -105,6 +105,7 @@ class Inversion(msgspec.Struct, frozen=True):
 # A time per step that grew more than this many times faster than the arithmetic: more than a cache or memory
 # cliff explains (those cost a few times per operation), as the contention of a busy machine does.
 OUTGREW = 3.0
+DERIVED_OFF = 0.25  # a derived whole job this far from the cold process measured at the same point is said
 
 
 MORE_WORK = ("n", "width", "batch")  # a larger value of these means more arithmetic in every step
@@ -270,6 +271,25 @@ class SweepAnalysis:
                     elif verdict == "slower" and (grew := self.growth(target, context, a, b)) is not None \
                             and grew[1] > OUTGREW * max(grew[0], 1.0):
                         out.append(Inversion(target, context, a, b, small.median, large.median, "outgrew", grew[0]))
+        return out
+
+    def derivation_gaps(self) -> list[tuple[Row, float, float]]:
+        """Where a target's one cold process ran at a swept point (the configuration as given), its measured whole
+        process against the whole job derived there, when they differ by more than DERIVED_OFF: the derivation
+        counts every step at the warm rate, and a fresh process's first steps ran slower (lazy initialisation,
+        cold caches, a busier machine). (row, derived, measured), the derived whole job comparable with it."""
+        out = []
+        for row in self.rows:
+            if row.end_to_end is None or any(float(getattr(self.results.config, k, v)) != v
+                                             for k, v in row.point.items()):
+                continue
+            cold = next((c for c in self.results.cold
+                         if c.target == row.target and c.status == "ok" and c.record is not None), None)
+            measured = (cold.wall if cold is not None and cold.wall is not None else
+                        cold.record.phases.get("total") if cold is not None and cold.record is not None else None)
+            derived = row.end_to_end[0]
+            if measured and derived and not (1 - DERIVED_OFF) <= derived / measured <= 1 / (1 - DERIVED_OFF):
+                out.append((row, derived, measured))
         return out
 
     # ----- data-parallel sweeps ------------------------------------------------------------------------

@@ -100,6 +100,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "{ta}）{context}。1 ステップの計算量は大きいほうが多いはずです。小さい点を測ったときにマシンが混んで"
                         "いたか、ライブラリがそのサイズで別のカーネル{threads}を選んだ可能性があります。どちらかはこの"
                         "試行からはわかりません。スイープをやり直せば、続くかどうかがわかります。"),
+    "sweep.derived_off": ("At {point}, the whole job derived for {target} ({derived}) is {off} {side} its one cold "
+                          "process measured there ({measured}): the derivation counts every step at the warm rate, and "
+                          "a fresh process's first steps run at their own (lazy initialisation, cold caches, or a busier "
+                          "machine then). The whole-job figures of this sweep may be off by as much.",
+                          "{point} では、{target} について導出したジョブ全体（{derived}）が、そこで測った 1 回のコールド"
+                          "プロセス（{measured}）より {off} {side}。導出はすべてのステップをウォームの速さで数えますが、新しい"
+                          "プロセスの最初のステップはそれとは違う速さで動きます（遅延初期化、冷えたキャッシュ、その時の"
+                          "マシンの混雑）。このスイープのジョブ全体の数値は同じくらいずれている可能性があります。"),
+    "sweep.side.below": ("below", "短くなっています"),
+    "sweep.side.above": ("above", "長くなっています"),
     "sweep.or_threads": (" or another thread count", "や別のスレッド数"),
     "sweep.outgrew": ("{target} took {growth} as long per step at {parameter} = {b} ({tb}) as at {a} ({ta}){context}, "
                       "for {work} the arithmetic: far more than the work explains. The machine may have been busier "

@@ -177,6 +177,10 @@ def updates_run(results: Results, T: Texts) -> str:
     return T("sweep.ran.each", trial_steps=plan.trial_steps, items=("、" if T.lang == "ja" else "; ").join(items))
 
 
+def _point_words(point: dict[str, float], T: Texts) -> str:
+    return T.join(f"{k} = {format_number(v)}" for k, v in point.items())
+
+
 def sections(results: Results, a: Analysis, T: Texts) -> list[Section]:
     sweep = SweepAnalysis(results, a)
     plan = sweep.plan
@@ -203,6 +207,11 @@ def sections(results: Results, a: Analysis, T: Texts) -> list[Section]:
                                  work=format_ratio(i.work or 1.0),
                                  threads=T("sweep.or_threads") if i.target.kind == "cpu" else "")))
                for i in sweep.inversions()]
+    blocks += [Paragraph(T.cap(T("sweep.derived_off", target=name(row.target), point=_point_words(row.point, T),
+                                 derived=format_seconds(derived), measured=format_seconds(measured),
+                                 side=T("sweep.side.below" if derived < measured else "sweep.side.above"),
+                                 off=format_percent(abs(derived / measured - 1)))))
+               for row, derived, measured in sweep.derivation_gaps()]
     if sweep.models:
         # a model too poor to quote shows no overhead nor throughput: only why it is not quoted
         rows = [[name.label(t), format_seconds(m.overhead_s) if m.fits else "–",
