@@ -267,6 +267,22 @@ def test_compare_gives_no_verdict_on_different_work_and_the_loop_per_step_where_
     assert rows[("CPU", "training loop (warm)")][-1] == "different work" and "“different work”" in table.caption
 
 
+def test_compare_of_two_sweeps_compares_their_points():
+    """Two sweeps were compared by their one-off runs alone (one trial a side, no test), never by a point."""
+    from conftest import H200
+
+    from mlpbench.output.tables import compare_table
+    from mlpbench.results.files import load_results
+
+    sweep = load_results(H200 / "sweep" / "results.json")
+    rows = {(r[0], r[1]): r for r in compare_table(sweep, sweep, "a", "b").rows}
+    point = rows[("CPU", "n = 8,000 · per step (warm)")]
+    assert point[4] == "1.00×" and point[-1] == "no difference shown"
+    assert ("GPU H200", "n = 128,000 · per step (warm)") in rows
+    other = msgspec.structs.replace(sweep, config=msgspec.structs.replace(sweep.config, precision="bf16"))
+    assert not [k for k in {(r[0], r[1]) for r in compare_table(sweep, other, "a", "b").rows} if "per step" in k[1]]
+
+
 @pytest.mark.parametrize("args, fragment", [
     (["bench", "--devices", "tpu"], "unknown device 'tpu'"),
     (["bench", "--runs", "0", "--warm-runs", "0"], "measures nothing"),

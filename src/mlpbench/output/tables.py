@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from mlpbench.output.i18n import Texts
-from mlpbench.output.units import format_bytes, format_flops, format_p, format_percent, format_ratio, format_seconds
+from mlpbench.output.units import (format_bytes, format_flops, format_number, format_p, format_percent, format_ratio,
+                                   format_seconds)
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import Analysis, ordered_phases
 from mlpbench.results.model import CUMULATIVE_RSS, Measurement, Results
@@ -273,6 +274,7 @@ def compare_table(a: Results, b: Results, name_a: str, name_b: str, T: Texts | N
                           [s / a.config.steps for s in ma.samples], [s / b.config.steps for s in mb.samples]))
         else:
             apart.append((target, figure_name(mode, phase, T), ma.median, mb.median))
+    found += _sweep_points(a, b, differ, T)
     compared = [compare(mb, ma) for *_, ma, mb in found]
     adjusted, p_columns = _family_columns(compared, T)
     rows = []
@@ -291,6 +293,28 @@ def compare_table(a: Results, b: Results, name_a: str, name_b: str, T: Texts | N
                  rows, caption=_family_caption(("。" if T.lang == "ja" else "; ").join(
                      [T("table.compare.caption", a=name_a, b=name_b), *([T("table.compare.different")] if apart else [])]),
                      p_columns, T))
+
+
+def _sweep_points(a: Results, b: Results, differ: set[str], T: Texts) -> list[tuple]:
+    """Two sweeps' points measured in both, per step once warm (a point's own settings are its configuration:
+    only a difference in what no point sets makes them other work)."""
+    fields = {"n": "n", "batch": "batch_size", "steps": "steps", "width": "hidden"}  # what each point sets itself
+    if a.kind != "sweep" or b.kind != "sweep":
+        return []
+    varied = {fields.get(k, k) for r in (a, b) for k in getattr(r.plan, "vary", {})}
+    if differ - varied - {"steps", "log_every"}:  # the number of updates changes no step; the rest is other work
+        return []
+    from mlpbench.results.model import point_label
+    from mlpbench.results.sweep import SweepAnalysis
+
+    first = {(point_label(r.point), r.target): r for r in SweepAnalysis(a).rows if r.per_step is not None}
+    out = []
+    for row in SweepAnalysis(b).rows:
+        other = first.get((point_label(row.point), row.target))
+        if row.per_step is not None and other is not None and other.per_step is not None:
+            figure = T("figure.point_step", point=", ".join(f"{k} = {format_number(v)}" for k, v in row.point.items()))
+            out.append((row.target, figure, other.per_step.samples, row.per_step.samples))
+    return out
 
 
 def _differing(a: Results, b: Results) -> list[tuple[str, object, object]]:

@@ -77,6 +77,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "per step",
                                 "「異なる処理」：2 つのファイルの設定の違いで変わる数値（下の警告に設定を示します）で、判定は"
                                 "しません。ステップ数だけが違う場合、学習ループは 1 ステップあたりで比べます"),
+    "figure.point_step": ("{point} · per step (warm)", "{point}・1 ステップあたり（ウォーム）"),
     "figure.per_step": ("{figure} per step", "{figure}（1 ステップあたり）"),
     "table.profile": ("Inside one step: a few steps under torch.profiler, after the timed trials",
                       "1 ステップの内側：計測の後に torch.profiler で数ステップを記録"),
