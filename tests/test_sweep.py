@@ -241,6 +241,13 @@ def test_resume_remeasures_nothing_that_finished(tmp_path):
     assert len(second.results.points) == 8
 
 
+def test_resume_with_nothing_to_resume_says_so(tmp_path, capsys):
+    """--resume into a folder without a journal quietly started a new sweep."""
+    make_sweep(tmp_path, FakeChildren(), resume=True).run(tmp_path)
+    assert f"resume=True: {tmp_path / 'sweep.jsonl'} does not exist; this sweep starts from its first point" in \
+        capsys.readouterr().err  # (the API's words: no command line here)
+
+
 def test_resume_under_other_settings_refuses_instead_of_mixing_two_models(tmp_path):
     """A journal of a 10→100→50→1 sweep resumed with other widths kept its points beside the new ones:
     one file, one config, points and crossovers from two models. The mismatch is now refused, naming it."""

@@ -312,6 +312,9 @@ class Sweep:
         """The journal's measurements of this plan; others (a longer --vary list, another device) stay in the
         journal but are left out of these results, as the points and crossovers must be this plan's."""
         planned, left_out = self.planned_keys(), []
+        if not self.journal.exists():  # nothing to continue: said, as a new sweep is not what was asked
+            note(f"{said_as('--resume', 'resume=True')}: {self.journal} does not exist; this sweep starts from its "
+                 f"first point")
         self.same_workload = self._workload_as_before()
         for entry in read_journal(self.journal):
             if isinstance(entry, SweepPoint) and entry.key not in planned:
