@@ -330,10 +330,9 @@ def run_script(path: str, *, threads: int | None = None, echo: bool = False):
     from mlpbench.errors import RunFailed
     from mlpbench.measure import sources
     from mlpbench.measure.children import ChildRunner
+    from mlpbench.measure.bench import check_threads
     from mlpbench.measure.launch import Launcher
     from mlpbench.measure.plan import plan_scripts
-
-    from mlpbench.measure.bench import check_threads
 
     check_threads(threads)
     target = plan_scripts([path])[0].target
@@ -353,6 +352,26 @@ def run_script(path: str, *, threads: int | None = None, echo: bool = False):
 
 
 # ----- bench -------------------------------------------------------------------------------------------------
+def refuse_job_settings(plan: BenchPlan, config: WorkloadConfig, options: dict[str, Any]) -> None:
+    """Beside scripts alone, a setting of mlpbench's own job would be ignored: one line naming them instead. Read
+    from the checked plan and configuration (hidden="100,50" is the default; warm_runs=-1 was refused already)."""
+    default = {name: p.default for name, p in inspect.signature(bench).parameters.items()}
+    given = [flag for flag, changed in (
+        ("--devices", plan.devices != names(default["devices"])),
+        ("--backends", plan.backends != backend_names(default["backends"])),
+        ("--nproc", plan.nproc is not None),
+        ("--warm-runs", plan.warm_runs not in (0, default["warm_runs"])),  # 0 asks for what scripts get: none
+        ("--warmup", plan.warmup != default["warmup"]), ("--warm-time", plan.warm_time != default["warm_time"]))
+        if changed]
+    given += [f"--{name.replace('_', '-')}" for name in options
+              if getattr(config, name) != getattr(WorkloadConfig(), name)]
+    if given:
+        raise UsageError(f"{', '.join(given)} {'has' if len(given) == 1 else 'have'} no effect beside --script "
+                         "without --workload: a script runs on the device it chooses, in cold trials only, and "
+                         "mlpbench's own job runs only with --workload FILE.py or --workload builtin")
+
+
+
 RESTARTED_BY_ZEROING = ("compile", "cuda-graph")  # backends that restart the optimizer by zeroing its state in place
 
 
@@ -417,19 +436,7 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
                                        warm_time=warm_time, threads=threads, trial_timeout=trial_timeout,
                                        nproc=nproc, nnodes=nnodes, rdzv_endpoint=rdzv_endpoint))
     if scripts and workload is None:  # only the scripts: what would set mlpbench's own job is refused, not ignored
-        # (after the checks of range and form: hidden="100,50" is the default, warm_runs=-1 is out of range)
-        defaults, default = inspect.signature(bench).parameters, WorkloadConfig()
-        own = {"devices": names, "backends": backend_names}  # given as the command line gives them
-        given = [f"--{name.replace('_', '-')}" for name, value in (
-            ("devices", devices), ("backends", backends), ("nproc", nproc),
-            ("warm_runs", warm_runs or defaults["warm_runs"].default),  # --warm-runs 0 asks for what scripts get
-            ("warmup", warmup), ("warm_time", warm_time))
-            if own.get(name, lambda v: v)(value) != own.get(name, lambda v: v)(defaults[name].default)]
-        given += [f"--{name.replace('_', '-')}" for name in options if getattr(config, name) != getattr(default, name)]
-        if given:
-            raise UsageError(f"{', '.join(given)} {'has' if len(given) == 1 else 'have'} no effect beside --script "
-                             "without --workload: a script runs on the device it chooses, in cold trials only, and "
-                             "mlpbench's own job runs only with --workload FILE.py or --workload builtin")
+        refuse_job_settings(plan, config, options)
     if plan.nproc is not None:
         config.check_ranks(plan.nproc * (plan.nnodes or 1))
     from mlpbench.measure.devices import check_spec

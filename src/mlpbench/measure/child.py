@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as err:
         print(f"mlpbench: error: {err}", file=sys.stderr)
         return 2
-    except (MemoryError, Exception) as err:  # noqa: BLE001  out of memory, or the workload's own code failed
+    except Exception as err:  # noqa: BLE001  out of memory, or the workload's own code failed
         if out_of_memory(err):
             print(f"mlpbench: error: out of memory: {first_line(err)}", file=sys.stderr)
             return 1

@@ -195,6 +195,7 @@ def plan_changes(before: object, now: SweepPlan) -> list[str]:
     there, 5 now"): its points would be relabelled with settings they never had."""
     if not isinstance(before, SweepPlan):
         return []
+
     def shown(value: object) -> str:
         return "unset" if value is None else str(value)
 
