@@ -415,6 +415,13 @@ def test_a_sweeps_figures_hold_every_point_of_every_target(tmp_path):
         else:
             assert row["low_s"] is None and row["high_s"] is None
     assert {r["mode"] for r in rows} == {"cold", "sweep"}  # the one-off runs' phases are still there
+    from mlpbench.results.sweep import SweepAnalysis  # and the whole job the report derives at each point
+
+    derived = {(r.target.key, r.point["n"]): r.end_to_end for r in SweepAnalysis(results).rows}
+    for key, row in swept.items():
+        whole = derived[key]
+        assert (row["whole_job_s"], row["whole_job_low_s"], row["whole_job_high_s"]) == (whole or (None, None, None))
+    assert any(row["whole_job_s"] for row in swept.values())
 
 
 def test_an_optimizer_zeroing_does_not_restart_makes_compile_unavailable_before_any_trial():

@@ -140,9 +140,10 @@ class BenchResults:
         target, mode ("cold": a fresh process per trial; "warm": the training loop repeated), phase ("wall",
         "total", "train", "import", ...), the median and its interval in seconds, its coverage, and n; kept
         runs only (those whose losses failed their check are left out, as everywhere). A sweep adds one row
-        per point and target: mode "sweep", phase "per_step", the point ("n=2000") and each of its values
-        (``point_n``, ``point_batch``, ...), the time per step, and the point's status (failed points too,
-        without figures)."""
+        per point and target, after the one-off runs' phase rows: mode "sweep", phase "per_step", the point
+        ("n=2000") and each of its values (``point_n``, ``point_batch``, ...), the time per step, the whole job
+        derived there (``whole_job_s`` and its interval: the report's "whole job"), and the point's status (failed
+        points too, without figures)."""
         from mlpbench.output.words import Namer
         from mlpbench.output.i18n import Texts
 
@@ -156,10 +157,12 @@ class BenchResults:
             from mlpbench.results.sweep import SweepAnalysis
 
             for row in SweepAnalysis(self.results, self.analysis).rows:
+                whole = row.end_to_end or (None, None, None)
                 rows.append({"target": row.target.key, "label": name.label(row.target), "mode": "sweep",
                              "phase": "per_step", "point": point_label(row.point),
                              **{f"point_{k}": v for k, v in row.point.items()}, "status": row.status,
-                             **_figures(row.per_step)})
+                             **_figures(row.per_step), "whole_job_s": whole[0], "whole_job_low_s": whole[1],
+                             "whole_job_high_s": whole[2]})
         return rows
 
     def _repr_markdown_(self) -> str:  # a notebook shows the verdict
