@@ -50,6 +50,20 @@ def assert_usage_error(proc: subprocess.CompletedProcess[str], *fragments: str) 
         assert fragment in lines[0], (fragment, lines[0])
 
 
+def assert_usage_error_in_process(capsys, *args: str, fragments: tuple[str, ...] = ()) -> None:
+    """``assert_usage_error`` for ``mlpbench.cli.main(args)`` in this process: a mistake found before any
+    trial starts needs no fresh interpreter to show it is one line and exit 2."""
+    from mlpbench.cli import main
+
+    capsys.readouterr()
+    code = main(list(args))
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and lines[0].startswith("mlpbench: error: "), (code, err)
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
 def cuda_available() -> bool:
     try:
         import torch

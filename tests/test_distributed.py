@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_usage_error, cli_env, run_cli
+from conftest import assert_usage_error_in_process, cli_env, run_cli
 from mlpbench.measure.distributed import describe_failure
 from mlpbench.results.analysis import Analysis
 from mlpbench.results.files import load_results
@@ -64,7 +64,7 @@ def _processes_with(token: str) -> list[int]:
 def test_two_gloo_ranks_match_one_process_and_record_scaling(tmp_path):
     out = tmp_path / "ddp"
     proc = run_cli("bench", "--devices", "cpu", "--nproc", "2", "--runs", "0", "--warm-runs", "2", "--warmup", "0",
-                   "--warm-time", "3", "--steps", "501", "--out", str(out), "--no-report", timeout=600)
+                   "--warm-time", "1", "--steps", "501", "--out", str(out), "--no-report", timeout=600)
     assert proc.returncode == 0, proc.stderr
     results = load_results(out / "results.json")
     one, two = Target("cpu", "eager", ranks=1), Target("cpu", "eager", ranks=2)
@@ -110,23 +110,26 @@ def test_a_killed_rank_ends_the_job_with_its_name_and_leaves_no_orphans(tmp_path
     assert _processes_with(token) == []
 
 
-def test_nproc_bad_input(tmp_path):
-    assert_usage_error(run_cli("bench", "--nproc", "0"), "--nproc must be at least 1")
-    assert_usage_error(run_cli("bench", "--nproc", "2", "--backends", "fused"), "does not take --backends")
-    assert_usage_error(run_cli("sweep", "--vary", "nproc=1,2", "--backends", "fused"), "does not take --backends")
-    assert_usage_error(run_cli("bench", "--nproc", "2", "--nnodes", "2"), "--nnodes and --rdzv-endpoint go together")
-    # a rank with no rows averaged an empty loss: the run "diverged", and the report blamed the backend
-    assert_usage_error(run_cli("bench", "--devices", "cpu", "--nproc", "2", "--batch-size", "1"),
-                       "2 data-parallel ranks split each batch of 1 row, leaving some with none; give each batch at "
-                       "least 2 rows (--batch-size) or use fewer ranks")
-    assert_usage_error(run_cli("sweep", "--devices", "cpu", "--vary", "nproc=1,4", "--batch-size", "3"),
-                       "--vary point nproc=4: 4 data-parallel ranks split each batch of 3 rows")
+def test_nproc_bad_input(tmp_path, capsys):
+    """Found before any rank starts: one line, exit 2 (checked in this process)."""
+    for args, fragment in (
+            (["bench", "--nproc", "0"], "--nproc must be at least 1"),
+            (["bench", "--nproc", "2", "--backends", "fused"], "does not take --backends"),
+            (["sweep", "--vary", "nproc=1,2", "--backends", "fused"], "does not take --backends"),
+            (["bench", "--nproc", "2", "--nnodes", "2"], "--nnodes and --rdzv-endpoint go together"),
+            # a rank with no rows averaged an empty loss: the run "diverged", and the report blamed the backend
+            (["bench", "--devices", "cpu", "--nproc", "2", "--batch-size", "1"],
+             "2 data-parallel ranks split each batch of 1 row, leaving some with none; give each batch at least 2 "
+             "rows (--batch-size) or use fewer ranks"),
+            (["sweep", "--devices", "cpu", "--vary", "nproc=1,4", "--batch-size", "3"],
+             "--vary point nproc=4: 4 data-parallel ranks split each batch of 3 rows")):
+        assert_usage_error_in_process(capsys, *args, "--out", str(tmp_path / "o"), fragments=(fragment,))
     # BatchNorm refuses one row: the workload was tried on two, but a rank's share of a batch of 3 is one
     batch_norm = tmp_path / "bn.py"
     batch_norm.write_text("import torch\nfrom torch import nn\n\n\ndef build_model():\n"
                           "    return nn.Sequential(nn.Linear(10, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Linear(16, 1))\n"
                           "\n\ndef make_data(n, seed):\n    x = torch.randn(n, 10)\n    return x, x.sum(1, keepdim=True)\n")
-    assert_usage_error(run_cli("bench", "--workload", str(batch_norm), "--devices", "cpu", "--nproc", "2",
-                               "--batch-size", "3", "--out", str(tmp_path / "o")),
-                       "the model on the first row of the data, one of 2 data-parallel ranks' share of a batch of 3",
-                       "Expected more than 1 value per channel")
+    assert_usage_error_in_process(
+        capsys, "bench", "--workload", str(batch_norm), "--devices", "cpu", "--nproc", "2", "--batch-size", "3",
+        "--out", str(tmp_path / "o"), fragments=("the model on the first row of the data, one of 2 data-parallel "
+                                                 "ranks' share of a batch of 3", "Expected more than 1 value per channel"))

@@ -157,13 +157,14 @@ FAILS_IN_TRAINING = ("import torch\nfrom torch import nn\n\n\nclass Boom(nn.Line
                      "def make_data(n, seed):\n    x = torch.randn(n, 10)\n    return x, x.sum(1, keepdim=True)\n")
 
 
-def test_a_workload_that_fails_in_training_shows_its_own_traceback_then_one_line(tmp_path):
+def test_a_workload_that_fails_in_training_shows_its_own_traceback_then_one_line(tmp_path, capsys):
     """It showed mlpbench's own traceback (cli.py, api.py, job.py, eager.py), no mlpbench line: read as a crash."""
+    from mlpbench.cli import main
+
     path = tmp_path / "fails.py"
     path.write_text(FAILS_IN_TRAINING)
-    proc = run_cli("run", "--workload", str(path), "--device", "cpu", "--steps", "5")
-    assert proc.returncode == 1, proc.stderr
-    lines = proc.stderr.strip().splitlines()
+    assert main(["run", "--workload", str(path), "--device", "cpu", "--steps", "5"]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
     assert lines[0] == "Traceback (most recent call last):" and "mlpbench" not in "\n".join(lines[:-1])
     assert f'  File "{path}", line 8, in forward' in lines and "RuntimeError: boom in training" in lines
     assert lines[-1] == f"mlpbench: the workload {path} failed (RuntimeError: boom in training)"
