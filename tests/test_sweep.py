@@ -508,6 +508,12 @@ def test_a_derived_whole_job_far_from_the_cold_process_measured_at_its_point_is_
     slow = msgspec.structs.replace(results, cold=cold)
     [(row, derived, measured)] = SweepAnalysis(slow).derivation_gaps()
     assert row.point == {"n": 500.0} and row.target == Target("cpu", "eager") and derived < 0.75 * measured
+    # a point is the cold process's only where its configuration is the one given: a name that is no setting
+    # ("batch", "width") once matched every point
+    relabelled = msgspec.structs.replace(
+        slow, plan=msgspec.structs.replace(slow.plan, vary={"batch": slow.plan.vary["n"]}),
+        points=[msgspec.structs.replace(p, point={"batch": p.point["n"]}) for p in slow.points])
+    assert [r.point for r, *_ in SweepAnalysis(relabelled).derivation_gaps()] == [{"batch": 500.0}]
     text = " ".join(b.text for s in sections(slow, Analysis(slow), Texts("en")) for b in s.blocks if hasattr(b, "text"))
     assert "At n = 500, the whole job derived for the CPU (11.3 s) is 39 % below its one cold process measured " \
            "there (18.4 s)" in text

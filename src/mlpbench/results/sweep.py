@@ -19,7 +19,7 @@ import statistics
 import msgspec
 
 from mlpbench.results.analysis import Analysis, split_checks
-from mlpbench.results.model import Measurement, Results, SweepPlan, SweepPoint, Target, point_label
+from mlpbench.results.model import Measurement, Results, SweepPlan, SweepPoint, Target, point_key, point_label
 from mlpbench.stats.compare import Comparison, Verdict, compare
 from mlpbench.stats.crossover import (CostModel, Crossover, break_even_steps, crossover_point, fit_cost_model,
                                       loglog_interpolator, predicted_crossover)
@@ -279,9 +279,11 @@ class SweepAnalysis:
         counts every step at the warm rate, and a fresh process's first steps ran slower (lazy initialisation,
         cold caches, a busier machine). (row, derived, measured), the derived whole job comparable with it."""
         out = []
+        base = self.results.config  # the configuration as given; a point's config holds the steps its trials ran
+        at_base = {p.key for p in self.results.points if p.point.get("steps", base.steps) == base.steps
+                   and msgspec.structs.replace(p.config, steps=base.steps) == base}
         for row in self.rows:
-            if row.end_to_end is None or any(float(getattr(self.results.config, k, v)) != v
-                                             for k, v in row.point.items()):
+            if row.end_to_end is None or point_key(row.point, row.target) not in at_base:
                 continue
             cold = next((c for c in self.results.cold
                          if c.target == row.target and c.status == "ok" and c.record is not None), None)
