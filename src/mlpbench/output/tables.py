@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from mlpbench.output.i18n import Texts
-from mlpbench.output.units import (format_bytes, format_flops, format_number, format_p, format_percent, format_ratio,
+from mlpbench.output.units import (format_bytes, format_flops, format_p, format_percent, format_point, format_ratio,
                                    format_seconds)
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import Analysis, ordered_phases
@@ -312,7 +312,7 @@ def _sweep_points(a: Results, b: Results, differ: set[str], T: Texts) -> list[tu
     for row in SweepAnalysis(b).rows:
         other = first.get((point_label(row.point), row.target))
         if row.per_step is not None and other is not None and other.per_step is not None:
-            figure = T("figure.point_step", point=", ".join(f"{k} = {format_number(v)}" for k, v in row.point.items()))
+            figure = T("figure.point_step", point=format_point(row.point))
             out.append((row.target, figure, other.per_step.samples, row.per_step.samples))
     return out
 

@@ -79,6 +79,11 @@ def format_number(v: float | None) -> str:
     return f"{v:,.0f}" if abs(v) >= 10 or float(v).is_integer() else f"{v:.3g}"
 
 
+def format_point(point: dict[str, float]) -> str:
+    """A sweep's point in words: "n = 8,000, batch = 64"."""
+    return ", ".join(f"{k} = {format_number(v)}" for k, v in point.items())
+
+
 def format_steps(steps: float | None) -> str:
     """Steps after which something is repaid: whole steps, rounded up (3.4 steps are repaid during the 4th)."""
     if steps is None or not math.isfinite(steps):

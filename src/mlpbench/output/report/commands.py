@@ -24,8 +24,7 @@ def sweep_command(results: Results, T: Texts, cpu: Target | None = None, gpu: Ta
         return T.command("sweep", workload="FILE.py", vary={"n": list(SWEEP_SIZES)})
     options: dict[str, Any] = {}
     if cpu is not None and gpu is not None:
-        if cpu.device != "cpu" or gpu.device not in ("cuda", "cuda:0"):
-            options["devices"] = f"{cpu.device},{gpu.device}"
+        options.update(devices_given([str(cpu.device), str(gpu.device)]))
         backends = list(dict.fromkeys((cpu.backend, gpu.backend)))
         if backends != ["eager"]:
             options["backends"] = ",".join(backends)
@@ -33,6 +32,11 @@ def sweep_command(results: Results, T: Texts, cpu: Target | None = None, gpu: Ta
     sizes = [n for n in SWEEP_SIZES if _runs_at(config, n)]
     vary = {"n": sizes or [m for m in (config.n * 4**i for i in range(4)) if _runs_at(config, m)]}
     return same_job(results, T, "sweep", options, vary=vary)
+
+
+def devices_given(devices: list[str]) -> dict[str, str]:
+    """``--devices`` where the devices are not the default pair (the CPU and the first GPU), else nothing."""
+    return {} if devices in (["cpu", "cuda"], ["cpu", "cuda:0"]) else {"devices": ",".join(devices)}
 
 
 def same_job(results: Results, T: Texts, verb: str, before: dict[str, Any] | None = None, **after: Any) -> str:

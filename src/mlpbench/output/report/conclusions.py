@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from mlpbench.output.i18n import Texts
-from mlpbench.output.report.commands import same_job, sweep_command
+from mlpbench.output.report.commands import devices_given, same_job, sweep_command
 from mlpbench.output.units import format_flops, format_number, format_percent, format_ratio, format_seconds, format_steps
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import ONE_OFF_PHASES, Analysis
@@ -229,8 +229,7 @@ def conclusions(results: Results, a: Analysis, T: Texts) -> list[str]:
     out += better_backend(a, name, T)
     ddp = isinstance(results.plan, BenchPlan) and results.plan.nproc is not None  # its ranks are swept, not sizes
     if measured and len({t.backend for t in measured}) <= 1 and results.kind == "bench" and not ddp:  # no scripts
-        devices = list(dict.fromkeys(t.device for t in measured if t.device is not None))
-        given = {} if devices in (["cpu", "cuda"], ["cpu", "cuda:0"]) else {"devices": ",".join(devices)}  # the default
+        given = devices_given(list(dict.fromkeys(t.device for t in measured if t.device is not None)))
         out.append(T("change.backends_hint", command=same_job(results, T, "bench", given, backends="all")))
     if results.kind == "sweep":  # where the answer changes needs both sides of it
         both = any(t.is_gpu for t in measured) and any(t.kind == "cpu" for t in measured)

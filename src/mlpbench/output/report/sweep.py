@@ -7,7 +7,8 @@ from mlpbench.output.i18n import Texts
 from mlpbench.output.report import plots
 from mlpbench.output.report.model import Bullets, Figure, Paragraph, Section, TableBlock
 from mlpbench.output.tables import Table, coverage, with_interval
-from mlpbench.output.units import format_flops, format_number, format_percent, format_ratio, format_seconds, format_steps
+from mlpbench.output.units import (format_flops, format_number, format_percent, format_point, format_ratio,
+                                   format_seconds, format_steps)
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import Analysis
 from mlpbench.results.model import Results, SweepPlan, Target, point_label
@@ -177,10 +178,6 @@ def updates_run(results: Results, T: Texts) -> str:
     return T("sweep.ran.each", trial_steps=plan.trial_steps, items=("、" if T.lang == "ja" else "; ").join(items))
 
 
-def _point_words(point: dict[str, float], T: Texts) -> str:
-    return T.join(f"{k} = {format_number(v)}" for k, v in point.items())
-
-
 def sections(results: Results, a: Analysis, T: Texts) -> list[Section]:
     sweep = SweepAnalysis(results, a)
     plan = sweep.plan
@@ -207,7 +204,7 @@ def sections(results: Results, a: Analysis, T: Texts) -> list[Section]:
                                  work=format_ratio(i.work or 1.0),
                                  threads=T("sweep.or_threads") if i.target.kind == "cpu" else "")))
                for i in sweep.inversions()]
-    blocks += [Paragraph(T.cap(T("sweep.derived_off", target=name(row.target), point=_point_words(row.point, T),
+    blocks += [Paragraph(T.cap(T("sweep.derived_off", target=name(row.target), point=format_point(row.point),
                                  derived=format_seconds(derived), measured=format_seconds(measured),
                                  side=T("sweep.side.below" if derived < measured else "sweep.side.above"),
                                  off=format_percent(abs(derived / measured - 1)))))

@@ -16,7 +16,8 @@ from pathlib import PurePath
 from mlpbench.output.i18n import Texts
 from mlpbench.output.report.commands import sweep_command
 from mlpbench.output.report.conclusions import inside_step
-from mlpbench.output.units import format_number, format_p, format_percent, format_ratio, format_seconds, format_steps
+from mlpbench.output.units import (format_number, format_p, format_percent, format_point, format_ratio, format_seconds,
+                                   format_steps)
 from mlpbench.output.words import Namer, advice, backend_name
 from mlpbench.results.analysis import START_UP_PHASES, Analysis
 from mlpbench.results.model import BenchPlan, Results, SweepPlan, SweepPoint, Target
@@ -374,7 +375,7 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
     if sweep is not None:
         missing = sweep.missing()
         if missing:
-            items = [T("not_done.missing_point", point=", ".join(f"{k} = {format_number(v)}" for k, v in p.items()),
+            items = [T("not_done.missing_point", point=format_point(p),
                        target=name(t)) for p, t in missing[:6]]
             out.append(T("not_done.missing", n=len(missing), items=T.join(items)))
     if gpu is None and not any(t.is_gpu for t in [*_excluded(a), *_all_failed(results, a)]):  # said in the verdict
@@ -399,7 +400,7 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
     if len(points) < len(failed):
         out.append(T("not_done.failed", n=len(failed) - len(points)))
     if points:
-        items = [T("not_done.failed_point", point=", ".join(f"{k} = {format_number(v)}" for k, v in p.point.items()),
+        items = [T("not_done.failed_point", point=format_point(p.point),
                    target=name(p.target), status=T(f"status.{p.status}")) for p in points[:6]]
         out.append(T("not_done.failed_points", n=len(points), items=T.join(items) + ("…" if len(points) > 6 else "")))
     busy = a.busy()
