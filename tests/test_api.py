@@ -335,9 +335,16 @@ def test_the_code_recorded_is_of_the_backends_that_run():
 
     targets = [PlannedTarget(Target("cpu", "eager")), PlannedTarget(Target("cpu", "cuda-graph"), "unavailable", "no GPU"),
                PlannedTarget(Target("cpu", "tuned")), PlannedTarget(Target(None, "script", script="a.py"))]
-    assert runnable_backends(targets) == ["eager", "tuned"]
+    assert runnable_backends(targets) == {"eager": ["cpu"], "tuned": ["cpu"]}
     names = [c.name for c in record_code(WorkloadConfig(), None, runnable_backends(targets), [])]
     assert "eager.py" in names and "tuned.py" in names and "cuda_graph.py" not in names
+    # the fused backend is C on a CPU and Triton on CUDA: a CPU run recorded (and printed) the Triton kernels too
+    fused = [PlannedTarget(Target("cpu", "fused")), PlannedTarget(Target("cuda:0", "eager"))]
+    assert runnable_backends(fused) == {"fused": ["cpu"], "eager": ["cuda"]}
+    names = [c.name for c in record_code(WorkloadConfig(), None, runnable_backends(fused), [])]
+    assert {"cpu_fused.py", "mlp_fused.c"} <= set(names) and "triton_fused.py" not in names
+    on_gpu = [c.name for c in record_code(WorkloadConfig(), None, {"fused": ["cuda"]}, [])]
+    assert "triton_fused.py" in on_gpu and "mlp_fused.c" not in on_gpu
 
 
 def test_an_error_keeps_the_users_own_words_as_they_are(tmp_path):

@@ -15,10 +15,11 @@ from mlpbench.measure import sweep
 from mlpbench.measure.children import ChildResult
 from mlpbench.measure.job import JobSpec
 from mlpbench.results.files import load_results
-from mlpbench.results.model import (Environment, Measurement, PlannedTarget, RunRecord, SweepPlan, SweepPoint, Target,
-                                    WarmRun, point_label)
 from mlpbench.output.i18n import Texts
-from mlpbench.output.report.sweep import findings
+from mlpbench.output.report.sweep import findings, sections
+from mlpbench.results.analysis import Analysis
+from mlpbench.results.model import (Environment, Measurement, PlannedTarget, Resumed, RunRecord, SweepPlan, SweepPoint,
+                                    Target, WarmRun, point_label)
 from mlpbench.results.sweep import SweepAnalysis
 from mlpbench.stats.crossover import CostModel, break_even_steps, crossover_point, fit_cost_model, predicted_crossover
 from mlpbench.workload.config import WorkloadConfig
@@ -91,6 +92,12 @@ def test_break_even_steps():
     assert break_even_steps(2.0, 1.0, 1e-4, 3e-4) == pytest.approx(5000)
     assert break_even_steps(2.0, 1.0, 3e-4, 1e-4) is None  # never: the candidate's steps are dearer
     assert break_even_steps(0.5, 1.0, 1e-4, 3e-4) == 0.0
+
+
+def said(results, analysis=None, lang: str = "en") -> str:
+    """Every paragraph of a sweep's report sections, joined."""
+    return " ".join(b.text for section in sections(results, analysis or Analysis(results), Texts(lang))
+                    for b in section.blocks if hasattr(b, "text"))
 
 
 # ----- the orchestration, with fake children -----------------------------------------------------------
@@ -201,9 +208,7 @@ def test_a_larger_point_decidedly_faster_than_a_smaller_one_is_said():
     info = SweepAnalysis(builders.sweep(per_step))
     [inverted] = info.inversions()
     assert (inverted.target, inverted.smaller, inverted.larger) == (CPU, 500, 2000)
-    from mlpbench.output.report.sweep import sections
-
-    text = " ".join(b.text for b in sections(info.results, info.analysis, Texts("en"))[0].blocks if hasattr(b, "text"))
+    text = said(info.results, info.analysis)
     assert "The CPU took decidedly less time per step at n = 2,000 (1.2 ms) than at 500 (2 ms)" in text
 
 
@@ -218,9 +223,7 @@ def test_a_larger_point_far_slower_than_its_work_explains_is_said():
                                                3200: [24.2e-3 * 2.5 * j for j in noisy]}}))
     [odd] = info.inversions()
     assert (odd.kind, odd.smaller, odd.larger, odd.work) == ("outgrew", 200, 800, 4.0)
-    from mlpbench.output.report.sweep import sections
-
-    text = " ".join(b.text for b in sections(info.results, info.analysis, Texts("en"))[0].blocks if hasattr(b, "text"))
+    text = said(info.results, info.analysis)
     assert ("The CPU took 35.2× as long per step at n = 800 (24.2 ms) as at 200 (688 µs), for 4.00× the arithmetic: "
             "far more than the work explains.") in text
 
@@ -239,6 +242,17 @@ def test_resume_remeasures_nothing_that_finished(tmp_path):
     assert not finished & {c.removeprefix("point:") for c in measured_again}
     assert not any(c.startswith("one-off:") for c in children.calls)
     assert len(second.results.points) == 8
+    # its report says which figures an earlier session measured, and since when; with no earlier results file to
+    # compare the machine with, it says that this was not shown
+    assert second.results.resumed == Resumed(points=3, one_off=2, since=first.results.created)
+    assert ("3 of its 8 point measurements and 2 one-off run(s) were measured by an earlier session, on the same CPU, "
+            "GPU, Python and torch") in said(second.results)
+    (tmp_path / "results.json").unlink()
+    third = make_sweep(tmp_path, FakeChildren(), resume=True)
+    third.run(tmp_path)
+    assert third.results.resumed == Resumed(points=8, one_off=2, since=None)
+    assert ("8 of its 8 point measurements and 2 one-off run(s) come from an earlier session's journal, measured with "
+            "the same settings; no earlier results file was there to show that they ran on this machine") in said(third.results)
 
 
 def test_resume_with_nothing_to_resume_says_so(tmp_path, capsys):
@@ -455,13 +469,25 @@ def test_sigint_during_a_sweep_then_resume(tmp_path):
     assert "--resume" in err
     first = journal.read_text().splitlines()
     results = load_results(out / "results.json")
-    assert results.interrupted == "SIGINT" and not results.complete
+    assert results.interrupted == "SIGINT" and not results.complete and results.resumed is None
     resumed = run_cli(*args[3:], "--resume", timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     final = journal.read_text().splitlines()
     assert final[:len(first)] == first  # nothing finished was measured again
     assert sum(1 for line in final if '"point"' in line) == 2
-    assert load_results(out / "results.json").complete
+    done = load_results(out / "results.json")
+    assert done.complete
+    # the report's date and command are the resumed session's: it says which figures an earlier one measured
+    carried = sum(1 for line in first if '"point"' in line)
+    assert done.resumed == Resumed(points=carried, one_off=1, since=results.created)
+    from mlpbench.output.report.content import build
+    from mlpbench.output.report.markdown import render
+
+    text = render(build(done, "en"), lambda name, svg: f"{name}.svg")
+    assert (f"| resumed (--resume) | {carried} point measurement(s) and 1 one-off run(s) come from an earlier session's "
+            f"journal (its results file begun {results.created})") in text
+    assert f"This sweep was continued with --resume: {carried} of its 2 point measurements and 1 one-off" in text
+    assert f"点の測定 2 件のうち {carried} 件" in render(build(done, "ja"), lambda name, svg: f"{name}.svg")
 
 
 def test_the_whole_job_counts_every_one_off_and_pools_what_no_device_changes():
@@ -493,10 +519,6 @@ def test_a_derived_whole_job_far_from_the_cold_process_measured_at_its_point_is_
     """6.36 s derived against 10.4 s measured at the same n, unsaid: the derivation counts every step warm."""
     from conftest import H200
 
-    from mlpbench.output.i18n import Texts
-    from mlpbench.output.report.sweep import sections
-    from mlpbench.results.analysis import Analysis
-
     results = load_results(H200 / "sweep" / "results.json")
     assert SweepAnalysis(results).derivation_gaps() == []  # 11.3 s derived, 12.4 s measured: within 25 %
     cold = []
@@ -514,7 +536,7 @@ def test_a_derived_whole_job_far_from_the_cold_process_measured_at_its_point_is_
         slow, plan=msgspec.structs.replace(slow.plan, vary={"batch": slow.plan.vary["n"]}),
         points=[msgspec.structs.replace(p, point={"batch": p.point["n"]}) for p in slow.points])
     assert [r.point for r, *_ in SweepAnalysis(relabelled).derivation_gaps()] == [{"batch": 500.0}]
-    text = " ".join(b.text for s in sections(slow, Analysis(slow), Texts("en")) for b in s.blocks if hasattr(b, "text"))
+    text = said(slow)
     assert "At n = 500, the whole job derived for the CPU (11.3 s) is 39 % below its one cold process measured " \
            "there (18.4 s)" in text
 

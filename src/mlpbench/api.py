@@ -21,7 +21,7 @@ import re
 import tempfile
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import msgspec
 
@@ -261,20 +261,27 @@ def check_problem(problem: Any) -> None:
     check(problem)
 
 
-def runnable_backends(targets: Sequence[PlannedTarget]) -> list[str]:
-    """The backends that will run: the code of one unavailable here (its device, its workload) never ran, and a
-    report that printed it read as if it had."""
-    return list(dict.fromkeys(t.target.backend for t in targets if t.status == "ok" and not t.target.is_script))
+def runnable_backends(targets: Sequence[PlannedTarget]) -> dict[str, list[str]]:
+    """The backends that will run, each with the device kinds it runs on: the code of one unavailable here (its
+    device, its workload) never ran, and a report that printed it read as if it had (the fused backend's Triton
+    kernels beside a CPU-only run)."""
+    kinds: dict[str, list[str]] = {}
+    for t in targets:
+        if t.status == "ok" and not t.target.is_script:
+            kinds.setdefault(t.target.backend, [])
+            if t.target.kind not in kinds[t.target.backend]:
+                kinds[t.target.backend].append(t.target.kind)
+    return kinds
 
 
-def record_code(config: WorkloadConfig, workload: Any, backends: Sequence[str], scripts: Sequence[str],
+def record_code(config: WorkloadConfig, workload: Any, backends: Mapping[str, Sequence[str]], scripts: Sequence[str],
                 distributed: bool = False) -> list[Code]:
     from mlpbench.measure import sources
 
     code: list[Code] = []
     if workload is not None and (workload.source is not None or workload.is_mlp):
         code.append(sources.workload_code(workload.source, config.name))
-    code += sources.backend_code(list(backends) if not distributed else ["eager"], distributed)
+    code += sources.backend_code(backends if not distributed else ["eager"], distributed)
     code += sources.script_code(list(scripts))
     if config.is_builtin and workload is not None:  # the built-in job ran: it reproduces the seed's scripts
         code += sources.user_scripts(code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Mapping, Sequence
 
 from mlpbench.results.model import Code
 from mlpbench.workload.config import SEED_SCRIPTS
@@ -25,10 +26,12 @@ def workload_code(source: Source | None, name: str) -> Code:
     return code(name, "workload", source.path, source.text)
 
 
-def backend_code(names: list[str], distributed: bool = False) -> list[Code]:
+def backend_code(names: Sequence[str] | Mapping[str, Sequence[str]], distributed: bool = False) -> list[Code]:
+    """The code of each backend named; given {backend: device kinds}, only the files for the kinds it ran on."""
     from mlpbench.workload import backends
 
-    files = [f for name in names for f in backends.get(name).source_files()]
+    kinds = names if isinstance(names, Mapping) else dict.fromkeys(names)
+    files = [f for name, on in kinds.items() for f in backends.get(name).source_files(on)]
     if distributed:
         files.append(Path(backends.__file__).with_name("ddp.py"))
     return [code(f.name, "loop", f"mlpbench/workload/backends/{f.name}", f.read_text(encoding="utf-8"))

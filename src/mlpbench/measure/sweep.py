@@ -35,8 +35,8 @@ from mlpbench.measure.job import WarmPlan
 from mlpbench.measure.launch import Launcher, outcome
 from mlpbench.results.checks import reference_config
 from mlpbench.results.files import load_results, remove_stale_reports
-from mlpbench.results.model import (Code, ColdTrial, Environment, PlannedTarget, Results, RunRecord, SweepPlan,
-                                    SweepPoint, Target, point_key, point_label)
+from mlpbench.results.model import (Code, ColdTrial, Environment, PlannedTarget, Results, Resumed, RunRecord,
+                                    SweepPlan, SweepPoint, Target, point_key, point_label)
 from mlpbench.workload.backends import get as get_backend
 from mlpbench.workload.config import WorkloadConfig
 
@@ -316,7 +316,7 @@ class Sweep:
         if not self.journal.exists():  # nothing to continue: said, as a new sweep is not what was asked
             note(f"{said_as('--resume', 'resume=True')}: {self.journal} does not exist; this sweep starts from its "
                  f"first point")
-        self.same_workload = self._workload_as_before()
+        self.same_workload, since = self._workload_as_before()
         for entry in read_journal(self.journal):
             if isinstance(entry, SweepPoint) and entry.key not in planned:
                 left_out.append(entry.key)
@@ -325,6 +325,9 @@ class Sweep:
                 continue  # a one-off run that failed is run again: its failure must not fail the resumed sweep
             self._check_resumable(entry)
             self._keep(entry)
+        r = self.results
+        if r.points or r.cold:  # the report says which of its figures an earlier session measured, and since when
+            r.resumed = Resumed(points=len(r.points), one_off=len(r.cold), since=since)
         if left_out:
             shown = "; ".join(k.replace("|", " on ") for k in left_out[:6]) + ("; …" if len(left_out) > 6 else "")
             note(f"{said_as('--resume', 'resume=True')}: {len(left_out)} point(s) in {self.journal} are not in this sweep's plan and are left out "
@@ -350,14 +353,15 @@ class Sweep:
         note(f"{self.journal} held an earlier sweep; kept as {kept} "
              f"({said_as('--resume', 'resume=True')} continues a sweep instead of starting over)")
 
-    def _workload_as_before(self) -> bool:
+    def _workload_as_before(self) -> tuple[bool, str | None]:
         """Whether the workload file is the one the journal's measurements ran (the SHA-256 the earlier
-        results recorded); a file edited since is refused, as its points would be another model's. So is
-        another machine or another torch: its points would be drawn into one crossover with the earlier ones."""
+        results recorded), and when those results were begun; a file edited since is refused, as its points
+        would be another model's. So is another machine or another torch: its points would be drawn into one
+        crossover with the earlier ones."""
         try:
             earlier = load_results(self.path)
         except UsageError:
-            return False  # no earlier results to tell: the settings alone are compared
+            return False, None  # no earlier results to tell: the settings alone are compared
         changed = machine_changes(earlier.env, self.results.env) + plan_changes(earlier.plan, self.plan)
         if changed:
             raise UsageError(f"--resume: {self.journal} was measured {'; '.join(changed)}: its points and this "
@@ -367,7 +371,7 @@ class Sweep:
         if before and now and before != now:
             raise UsageError(f"--resume: the workload file {self.config.workload} changed since {self.journal} was "
                              f"measured with it (its SHA-256 differs): run without --resume to start over")
-        return bool(before) and before == now
+        return bool(before) and before == now, earlier.resumed.since if earlier.resumed else earlier.created
 
     def _check_resumable(self, entry: Entry) -> None:
         """A journal entry measured under other settings (another model, size or step count) would be

@@ -34,7 +34,7 @@ RUN_SCHEMA = "mlpbench.run/2"
 #                       stored but computed from the samples. /1 files are converted on reading
 #                       (``results.migrate``).
 #                       Added since, with a default that reads older /2 files alike: ``BenchPlan.script_runs``,
-#                       ``Environment.load_average``, ``Environment.cpu_busy``.
+#                       ``Environment.load_average``, ``Environment.cpu_busy``, ``Results.resumed``.
 # History of RUN_SCHEMA (``mlpbench run --json`` and what a child process returns):
 #   mlpbench.run/1      flat dict of one run.
 #   mlpbench.run/2      ``RunRecord``: target, config, phases, losses, evaluation, log, facts, flops,
@@ -391,6 +391,15 @@ class SweepPlan(Struct, tag="sweep", tag_field="kind", forbid_unknown_fields=Tru
         return [dict(zip(names, combo)) for combo in itertools.product(*(order(self.vary[n]) for n in names))]
 
 
+class Resumed(Struct, forbid_unknown_fields=True, kw_only=True):
+    """A sweep continued from its journal: how much of it earlier sessions measured (this file's date, command and
+    environment are the last session's; a resume refuses another machine, torch or way of measuring)."""
+
+    points: Count  # sweep points taken from the journal
+    one_off: Count  # one-off (cold) runs taken from it
+    since: Name | None = None  # when the earlier results file was begun, where it was there to read
+
+
 class Results(Struct, forbid_unknown_fields=True, kw_only=True):
     """A results file: a bench or a sweep, rewritten after every trial."""
 
@@ -409,6 +418,7 @@ class Results(Struct, forbid_unknown_fields=True, kw_only=True):
     points: list[SweepPoint] = []
     references: list[RunRecord] = []  # CPU eager runs that measured runs are checked against, when no
     skipped: list[Text] = []  # target of the plan provides one; work --time-limit left undone
+    resumed: Resumed | None = None  # a sweep continued with --resume: what came from the earlier sessions
 
     @property
     def kind(self) -> Literal["bench", "sweep"]:

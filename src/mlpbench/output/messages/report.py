@@ -5,6 +5,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "title": ("mlpbench report: CPU or GPU for your network?", "mlpbench レポート：このネットワークは CPU と GPU のどちらが速いか"),
     "subtitle": ("Measured on {host} ({hardware}) on {date}; mlpbench {version}, {commit}.",
                  "測定：{host}（{hardware}）、{date}。mlpbench {version}、{commit}。"),
+    "subtitle.resumed": ("Measured on {host} ({hardware}) from {since} to {date} (a sweep resumed with --resume); "
+                         "mlpbench {version}, {commit}.",
+                         "測定：{host}（{hardware}）、{since} から {date} まで（--resume で再開したスイープ）。"
+                         "mlpbench {version}、{commit}。"),
     "sec.summary": ("The answer", "結論"),
     "summary.reading": (
         "How to read the figures in brackets: the interval is the range in which the ratio of the two median times "
@@ -137,6 +141,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "env.timer": ("timer (resolution)", "タイマー（分解能）"),
     "env.commit": ("mlpbench commit", "mlpbench のコミット"),
     "env.argv": ("command", "コマンド"),
+    "env.resumed": ("resumed (--resume)", "再開（--resume）"),
+    "env.resumed.value": ("{points} point measurement(s) and {one_off} one-off run(s) come from an earlier session's "
+                          "journal (its results file begun {since}); the date and command above are the last session's",
+                          "点の測定 {points} 件と一度きりの実行 {one_off} 件は以前のセッションのジャーナルから（その結果ファイルの"
+                          "開始：{since}）。上の日時とコマンドは最後のセッションのものです"),
+    "env.resumed.value.undated": ("{points} point measurement(s) and {one_off} one-off run(s) come from an earlier "
+                                  "session's journal (when it began is not recorded); the date and command above are "
+                                  "the last session's",
+                                  "点の測定 {points} 件と一度きりの実行 {one_off} 件は以前のセッションのジャーナルから（開始日時は"
+                                  "記録なし）。上の日時とコマンドは最後のセッションのものです"),
     "env.none": ("none", "なし"),
     "env.unknown": ("not recorded", "記録なし"),
     "env.no_commit": ("commit not recorded", "コミットは記録なし"),

@@ -7,6 +7,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "{parameter} を {values} の範囲で変化させました（{what}）。各点で各対象が {ran} でジョブを実行し、"
                     "続けてウォーム試行を行いました。一度きりのコストは対象ごとに 1 回測定したので、{whole} も各点で"
                     "求められます。"),
+    "sweep.resumed": ("This sweep was continued with --resume: {points} of its {total} point measurements and "
+                        "{one_off} one-off run(s) were measured by an earlier session, on the same CPU, GPU, Python "
+                        "and torch, with the same settings (a resume refuses any other).",
+                        "このスイープは --resume で続きから実行しました。点の測定 {total} 件のうち {points} 件と一度きりの"
+                        "実行 {one_off} 件は以前のセッションで測定したものです（CPU・GPU・Python・torch と設定は同じ。"
+                        "異なる場合は再開を拒否します）。"),
+    "sweep.resumed.unchecked": ("This sweep was continued with --resume: {points} of its {total} point measurements "
+                                "and {one_off} one-off run(s) come from an earlier session's journal, measured with "
+                                "the same settings; no earlier results file was there to show that they ran on this "
+                                "machine and software.",
+                                "このスイープは --resume で続きから実行しました。点の測定 {total} 件のうち {points} 件と一度きりの"
+                                "実行 {one_off} 件は以前のセッションのジャーナルからのもので、設定は同じです。以前の結果ファイルが"
+                                "なかったため、同じマシンとソフトウェアで測定したかどうかは確かめられません。"),
     "sweep.ran": ("{steps} updates (--trial-steps)", "{steps} 回の更新（--trial-steps）"),
     "sweep.ran.capped": ("{steps} updates (--steps {steps}, which caps --trial-steps {trial_steps})",
                          "{steps} 回の更新（--steps {steps}。これが --trial-steps {trial_steps} の上限になります）"),

@@ -67,8 +67,10 @@ def build(results: Results, lang: str = "en", analysis: Analysis | None = None, 
     a = analysis if analysis is not None and analysis.results is results else Analysis(results)
     env = results.env
     hardware = T.join(x for x in (env.cpu, gpu_name(env)) if x) or T("env.unknown")
-    subtitle = T("subtitle", host=env.hostname or T("env.unknown"), hardware=hardware, date=env.date or T("env.unknown"),
-                 version=env.mlpbench or "?", commit=env.git_commit or T("env.no_commit"))
+    since = results.resumed.since if results.resumed else None  # a resumed sweep: measured across sessions
+    subtitle = T("subtitle.resumed" if since else "subtitle", host=env.hostname or T("env.unknown"), hardware=hardware,
+                 date=env.date or T("env.unknown"), since=since, version=env.mlpbench or "?",
+                 commit=env.git_commit or T("env.no_commit"))
     sections = [summary_section(results, a, T)]
     if about_the_seed(results):
         sections.append(Section(T("sec.requests"), "requests",
@@ -206,6 +208,10 @@ def env_section(results: Results, T: Texts) -> Section:
         ("env.timer", f"{env.timer} ({resolution})"), ("env.commit", env.git_commit or T("env.no_commit")),
         ("env.argv", shlex.join(env.argv)),  # as a shell would take it back: quotes kept
     ]
+    if results.resumed:  # the date and command are the last session's, not those of every figure
+        done = results.resumed
+        rows.append(("env.resumed", T("env.resumed.value" if done.since else "env.resumed.value.undated",
+                                      points=done.points, one_off=done.one_off, since=done.since)))
     table = Table("", [T("env.key"), T("env.value")],
                   [[T(k), str(v) if v is not None else T("env.unknown")] for k, v in rows], text_columns=True)
     return Section(T("sec.env"), "env", [TableBlock(table)])
@@ -216,6 +222,7 @@ def results_section(results: Results, a: Analysis, T: Texts) -> Section:
     blocks: list = [Paragraph(T("results.intro"))]
     if results.interrupted:
         blocks.append(Paragraph(T("results.incomplete", how=results.interrupted)))
+
     unavailable = [T("results.unavailable_item", target=name.label(t.target), reason=t.reason)
                    for t in results.targets if t.status != "ok"]
     if unavailable:

@@ -189,6 +189,10 @@ def sections(results: Results, a: Analysis, T: Texts) -> list[Section]:
     if "batch" in plan.vary and "steps" not in plan.vary:  # one who thinks in epochs reads another amount of training
         intro = T.sentences(intro, T("sweep.whole.batch", steps=results.config.steps))
     blocks: list = [Paragraph(intro)]
+    resumed = results.resumed
+    if resumed:  # the machine and software were compared with the earlier results file, where it was there
+        blocks.append(Paragraph(T("sweep.resumed" if resumed.since else "sweep.resumed.unchecked", points=resumed.points,
+                                  one_off=resumed.one_off, total=len(plan.points()) * len(results.runnable()))))
     blocks += [Paragraph(s) for s in findings(results, a, T, sweep)]
     unavailable = [T("results.unavailable_item", target=name.label(t.target), reason=t.reason)
                    for t in results.targets if t.status != "ok"]

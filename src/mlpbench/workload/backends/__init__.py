@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from mlpbench.errors import BackendUnavailable, UsageError
 
@@ -121,9 +121,13 @@ class BackendInfo:
     shapes: Callable[["WorkloadConfig"], str | None] | None = None  # workload -> reason it cannot run
     precisions: tuple[str, ...] = ("fp32", "tf32", "bf16")
     sources: tuple[str, ...] = ()  # its files, beside this one: recorded with every result
+    sources_on: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (device kind, files): recorded where it ran on that kind
 
-    def source_files(self) -> list[Path]:
-        return [Path(__file__).with_name(name) for name in self.sources]
+    def source_files(self, kinds: Iterable[str] | None = None) -> list[Path]:
+        """Its files, and those of the device kinds it ran on (all of them where ``kinds`` is None)."""
+        names = [*self.sources, *(name for kind, files in self.sources_on if kinds is None or kind in kinds
+                                  for name in files)]
+        return [Path(__file__).with_name(name) for name in names]
 
     def unavailable_reason(self, device: str, config: "WorkloadConfig | None" = None) -> str | None:
         """Why this backend cannot run ``config`` on ``device``, or None."""
@@ -222,7 +226,7 @@ _ALL = (
         lambda kind: _requires_cc(kind) if kind == "cpu" else _requires_triton(kind),
         shapes=_two_hidden_layers,
         precisions=("fp32", "tf32"),
-        sources=("cpu_fused.py", "mlp_fused.c", "triton_fused.py"),
+        sources_on=(("cpu", ("cpu_fused.py", "mlp_fused.c")), ("cuda", ("triton_fused.py",))),
     ),
     BackendInfo(
         "jax",
