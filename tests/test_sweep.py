@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, assert_usage_error, cli_env, interruptible, run_cli, wait_for
 from mlpbench.errors import UsageError
 from mlpbench.measure import sweep
-from mlpbench.measure.children import ChildResult
+from mlpbench.measure.children import ChildResult, ChildRunner
 from mlpbench.measure.job import JobSpec
 from mlpbench.results.files import load_results
 from mlpbench.output.i18n import Texts
@@ -321,6 +321,21 @@ def test_a_new_sweep_keeps_the_earlier_journal_and_removes_the_earlier_report(tm
     assert (tmp_path / "sweep.jsonl.previous").read_bytes() == earlier
     assert (tmp_path / "sweep.jsonl.previous.2").exists()
     assert (tmp_path / "report.md").read_text() == "# My own notes\nTimings I took with mlpbench last week\n"
+    # a bench into the folder keeps the journal beside too: left there, a later --resume continued it against the
+    # bench's results file
+    from mlpbench.measure.bench import Bench
+    from mlpbench.results.model import BenchPlan
+
+    class Failing(ChildRunner):
+        def run(self, argv, record_path, timeout, trial_id="", env=None, keep_stdout=False):
+            return ChildResult("failed", 0.1, 1, None, "")
+
+    capsys.readouterr()
+    Bench(BenchPlan(runs=1, warm_runs=0), WorkloadConfig(steps=30, n=100), [PlannedTarget(CPU)], [], Environment(),
+          make_sweep(tmp_path, None).progress, tmp_path, Failing()).run()
+    assert not (tmp_path / "sweep.jsonl").exists() and (tmp_path / "sweep.jsonl.previous.3").exists()
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line == f"mlpbench: {tmp_path / 'sweep.jsonl'} held an earlier sweep; kept as {tmp_path / 'sweep.jsonl.previous.3'}"
 
 
 def test_resume_refuses_a_journal_measured_on_another_machine_or_torch(tmp_path):

@@ -18,15 +18,17 @@ a bench stopped before it writes its own leaves none of another's beside its res
 from __future__ import annotations
 
 import datetime as _dt
+import os
+import sys
 import tempfile
 from pathlib import Path
 
-from mlpbench.errors import UsageError
+from mlpbench.errors import UsageError, said_as
 from mlpbench.measure.children import ChildRunner, Progress, out_dir_lock, stoppable
 from mlpbench.measure.job import WarmPlan
 from mlpbench.measure.launch import Launcher, outcome
 from mlpbench.results.checks import reference_config
-from mlpbench.results.files import remove_stale_reports, write_model
+from mlpbench.results.files import JOURNAL, remove_stale_reports, write_model
 from mlpbench.results.model import BenchPlan, Code, ColdTrial, Environment, PlannedTarget, Results, Target, WarmSet
 from mlpbench.workload.config import WorkloadConfig
 
@@ -75,6 +77,36 @@ def now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
+def note(line: str) -> None:
+    """One line on stderr about the output folder (never a measurement: those go to the results)."""
+    print(f"mlpbench: {line}", file=sys.stderr, flush=True)
+
+
+def fresh_folder(folder: Path, sweep: bool = False) -> None:
+    """A new bench or sweep into ``folder``: the reports drawn from earlier results go, and an earlier sweep's
+    journal is kept beside as ``sweep.jsonl.previous`` (never delete finished work; left in place, a later
+    ``--resume`` there would have continued it against other results)."""
+    journal = folder / JOURNAL
+    if journal.exists() and journal.stat().st_size == 0:
+        journal.unlink()
+    elif journal.exists():
+        kept = journal.with_name(f"{JOURNAL}.previous")
+        i = 1
+        while kept.exists():
+            i += 1
+            kept = journal.with_name(f"{JOURNAL}.previous.{i}")
+        resume = said_as("--resume", "resume=True")
+        try:
+            os.rename(journal, kept)
+        except OSError as err:
+            raise UsageError(f"cannot keep the earlier {journal} as {kept.name} ({err.strerror}); "
+                             + (f"continue it with {resume} or choose another --out" if sweep else "choose another --out")
+                             ) from None
+        note(f"{journal} held an earlier sweep; kept as {kept}"
+             + (f" ({resume} continues a sweep instead of starting over)" if sweep else ""))
+    remove_stale_reports(folder)
+
+
 def warm_timeout(plan: BenchPlan) -> float:
     """A warm set's limit: the job once and each training run it must do before ``--warm-time`` may stop it
     (warm-ups and ``--warm-runs``), each allowed ``--trial-timeout`` as a job is, and then ``--warm-time``.
@@ -115,7 +147,7 @@ class Bench:
         cold, warm = self.cold_order(), self.warm_targets()
         reference = self.needs_reference()
         self.progress.start(len(cold) + len(warm) + reference)
-        remove_stale_reports(self.path.parent)
+        fresh_folder(self.path.parent)
         self.save()
         with tempfile.TemporaryDirectory(prefix="mlpbench-") as scratch:
             launch = Launcher(self.children, Path(scratch), self.results.code, self.plan.threads, self.plan.nnodes,

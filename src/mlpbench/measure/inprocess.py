@@ -18,10 +18,9 @@ from typing import Iterator
 import msgspec
 
 from mlpbench.errors import UsageError
-from mlpbench.measure.bench import now, save_results
+from mlpbench.measure.bench import fresh_folder, now, save_results
 from mlpbench.measure.children import Progress, out_dir_lock
 from mlpbench.measure.job import JobSpec, WarmPlan, run_job
-from mlpbench.results.files import remove_stale_reports
 from mlpbench.results.model import CUMULATIVE_RSS, BenchPlan, Code, Environment, PlannedTarget, Results, WarmSet
 from mlpbench.workload.config import WorkloadConfig
 
@@ -44,7 +43,7 @@ def bench_in_process(plan: BenchPlan, config: WorkloadConfig, targets: list[Plan
     path = out / "results.json"
     stopped_by: str | None = None
     with out_dir_lock(out):
-        remove_stale_reports(out)
+        fresh_folder(out)
         save_results(results, path)
         progress.start(len(runnable))
         try:

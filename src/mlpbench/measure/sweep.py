@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 import numbers
 import os
-import sys
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
@@ -29,12 +28,12 @@ from typing import Any
 import msgspec
 
 from mlpbench.errors import UsageError, said_as
-from mlpbench.measure.bench import REFERENCE, check_threads, now, save_results
+from mlpbench.measure.bench import REFERENCE, check_threads, fresh_folder, note, now, save_results
 from mlpbench.measure.children import ChildRunner, Progress, out_dir_lock, stoppable
 from mlpbench.measure.job import WarmPlan
 from mlpbench.measure.launch import Launcher, outcome
 from mlpbench.results.checks import reference_config
-from mlpbench.results.files import load_results, remove_stale_reports
+from mlpbench.results.files import JOURNAL, load_results, remove_stale_reports
 from mlpbench.results.model import (Code, ColdTrial, Environment, PlannedTarget, Results, Resumed, RunRecord,
                                     SweepPlan, SweepPoint, Target, point_key, point_label)
 from mlpbench.workload.backends import get as get_backend
@@ -166,11 +165,6 @@ def at_base_size(plan: SweepPlan, config: WorkloadConfig, err: UsageError) -> Us
                       f"outside the swept sizes) cannot run: {err}; give an --n the workload accepts")
 
 
-def note(line: str) -> None:
-    """One line on stderr about the output folder (never a measurement: those go to the results)."""
-    print(f"mlpbench: {line}", file=sys.stderr, flush=True)
-
-
 # What a resumed sweep's points must share with the journal's (not the hostname: a container gets a new one
 # each time it starts, on the same machine).
 MACHINE = {"cpu": "on the CPU", "python": "with Python", "torch": "with torch", "torch_cuda": "with CUDA"}
@@ -232,7 +226,7 @@ class Sweep:
         self.runnable = [t.target for t in targets if t.status == "ok"]
         self.progress = progress
         self.children = children or ChildRunner()
-        self.journal = out / "sweep.jsonl"
+        self.journal = out / JOURNAL
         self.path = out / "results.json"
         self.resume = resume
         self.same_workload = False  # set by a resume that finds the workload file unchanged
@@ -250,9 +244,9 @@ class Sweep:
     def run(self, scratch: Path) -> None:
         if self.resume:
             self._resume()
+            remove_stale_reports(self.journal.parent)
         else:
-            self._keep_earlier_journal()
-        remove_stale_reports(self.journal.parent)
+            fresh_folder(self.journal.parent, sweep=True)
         r = self.results
         done = {p.key for p in r.points}
         one_offs = [t for t in self.runnable if not any(c.target == t and c.status == "ok" for c in r.cold)]
@@ -332,26 +326,6 @@ class Sweep:
             shown = "; ".join(k.replace("|", " on ") for k in left_out[:6]) + ("; …" if len(left_out) > 6 else "")
             note(f"{said_as('--resume', 'resume=True')}: {len(left_out)} point(s) in {self.journal} are not in this sweep's plan and are left out "
                  f"of its results ({shown}); they stay in the journal")
-
-    def _keep_earlier_journal(self) -> None:
-        """A new sweep into a folder that holds another's journal: keep it beside, never delete finished work."""
-        if not self.journal.exists():
-            return
-        if self.journal.stat().st_size == 0:
-            self.journal.unlink()
-            return
-        kept = self.journal.with_name("sweep.jsonl.previous")
-        i = 1
-        while kept.exists():
-            i += 1
-            kept = self.journal.with_name(f"sweep.jsonl.previous.{i}")
-        try:
-            os.rename(self.journal, kept)
-        except OSError as err:
-            raise UsageError(f"cannot keep the earlier {self.journal} as {kept.name} ({err.strerror}); "
-                             f"continue it with --resume or choose another --out") from None
-        note(f"{self.journal} held an earlier sweep; kept as {kept} "
-             f"({said_as('--resume', 'resume=True')} continues a sweep instead of starting over)")
 
     def _workload_as_before(self) -> tuple[bool, str | None]:
         """Whether the workload file is the one the journal's measurements ran (the SHA-256 the earlier

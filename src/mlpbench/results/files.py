@@ -58,6 +58,7 @@ def write_text_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
         raise
 
 
+JOURNAL = "sweep.jsonl"  # a sweep's points, appended as each finishes (``--resume`` continues from it)
 STALE_REPORTS = ("report.html", "report.md")
 # A report's whole title in each language (output/messages/report.py's "title"; a test keeps the two alike).
 REPORT_TITLES = ("mlpbench report: CPU or GPU for your network?", "mlpbench レポート：このネットワークは CPU と GPU のどちらが速いか")
