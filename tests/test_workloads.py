@@ -111,6 +111,17 @@ BAD = {
                                            "    return x, (x[:, 0] > 0).long()\n",
                                            "needs the model's output shaped like y, got (2, 2) and (2,) (define "
                                            "loss_fn(prediction, y) for another, e.g. nn.CrossEntropyLoss() for class labels)"),
+    # the two rows tried held labels the model could score; training died at a later batch with an IndexError
+    "class labels beyond the model's classes": (
+        "import torch\ndef build_model():\n    return torch.nn.Linear(4, 10)\n"
+        "loss_fn = torch.nn.CrossEntropyLoss()\n"
+        "def make_data(n, seed):\n    x = torch.randn(n, 4)\n    y = torch.arange(n) % 12\n    return x, y\n",
+        "the labels y run from 0 to 11, but the model gives 10 class scores (its output is (2, 10)); "
+        "nn.CrossEntropyLoss needs every label in 0..9"),
+    "a Dataset from make_data": ("import torch\ndef build_model():\n    return torch.nn.Linear(2, 1)\n"
+                                 "def make_data(n, seed):\n    x = torch.randn(n, 2)\n"
+                                 "    return torch.utils.data.TensorDataset(x, x.sum(1, keepdim=True))\n",
+                                 "make_data(n, seed) must return (x, y) torch tensors, got a TensorDataset"),
 }
 
 
@@ -125,6 +136,17 @@ def test_a_bad_workload_file_is_one_line_naming_it(case, tmp_path):
         prepare(resolve_workload(str(path), {})[0])
     assert str(err.value).startswith(f"workload {path}: ") and fragment in str(err.value), str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_labels_the_loss_ignores_are_not_refused(tmp_path):
+    path = tmp_path / "ignored.py"
+    path.write_text("import torch\ndef build_model():\n    return torch.nn.Linear(4, 3)\n"
+                    "loss_fn = torch.nn.CrossEntropyLoss()\n"
+                    "def make_data(n, seed):\n    x = torch.randn(n, 4)\n    y = torch.arange(n) % 3\n"
+                    "    y[::7] = -100\n    return x, y\n")
+    from mlpbench.api import prepare, resolve_workload
+
+    prepare(resolve_workload(str(path), {})[0])  # -100: CrossEntropyLoss's ignore_index, no class
 
 
 def test_a_batch_of_one_that_batchnorm_refuses_is_one_line_before_training(tmp_path):

@@ -76,7 +76,11 @@ def load_workload(config: WorkloadConfig, expected_sha256: str | None = None) ->
 def make_problem(workload: Workload, config: WorkloadConfig) -> Problem:
     """Seed the generator, draw the data, then the model (same stream, as in the seed)."""
     torch.manual_seed(config.seed)
-    x, y = call(workload, f"make_data({config.n}, {config.seed})", workload.make_data, config.n, config.seed)
+    data = call(workload, f"make_data({config.n}, {config.seed})", workload.make_data, config.n, config.seed)
+    if not (isinstance(data, (tuple, list)) and len(data) == 2):  # a Dataset, one tensor, three of them
+        raise UsageError(f"workload {_where(workload)}: make_data(n, seed) must return (x, y) torch tensors, got "
+                         f"{_kind_of(data)}")
+    x, y = data
     _check_data(workload, x, y, config.n)
     model = call(workload, "build_model()", workload.build_model)
     if not isinstance(model, nn.Module):
@@ -126,6 +130,13 @@ def _where(workload: Workload) -> str:
     return workload.source.path if workload.source else workload.name
 
 
+def _kind_of(value: object) -> str:
+    """What was returned, in words: "a TensorDataset", "a tuple of 3"."""
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)}"
+    return f"a {type(value).__name__}" if value is not None else "None"
+
+
 def _check_data(workload: Workload, x: object, y: object, n: int) -> None:
     where = _where(workload)
     if not (isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor)):
@@ -168,6 +179,24 @@ def check(problem: Problem, ranks: int = 1) -> None:
     if not (isinstance(loss, torch.Tensor) and loss.numel() == 1):
         raise UsageError(f"workload {_where(workload)}: loss_fn(prediction, y) must return one number (a scalar "
                          f"tensor), got {tuple(getattr(loss, 'shape', ())) or type(loss).__name__}")
+    _check_labels(problem, workload.loss(), out)
+
+
+def _check_labels(problem: Problem, loss_fn: object, out: torch.Tensor) -> None:
+    """Class labels the model's scores cannot index (10 classes, labels up to 11): the rows tried above may not hold
+    one, and training then died with the loss's IndexError at whichever batch did. Every label is read once."""
+    if not isinstance(loss_fn, (nn.CrossEntropyLoss, nn.NLLLoss)) or out.dim() < 2:
+        return
+    data = problem.data
+    labels = torch.cat([data.y_train.reshape(-1), data.y_test.reshape(-1)])
+    if torch.is_floating_point(labels) or labels.numel() == 0:
+        return  # class probabilities, not indices
+    labels = labels[labels != loss_fn.ignore_index]
+    classes = out.shape[1]
+    if labels.numel() and (int(labels.min()) < 0 or int(labels.max()) >= classes):
+        raise UsageError(f"workload {_where(problem.workload)}: the labels y run from {int(labels.min())} to "
+                         f"{int(labels.max())}, but the model gives {classes} class scores (its output is "
+                         f"{tuple(out.shape)}); nn.{type(loss_fn).__name__} needs every label in 0..{classes - 1}")
 
 
 def parameter_count(model: nn.Module) -> int:
