@@ -1020,9 +1020,30 @@ def test_the_advice_of_a_workloads_report_runs_the_same_workload_and_settings():
     results = builders.bench(gpu=False)
     results.config = WorkloadConfig(workload="my_cnn.py", n=1024, steps=100, batch_size=64)
     text = conclusions_of(results)
-    assert ("`mlpbench bench --workload my_cnn.py --devices cpu --n 1024 --steps 100 --batch-size 64 --backends all` "
-            "shows how fast each device can go") in text
-    assert "`mlpbench sweep --workload my_cnn.py --n 1024 --steps 100 --batch-size 64 --vary n=" in text
+    # the backends that can run a workload file on a CPU, not "all" (the fused kernels and JAX re-implement the
+    # built-in MLP, the CUDA graph needs CUDA)
+    assert ("`mlpbench bench --workload my_cnn.py --devices cpu --n 1024 --steps 100 --batch-size 64 --backends "
+            "eager,tuned,compile` shows how fast each device can go") in text
+    assert "`mlpbench sweep --workload my_cnn.py --steps 100 --batch-size 64 --vary n=500," in text
+
+
+def test_the_advice_measures_as_much_as_the_run_did_and_sweeps_sizes_that_can_finish():
+    """A CNN's report advised `bench --backends all` without the --runs and --warm-runs given (pasted, it ran the
+    defaults: minutes more), and a sweep to n = 128,000 at 161 ms a step, beside its --n 200."""
+    results = builders.bench(gpu=False, warm_cpu=20.0)  # 20 ms a step
+    results.config = WorkloadConfig(workload="my_cnn.py", n=200, steps=30)
+    results.plan = msgspec.structs.replace(results.plan, runs=2, warm_runs=3, warm_time=3.0)
+    slow = msgspec.structs.replace(results.warm[0].record, matmul_flops_per_s=1e9)  # a slow matmul: 13.7 MFLOP a step
+    results.warm[0] = msgspec.structs.replace(results.warm[0], record=slow)
+    text = conclusions_of(results)
+    assert ("`mlpbench bench --workload my_cnn.py --devices cpu --n 200 --steps 30 --runs 2 --warm-runs 3 --warm-time 3 "
+            "--backends eager,tuned,compile`") in text
+    # n = 32,000 needs at least 2.2 s a step at the matmul rate, 30 steps in 7 runs: beyond half the point timeout.
+    # The one-off runs then measure start-up at the default n = 500, a swept size, not at --n 200 beside them.
+    assert "`mlpbench sweep --workload my_cnn.py --steps 30 --vary n=500,2000,8000`" in text
+    no_rate = msgspec.structs.replace(slow, matmul_flops_per_s=None)  # nothing to estimate with: nothing left out
+    results.warm[0] = msgspec.structs.replace(results.warm[0], record=no_rate)
+    assert "--vary n=500,2000,8000,32000,128000`" in conclusions_of(results)
 
 
 def test_a_script_set_against_another_models_job_says_they_may_compute_different_things():

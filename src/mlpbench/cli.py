@@ -103,6 +103,9 @@ def _add_workload_options(p: argparse.ArgumentParser) -> None:
                    help=f"share of the rows used for training (default {d.train_fraction})")
     g.add_argument("--batch-size", type=_integer("batch-size"), default=None, metavar="B",
                    help="rows per update; default: the whole training set, as in the seed")
+    g.add_argument("--log-every", type=_integer("log-every", 1), default=d.log_every, metavar="K",
+                   help=f"log the loss every K updates, as the seed does every {d.log_every} (each logged loss waits "
+                        "for the device); the losses logged are what every measured run is checked on")
     g.add_argument("--precision", choices=PRECISIONS, default=d.precision,
                    help="fp32 (default, the seed); tf32 and bf16 change the numerics")
     g.add_argument("--threads", type=_integer("threads", 1), default=None,
@@ -130,7 +133,7 @@ def workload_options(args: argparse.Namespace) -> dict[str, Any]:
     if args.workload is not None and args.hidden is not None:
         raise UsageError("--hidden sets the built-in MLP's widths; a --workload file builds its own model")
     options = dict(n=args.n, steps=args.steps, lr=args.lr, seed=args.seed, train_fraction=args.train_fraction,
-                   batch_size=args.batch_size, precision=args.precision)
+                   batch_size=args.batch_size, precision=args.precision, log_every=args.log_every)
     if args.hidden is not None:
         options["hidden"] = args.hidden
     return options

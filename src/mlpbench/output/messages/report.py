@@ -351,6 +351,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "{tol_late}).{scripts}",
                         "測定したすべての実行は同じ学習を計算しています：{n} 件の実行の損失は{against}と、前半で"
                         "最大 {early}（許容 {tol_early}）、全体で最大 {all}（許容 {tol_late}）の相対差に収まります。{scripts}"),
+    "concl.agreement.own.thin": ("Each target's runs ended where its first run ended: the test loss after training of {n} "
+                                 "runs agrees with it within {all} (tolerance {tol_late}). A loss is logged every "
+                                 "{every} steps, and these runs logged none after the one before their first update, so "
+                                 "the updates between are not compared one by one (--log-every sets the interval)."
+                                 "{scripts}",
+                                 "各対象の実行はその最初の実行と同じところで終わっています：{n} 件の実行の学習後のテスト損失は、"
+                                 "最大 {all} の相対差（許容 {tol_late}）に収まります。損失は {every} ステップごとに記録するため、"
+                                 "これらの実行には最初の更新前のもの以外の記録がなく、途中の更新は 1 つずつは比べていません"
+                                 "（間隔は --log-every で指定できます）。{scripts}"),
+    "concl.agreement.thin": ("Every measured run ended where {against} ended: the test loss after training of {n} runs "
+                             "agrees with it within {all} (tolerance {tol_late}). A loss is logged every {every} steps, "
+                             "and these runs logged none after the one before their first update, so the updates "
+                             "between are not compared one by one (--log-every sets the interval).{scripts}",
+                             "測定したすべての実行は{against}と同じところで終わっています：{n} 件の実行の学習後のテスト損失は、"
+                             "最大 {all} の相対差（許容 {tol_late}）に収まります。損失は {every} ステップごとに記録するため、"
+                             "これらの実行には最初の更新前のもの以外の記録がなく、途中の更新は 1 つずつは比べていません"
+                             "（間隔は --log-every で指定できます）。{scripts}"),
     "against.reference": ("the CPU's eager loop (its first run, the reference)", " CPU の eager ループ（その最初の実行が基準）"),
     "against.own": ("the first run of their own target", "同じ対象の最初の実行"),
     "concl.random": ("The model draws random numbers as it trains (dropout or the like): every run starts its generators "

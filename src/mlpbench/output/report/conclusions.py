@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from mlpbench.output.i18n import Texts
-from mlpbench.output.report.commands import devices_given, same_job, sweep_command
+from mlpbench.output.report.commands import backends_for, devices_given, same_job, sweep_command
 from mlpbench.output.units import format_flops, format_number, format_percent, format_ratio, format_seconds, format_steps
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import ONE_OFF_PHASES, Analysis
@@ -169,10 +169,12 @@ def agreement(a: Analysis, name: Namer, T: Texts) -> str | None:
     own = a.checked_own
     against, random = T("against.own" if own else "against.reference"), T("concl.random") if own else ""
     if not failed:
-        return T.sentences(random, T("concl.agreement.own" if own else "concl.agreement", n=len(checks),
+        # runs shorter than the log interval logged one loss, before any update: only the test loss tells their end
+        thin = ".thin" if max(c.steps for c in checks) <= 1 else ""
+        return T.sentences(random, T(("concl.agreement.own" if own else "concl.agreement") + thin, n=len(checks),
                                      early=f"{max(c.worst_early for c in checks):.1e}",
                                      all=f"{max(c.worst for c in checks):.1e}", tol_early=f"{early:g}", tol_late=f"{late:g}",
-                                     against=against, scripts=scripts or ""))
+                                     against=against, scripts=scripts or "", every=a.results.config.log_every))
     worst = max(failed, key=lambda c: c.breach[1] / c.breach[2])  # the furthest beyond the limit it broke
     return T.sentences(random, T("concl.disagreement", n=len(failed), total=len(checks), target=name(worst.target),
                                  run=T(f"run.{worst.run}", index=worst.index, point=worst.point), against=against,
@@ -229,8 +231,11 @@ def conclusions(results: Results, a: Analysis, T: Texts) -> list[str]:
     out += better_backend(a, name, T)
     ddp = isinstance(results.plan, BenchPlan) and results.plan.nproc is not None  # its ranks are swept, not sizes
     if measured and len({t.backend for t in measured}) <= 1 and results.kind == "bench" and not ddp:  # no scripts
-        given = devices_given(list(dict.fromkeys(t.device for t in measured if t.device is not None)))
-        out.append(T("change.backends_hint", command=same_job(results, T, "bench", given, backends="all")))
+        devices = list(dict.fromkeys(t.device for t in measured if t.device is not None))
+        backends = backends_for(results, list(dict.fromkeys(t.kind for t in measured)))
+        if backends != measured[0].backend:
+            out.append(T("change.backends_hint", command=same_job(results, T, "bench", devices_given(devices),
+                                                                  backends=backends)))
     if results.kind == "sweep":  # where the answer changes needs both sides of it
         both = any(t.is_gpu for t in measured) and any(t.kind == "cpu" for t in measured)
         out.append(T("change.see_sweep" if both else "change.see_sweep.one_side"))
@@ -238,7 +243,7 @@ def conclusions(results: Results, a: Analysis, T: Texts) -> list[str]:
         out.append(T("change.sizes.scripts"))
     elif not ddp:  # where this machine has no GPU, the sweep that answers runs on another
         out.append(T("change.sizes" if results.env is not None and results.env.gpus else "change.sizes.no_gpu",
-                     command=sweep_command(results, T)))
+                     command=sweep_command(a, T)))
     text = agreement(a, name, T)
     if text:
         out.append(text)

@@ -263,7 +263,7 @@ def when_bench(a: Analysis, results: Results, name: Namer, cpu: Target, gpu: Tar
     they repay its extra one-off costs (cold figures: one-off costs are cold); then what a sweep would settle."""
     mode = "warm" if a.find(gpu, "warm", "train") and a.find(cpu, "warm", "train") else "cold"
     c = a.comparison(gpu, mode, "train", cpu)
-    command = sweep_command(results, T, cpu, gpu)
+    command = sweep_command(a, T, cpu, gpu)
     # a data-parallel job's sweep is over ranks (--vary nproc), not sizes: no size hint for it
     hint = [] if command is None else [T("when.sweep_hint", command=command)]
     if c is None:
