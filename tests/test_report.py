@@ -1027,6 +1027,25 @@ def test_the_advice_of_a_workloads_report_runs_the_same_workload_and_settings():
     assert "`mlpbench sweep --workload my_cnn.py --steps 100 --batch-size 64 --vary n=500," in text
 
 
+def test_a_backend_faster_on_the_threads_it_chose_says_that_the_count_alone_may_be_the_gain():
+    """A CNN on a busy 2-core machine: tuned 9.69× faster than eager, on 1 thread against 2, and the report said only
+    that "a better backend changes the answer"."""
+    results = builders.bench(gpu=False)
+    tuned = Target("cpu", "tuned")
+    fast = builders.warm_set(tuned, 0.039)
+    record = msgspec.structs.replace(fast.record, threads=1, facts={"thread_probe_s": {"1": 0.02, "2": 0.1}})
+    results.warm.append(msgspec.structs.replace(fast, record=record))
+    results.targets.append(PlannedTarget(tuned))
+    text = conclusions_of(results)
+    assert ("A better backend changes the answer too: the CPU with tuned PyTorch needs 39 µs a step (warm), 10.0× faster "
+            "than the CPU. It chose 1 thread(s) by timing a few steps (1 ran 5.00× faster than 2), and the CPU ran on 2: "
+            "the thread count alone may be much of the difference, which this comparison cannot separate; "
+            "`mlpbench bench --devices cpu --threads 1` measures the eager loop on 1.") in text
+    same = msgspec.structs.replace(record, threads=2)  # the same count as eager's: nothing to say
+    results.warm[-1] = msgspec.structs.replace(fast, record=same)
+    assert "thread count alone" not in conclusions_of(results)
+
+
 def test_the_advice_measures_as_much_as_the_run_did_and_sweeps_sizes_that_can_finish():
     """A CNN's report advised `bench --backends all` without the --runs and --warm-runs given (pasted, it ran the
     defaults: minutes more), and a sweep to n = 128,000 at 161 ms a step, beside its --n 200."""
