@@ -239,3 +239,23 @@ def test_a_run_shorter_than_the_logging_interval_has_no_loss_plot_and_says_why(t
     assert why.startswith("No loss plot") and "30 updates and logs every 100" in why
     full = builders.bench()  # a run that logged its loss every 100 steps keeps its plot
     assert "loss" in [getattr(b, "name", None) for b in plots_section(full, Analysis(full), EN).blocks]
+
+
+def test_a_sweeps_noisy_points_are_named_and_its_one_off_figures_are_said_to_be_outside_its_points():
+    """A CNN's sweep: batch = 32 at 22.5 ms a step in [6.15 ms, 95 ms], and only "machine busy" was said; and its
+    conclusions quoted "178 ms a step (cold)" at n = 500, none of the swept sizes, without saying so."""
+    from mlpbench.output.report.content import build, warnings_section
+
+    steady = [1e-3 * j for j in (1.0, 1.02, 0.98, 1.01, 0.99)]
+    wild = [1e-3 * j for j in (1.0, 4.0, 0.3, 2.5, 0.5)]
+    results = builders.sweep({CPU: {2000: steady, 8000: wild}})
+    warnings = " ".join(warnings_section(results, Analysis(results), EN).blocks[0].items)
+    assert ("CPU (sweep): the warm trials of some points vary a lot (the IQR as a share of the median): "
+            "n=8000 (") in warnings and "n=2000" not in warnings
+    report = build(results, "en")
+    conclusions = next(s for s in report.sections if s.anchor == "conclusions")
+    assert conclusions.blocks[0].text.startswith(
+        "The next figures are each target's one cold process, run once at the configuration as given (n = 500, "
+        "1,001 updates), not at the points of the sweep")
+    calm = builders.sweep({CPU: {2000: steady, 8000: steady}})
+    assert "vary a lot" not in str(warnings_section(calm, Analysis(calm), EN).blocks)

@@ -11,7 +11,7 @@ from typing import Any
 from mlpbench.output.i18n import Texts
 from mlpbench.results.model import Environment, Results, Target
 
-PINNED = ("high_variance", "busy", "busy_now", "cold_warm_apart")  # advice that says to pin --threads
+PINNED = ("high_variance", "points_noisy", "busy", "busy_now", "cold_warm_apart")  # advice that says to pin --threads
 
 
 def advice(code: str, results: Results, T: Texts, **values: Any) -> str:

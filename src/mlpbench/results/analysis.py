@@ -285,6 +285,7 @@ class Analysis:
             elif trial.status not in ("ok",):
                 found.append(Notice(f"run_{trial.status}", {"error": (trial.error or "")[:300]}, trial.target,
                                     "warm" if isinstance(trial, WarmSet) else "cold"))
+        found += self._noisy_points()
         failed = self.failed_checks()
         for target in dict.fromkeys(c.target for c in failed if c.inconsistent):  # one line: its runs disagree
             mine = [c for c in failed if c.target == target]
@@ -312,6 +313,19 @@ class Analysis:
         for (target, mode, code, values), phases in grouped.items():
             found.append(Notice(code, dict(values), target, mode, tuple(phases)))
         return found
+
+    def _noisy_points(self) -> list[Notice]:
+        """A sweep's points whose warm trials vary a lot, one line per target (a CNN's point at batch = 32: 22.5 ms
+        a step in [6.15 ms, 95 ms], and only "machine busy" was said, where a bench names such a spread)."""
+        noisy: dict[Target, list[str]] = {}
+        for p in sorted(self.results.points, key=lambda p: tuple(sorted(p.point.items()))):  # smallest first
+            warm = p.record.warm if p.status == "ok" and p.record is not None else None
+            if warm is None:
+                continue
+            for caveat in Measurement(warm.measurement.samples).stats.caveats:
+                if caveat.code == "high_variance":
+                    noisy.setdefault(p.target, []).append(f"{point_label(p.point)} ({caveat.values['percent']} %)")
+        return [Notice("points_noisy", {"points": ", ".join(points)}, target, "sweep") for target, points in noisy.items()]
 
     # ----- data-parallel scaling -------------------------------------------------------------------------
     def scaling(self) -> list[ScalingRow]:

@@ -22,6 +22,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "試行のばらつきが大きく、四分位範囲が中央値の {percent} % です"),
     "advice.high_variance": ("close other programs, pin the thread count with --threads, or add trials",
                              "他のプログラムを閉じるか、--threads でスレッド数を固定するか、試行を増やしてください"),
+    "caveat.points_noisy": ("the warm trials of some points vary a lot (the IQR as a share of the median): {points}; "
+                            "the comparisons there decide less",
+                            "一部の点でウォーム試行のばらつきが大きくなっています（中央値に対する IQR の割合）：{points}。"
+                            "これらの点での比較は決着しにくくなります"),
+    "advice.points_noisy": ("close other programs, pin the thread count with --threads, or add trials (--warm-runs)",
+                            "他のプログラムを閉じるか、--threads でスレッド数を固定するか、試行を増やしてください（--warm-runs）"),
+    "advice.points_noisy.pinned": ("close other programs, or add trials (--warm-runs)",
+                                   "他のプログラムを閉じるか、試行を増やしてください（--warm-runs）"),
     "advice.high_variance.pinned": ("close other programs, or add trials", "他のプログラムを閉じるか、試行を増やしてください"),
     "caveat.slow_first": ("the first trial took {ratio}× the median of the others",
                           "最初の試行が、他の試行の中央値の {ratio} 倍かかりました"),

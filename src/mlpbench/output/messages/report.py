@@ -276,6 +276,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                      "torch._dynamo が読み込まれています。"),
     "concl.first_optimizer": ("The first torch.optim optimizer's construction alone took {time} ({share}).",
                               "最初の torch.optim オプティマイザの生成だけで {time}（{share}）かかりました。"),
+    "concl.sweep_base": ("The next figures are each target's one cold process, run once at the configuration as given "
+                         "(n = {n}, {steps} updates), not at the points of the sweep; the points are in the sweep's "
+                         "section.",
+                         "次の数値は、対象ごとに 1 回だけ指定どおりの設定（n = {n}、{steps} 回の更新）で実行したコールド"
+                         "プロセスのもので、スイープの各点のものではありません。各点の結果はスイープの節にあります。"),
     "concl.arithmetic": ("{target}: {step} per step ({mode}) for {mflop} MFLOP of arithmetic ({how}), i.e. {achieved}.",
                          "{target}：1 ステップ {step}（{mode}）で演算量は {mflop} MFLOP（{how}）、すなわち {achieved} です。"),
     "concl.share": ("A large matmul ran at {rate} in the same process (its threads, one measurement: a ceiling, not "

@@ -237,6 +237,8 @@ def conclusions(results: Results, a: Analysis, T: Texts) -> list[str]:
     out = [s for t in a.targets for s in [dominant_phases(a, name, t, T)] if s]
     out += [s for t in a.targets for s in [arithmetic(a, name, t, T)] if s]
     out += [s for t in a.targets for s in [inside_step(a, name, t, T)] if s]
+    if out and results.kind == "sweep":  # its one-off processes, not its points: said before their figures
+        out.insert(0, T("concl.sweep_base", n=format_number(results.config.n), steps=format_number(results.config.steps)))
     base = a.baseline
     gpus = [t for t in a.targets if t.is_gpu and t.ranks is None]
     measured = [t for t in a.targets if not t.is_script]  # a script's device is its own business
