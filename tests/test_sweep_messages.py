@@ -119,6 +119,18 @@ def test_the_console_prints_the_items_under_each_heading(tmp_path, capsys):
         assert lines[at + 1].strip().startswith("-") and item in lines[at + 1], lines[at:at + 2]
 
 
+
+def test_the_terminal_speaks_the_reports_language(tmp_path, capsys):
+    """`bench --lang ja` wrote a Japanese report and printed its verdict in English."""
+    results = swept(tmp_path)
+    console.print_sweep(results, Analysis(results), "ja")
+    assert sections(results, Analysis(results), JA)[0].blocks[0].text in capsys.readouterr().out
+    bench = builders.bench()
+    console.print_bench(bench, Analysis(bench), "ja")
+    out = capsys.readouterr().out
+    assert first_screen(bench, Analysis(bench), JA).verdict in out and first_screen(bench, Analysis(bench), EN).verdict not in out
+
+
 # ----- 6: no advice a sweep cannot follow --------------------------------------------------------------
 def test_a_sweep_is_not_told_to_run_more_cold_trials(tmp_path):
     said = " ".join(screen(swept(tmp_path)))

@@ -145,7 +145,8 @@ def _output_options(p: argparse.ArgumentParser, out: str) -> None:
     p.add_argument("--no-report", action="store_true",
                    help="do not write report.html and report.md (an earlier report in the folder is removed: it "
                         "would not match the new results)")
-    p.add_argument("--lang", choices=LANGS, default="en", help="report language: en or ja (default en)")
+    p.add_argument("--lang", choices=LANGS, default="en",
+                   help="language of the report and of the terminal's tables and verdict: en or ja (default en)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -315,7 +316,7 @@ def finish(result, args: argparse.Namespace, show: Callable[..., None]) -> int:
 
     out = Path(args.out)
     if not args.quiet:
-        show(result.results, result.analysis)
+        show(result.results, result.analysis, args.lang)
     reports = [] if args.no_report or result.stopped_by else write_reports(result, out, args.lang)
     if not args.quiet:
         console.print_files(out, reports, sweep=result.results.kind == "sweep")

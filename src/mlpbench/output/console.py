@@ -134,14 +134,14 @@ def print_run(record) -> None:
     print_table(title, ["phase", "time", "share"], rows, caption=caption)
 
 
-def print_bench(results, analysis) -> None:
-    """The tables of a bench, then its verdict in a few lines."""
+def print_bench(results, analysis, lang: str = "en") -> None:
+    """The tables of a bench, then its verdict in a few lines, in the report's language."""
     from mlpbench.output import tables
     from mlpbench.output.i18n import Texts
     from mlpbench.output.report.verdict import first_screen
     from mlpbench.output.words import Namer
 
-    T = Texts("en")
+    T = Texts(lang)
     name = Namer(results, T)
     for planned in results.targets:
         if planned.status != "ok":
@@ -158,11 +158,12 @@ def print_bench(results, analysis) -> None:
         print(line)
 
 
-def print_sweep(results, analysis) -> None:
+def print_sweep(results, analysis, lang: str = "en") -> None:
+    """The sweep's section of the report, in its language."""
     from mlpbench.output.i18n import Texts
     from mlpbench.output.report.sweep import sections
 
-    T = Texts("en")
+    T = Texts(lang)
     for section in sections(results, analysis, T):
         for block in section.blocks:
             table = getattr(block, "table", None)
