@@ -390,8 +390,13 @@ def test_a_notebook_report_speaks_the_apis_words_and_an_in_process_bench_removes
     out = tmp_path / "o"
     out.mkdir()
     (out / "report.md").write_text(f"# {MESSAGES['title'][0]}\n")  # an earlier bench's
-    mlpbench.bench(Tiny(), **IN_PROCESS, out=out)
+    made = mlpbench.bench(Tiny(), **IN_PROCESS, out=out)
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["results.json"]
+    # no command: this process's arguments (a notebook kernel's "-f kernel.json", pytest's) are not the user's
+    assert made.results.env.argv == []
+    report = made.report(tmp_path / "made.md")[0].read_text()
+    assert "| command | none: called from Python (the notebook API) |" in report
+    assert "| loss | MSELoss() |" in report  # the loss the run trained with, beside its optimizer
 
 
 # ----- figures() of a sweep ---------------------------------------------------------------------------------------

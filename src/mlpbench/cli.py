@@ -380,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = None
     try:
         args = parser.parse_args(argv)
-        with command_line():
+        with command_line(sys.argv[1:] if argv is None else argv):
             return args.handler(args)
     except UsageError as err:
         print(f"mlpbench: error: {err}", file=sys.stderr)

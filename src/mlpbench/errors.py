@@ -1,8 +1,11 @@
 """The one exception type for mistakes a user can make; the CLI turns it into one line and exit 2."""
 
+from __future__ import annotations
+
 import contextlib
 import contextvars
 from pathlib import Path
+from typing import Sequence
 
 
 class UsageError(Exception):
@@ -12,14 +15,15 @@ class UsageError(Exception):
     """
 
 
-# Whose words a UsageError uses: the notebook API's (``warm_runs=-1``) unless the command line is calling it.
-_COMMAND_LINE = contextvars.ContextVar("mlpbench_command_line", default=False)
+# Whose words a UsageError uses: the notebook API's (``warm_runs=-1``) unless the command line is calling it; and
+# the command's arguments, which the results record (None: a call from Python).
+_COMMAND_LINE: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("mlpbench_command_line", default=None)
 
 
 @contextlib.contextmanager
-def command_line():
+def command_line(args: Sequence[str] = ()):
     """The command line's calls into the API: their errors name flags, as the user typed them."""
-    token = _COMMAND_LINE.set(True)
+    token = _COMMAND_LINE.set(list(args))
     try:
         yield
     finally:
@@ -27,7 +31,13 @@ def command_line():
 
 
 def from_command_line() -> bool:
-    return _COMMAND_LINE.get()
+    return _COMMAND_LINE.get() is not None
+
+
+def command_args() -> list[str]:
+    """The arguments of the ``mlpbench`` command calling now ([] from Python: a notebook's kernel arguments are not
+    the user's command)."""
+    return list(_COMMAND_LINE.get() or [])
 
 
 def said_as(flag: str, keyword: str) -> str:

@@ -9,7 +9,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import msgspec
 
 from mlpbench._started import VERSION
+from mlpbench.errors import command_args
 from mlpbench.results.model import Environment
 
 
@@ -163,7 +163,7 @@ def collect(sample_busy: bool = True) -> Environment:
         "timer_resolution_s": time.get_clock_info("perf_counter").resolution,
         "git_commit": _git_commit(),
         "mlpbench": VERSION,
-        "argv": sys.argv[1:],
+        "argv": command_args(),  # the mlpbench command's; none from Python
         "gpus": [],
         "load_average": _load_average(),
         "cpu_busy": _cpu_busy() if sample_busy else None,

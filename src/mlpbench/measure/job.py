@@ -216,7 +216,8 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
     from mlpbench.workload.backends.flops import flops_per_step
 
     flops, flops_source = flops_per_step(problem)
-    facts = _plain({**_optimizer(trainer), **trainer.describe(), "first_optimizer_loaded": first_optimizer.loaded,
+    facts = _plain({**_optimizer(trainer), "loss": _loss(problem), **trainer.describe(),
+                    "first_optimizer_loaded": first_optimizer.loaded,
                     **({"random_in_training": True} if random_in_training else {})})
     memory = Memory(**peaks, jax_peak_bytes=facts.get("peak_bytes_in_use"))
     if rank is not None:
@@ -301,6 +302,16 @@ def _optimizer(trainer) -> dict[str, str]:
     settings = ", ".join(f"{k} = {float(v):g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else f"{k} = {v}"
                          for k, v in shown if v is not None and not isinstance(v, torch.Tensor))
     return {"optimizer": type(optimizer).__name__ + (f", {settings}" if settings else "")}
+
+
+def _loss(problem) -> str:
+    """The loss the run trained with, as the workload gave it: "CrossEntropyLoss(label_smoothing=0.1)", "my_loss"."""
+    import torch
+
+    fn = problem.workload.loss()
+    if isinstance(fn, torch.nn.Module):
+        return repr(fn)[:200]
+    return str(getattr(fn, "__qualname__", None) or type(fn).__name__)[:200]
 
 
 def _plain(facts: dict[str, object]) -> dict[str, object]:

@@ -300,22 +300,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "a script that moves its work to CUDA, run on a machine with an NVIDIA GPU, makes it.",
                                 "GPU で動いたスクリプトはありません。この実行から GPU について言えることはありません。"
                                 "処理を CUDA に移したスクリプトを NVIDIA GPU のあるマシンで実行すれば比較できます。"),
-    "not_done.few_trials.one": ("Only one cold trial per target: no interval and no test is possible; {need} trials give "
-                                "a 95 % interval.",
-                                "対象あたりのコールド試行は 1 回だけのため、区間も検定も求められません。95 % の区間には {need} 回が"
-                                "必要です。"),
+    "not_done.few_trials.one": ("Only one cold trial per target: no interval and no test is possible; {need} trials "
+                                "({how}) give a 95 % interval.",
+                                "対象あたりのコールド試行は 1 回だけのため、区間も検定も求められません。95 % の区間には {need} 回"
+                                "（{how}）が必要です。"),
     "not_done.few_trials": ("Only {n} cold trials per target: an interval of the median then covers it with "
-                            "{coverage} confidence only; {need} trials give at least 95 %.",
+                            "{coverage} confidence only; {need} trials ({how}) give at least 95 %.",
                             "対象あたりのコールド試行は {n} 回だけです。このとき中央値の区間の信頼度は {coverage} にとどまり、"
-                            "95 % 以上には {need} 回が必要です。"),
+                            "95 % 以上には {need} 回（{how}）が必要です。"),
     "not_done.few_trials.some.one": ("Only one cold trial of {targets}: no interval and no test is possible for it; "
-                                     "{need} trials give a 95 % interval.",
+                                     "{need} trials ({how}) give a 95 % interval.",
                                      "{targets} のコールド試行は 1 回だけのため、区間も検定も求められません。95 % の区間には"
-                                     " {need} 回が必要です。"),
+                                     " {need} 回（{how}）が必要です。"),
     "not_done.few_trials.some": ("Only {n} cold trials of {targets}: an interval of the median then covers it with "
-                                 "{coverage} confidence only; {need} trials give at least 95 %.",
+                                 "{coverage} confidence only; {need} trials ({how}) give at least 95 %.",
                                  "{targets} のコールド試行は {n} 回だけです。このとき中央値の区間の信頼度は {coverage} に"
-                                 "とどまり、95 % 以上には {need} 回が必要です。"),
+                                 "とどまり、95 % 以上には {need} 回（{how}）が必要です。"),
     "not_done.notice": ("{message}. {advice}.", "{message}。{advice}。"),
     "not_done.in_process": ("No cold trials: a workload that lives only in this interpreter cannot be started in a "
                             "fresh process, so whole-job times (start-up included) were not measured; save it to a "

@@ -86,6 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "config.full_batch": ("full batch ({rows} rows)", "フルバッチ（{rows} 行）"),
     "config.batch": ("mini-batches of {size}", "ミニバッチ {size} 行"),
     "config.optimizer": ("optimizer", "オプティマイザ"),
+    "config.loss": ("loss", "損失関数"),
     "config.built": ("{optimizer} (as the run built it)", "{optimizer}（実行が作成したもの）"),
     "config.adam": ("Adam, lr = {lr} (unless the workload makes its own)", "Adam、lr = {lr}（ワークロードが独自に作る場合を除く）"),
     "config.seed": ("seed", "シード"),
@@ -141,6 +142,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "env.timer": ("timer (resolution)", "タイマー（分解能）"),
     "env.commit": ("mlpbench commit", "mlpbench のコミット"),
     "env.argv": ("command", "コマンド"),
+    "env.argv.none": ("none: called from Python (the notebook API)", "なし：Python から呼び出し（ノートブック API）"),
     "env.resumed": ("resumed (--resume)", "再開（--resume）"),
     "env.resumed.value": ("{points} point measurement(s) and {one_off} one-off run(s) come from an earlier session's "
                           "journal (its results file begun {since}); the date and command above are the last session's",

@@ -122,7 +122,9 @@ def config_rows(results: Results, a: Analysis, T: Texts) -> list[list[str]]:
         rows.append([T("config.layers"), "→".join(map(str, c.layer_sizes))])
     rows += [[T("config.steps"), format_number(c.steps)], [T("config.batch_size"), batch],
              [T("config.optimizer"), T("config.built", optimizer=built) if (built := _built_optimizer(run, c)) else
-              T("config.adam", lr=f"{c.lr:g}")], [T("config.seed"), str(c.seed)],
+              T("config.adam", lr=f"{c.lr:g}")],
+             *([[T("config.loss"), loss]] if (loss := run.facts.get("loss") if run is not None else None) else []),
+             [T("config.seed"), str(c.seed)],
              [T("config.precision"), c.precision], [T("config.log_every"), str(c.log_every)]]
     if run is not None and run.parameters:
         rows.append([T("config.params"), format_number(run.parameters)])
@@ -206,7 +208,7 @@ def env_section(results: Results, T: Texts) -> Section:
         ("env.cuda", env.torch_cuda or T("env.none")), ("env.cudnn", env.cudnn or T("env.none")), ("env.blas", env.blas),
         ("env.capability", env.cpu_capability), ("env.gpu", gpus), ("env.driver", env.cuda_driver or T("env.none")),
         ("env.timer", f"{env.timer} ({resolution})"), ("env.commit", env.git_commit or T("env.no_commit")),
-        ("env.argv", shlex.join(env.argv)),  # as a shell would take it back: quotes kept
+        ("env.argv", shlex.join(env.argv) if env.argv else T("env.argv.none")),  # as a shell would take it back
     ]
     if results.resumed:  # the date and command are the last session's, not those of every figure
         done = results.resumed

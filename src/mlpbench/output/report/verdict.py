@@ -390,7 +390,8 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
         fewest = [t for t, k in colds.items() if k == n]
         key = "not_done.few_trials" if len(fewest) == len(a.targets) else "not_done.few_trials.some"  # else: name them
         out.append(T(key, n=n, coverage=format_percent(coverage, 1), need=trials_for_coverage(),
-                     targets=T.join(name(t) for t in fewest)))
+                     targets=T.join(name(t) for t in fewest),
+                     how=_more_trials(results, all(t.is_script for t in fewest), trials_for_coverage(), T)))
     if results.kind == "bench" and not results.cold and (results.config.workload or "").startswith("<"):
         out.append(T("not_done.in_process"))
     if results.kind == "bench" and not any(a.find(t, "warm", "train") for t in a.targets):
