@@ -160,3 +160,30 @@ def test_a_size_the_host_cannot_hold_is_one_line_and_exit_2(monkeypatch, capsys)
     assert cli.main(["run", "--hidden", "30000,30000"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "can't allocate memory" in err and err.rstrip().endswith("lower --n or --hidden")
+
+
+@pytest.mark.parametrize("signum, code", [(2, 130), (15, 143)])
+def test_a_script_run_stopped_by_a_signal_is_stopped_with_it(tmp_path, signum, code):
+    """`mlpbench run --script` stopped by Ctrl-C or SIGTERM left the script running on its own: it runs in a session
+    of its own, which the terminal's signal does not reach."""
+    import subprocess
+    import sys
+    import uuid
+
+    from conftest import cli_env, interruptible, wait_for
+    from test_distributed import _processes_with
+
+    script = tmp_path / "sleeps.py"
+    script.write_text("import time\nprint('started', flush=True)\ntime.sleep(120)\n")
+    token = f"mlpbench-test-{uuid.uuid4()}"
+    proc = subprocess.Popen([sys.executable, "-m", "mlpbench", "run", "--script", str(script)], cwd=tmp_path,
+                            env=cli_env(MLPBENCH_TEST_TOKEN=token), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, preexec_fn=interruptible)
+    try:
+        wait_for(lambda: len(_processes_with(token)) >= 2, 60, "the script to start beside mlpbench")
+    finally:
+        proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode in (code, -signum), err  # SIGTERM: ended by the signal itself, as a shell reports 143
+    assert "Traceback" not in err
+    wait_for(lambda: _processes_with(token) == [], 10, "the script to be gone")

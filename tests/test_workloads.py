@@ -118,6 +118,13 @@ BAD = {
         "def make_data(n, seed):\n    x = torch.randn(n, 4)\n    y = torch.arange(n) % 12\n    return x, y\n",
         "the labels y run from 0 to 11, but the model gives 10 class scores (its output is (2, 10)); "
         "nn.CrossEntropyLoss needs every label in 0..9"),
+    # sys.exit passed the workload's status off as mlpbench's, with nothing said
+    "sys.exit on import": ("import sys\nimport torch\ndef build_model():\n    return torch.nn.Linear(2, 1)\n"
+                           "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 1)\nsys.exit(3)\n",
+                           "importing it failed at line 7: SystemExit: 3"),
+    "sys.exit in build_model": ("import sys\nimport torch\ndef build_model():\n    sys.exit(0)\n"
+                                "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 1)\n",
+                                "build_model() failed at line 4: SystemExit: 0"),
     "a Dataset from make_data": ("import torch\ndef build_model():\n    return torch.nn.Linear(2, 1)\n"
                                  "def make_data(n, seed):\n    x = torch.randn(n, 2)\n"
                                  "    return torch.utils.data.TensorDataset(x, x.sum(1, keepdim=True))\n",

@@ -339,16 +339,25 @@ def run_script(path: str, *, threads: int | None = None, echo: bool = False):
 
     from mlpbench.errors import RunFailed
     from mlpbench.measure import sources
-    from mlpbench.measure.children import ChildRunner
+    import signal
+
     from mlpbench.measure.bench import check_threads
+    from mlpbench.measure.children import ChildRunner, stoppable
     from mlpbench.measure.launch import Launcher
     from mlpbench.measure.plan import plan_scripts
 
     check_threads(threads)
     target = plan_scripts([path])[0].target
+    runner = ChildRunner()
     with tempfile.TemporaryDirectory(prefix="mlpbench-") as scratch:
-        child = Launcher(ChildRunner(), Path(scratch), sources.script_code([path]), threads).script(
-            target, trial="cli", timeout=24 * 3600.0)
+        with stoppable(runner, Quiet()) as stop:  # Ctrl-C or SIGTERM stops the script too: it ran in its own session
+            child = Launcher(runner, Path(scratch), sources.script_code([path]), threads).script(
+                target, trial="cli", timeout=24 * 3600.0)
+    if stop.signal == "SIGINT":
+        raise KeyboardInterrupt
+    if stop.signal == "SIGTERM":  # ended as SIGTERM ends a process, now that the script is gone (exit 143)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
     if echo:
         sys.stdout.write(child.stdout)
     if child.record is None or child.status not in ("ok", "diverged"):

@@ -381,7 +381,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         with command_line(sys.argv[1:] if argv is None else argv):
-            return args.handler(args)
+            try:
+                return args.handler(args)
+            except SystemExit as err:  # past the parser, only a workload's own code calls sys.exit
+                raise RunFailed(f"the workload {getattr(args, 'workload', None) or ''} called sys.exit({err.code!r}) "
+                                f"as it trained; its functions must return, not end the process") from None
     except UsageError as err:
         print(f"mlpbench: error: {err}", file=sys.stderr)
         return EXIT_USAGE

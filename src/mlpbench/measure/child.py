@@ -30,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as err:
         print(f"mlpbench: error: {err}", file=sys.stderr)
         return 2
+    except SystemExit as err:  # the workload's own code: its status would pass for the trial's
+        print(f"mlpbench: the workload called sys.exit({err.code!r}) as it trained; its functions must return, "
+              f"not end the process", file=sys.stderr)
+        return 1
     except Exception as err:  # noqa: BLE001  out of memory, or the workload's own code failed
         if out_of_memory(err):
             print(f"mlpbench: error: out of memory: {first_line(err)}", file=sys.stderr)

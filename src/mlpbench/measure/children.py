@@ -181,7 +181,14 @@ def stoppable(children: ChildRunner, progress: Progress) -> Iterator[Stop]:
         yield stop
     except (KeyboardInterrupt, Terminated) as exc:
         stop.signal = "SIGINT" if isinstance(exc, KeyboardInterrupt) else "SIGTERM"
-        children.kill()
+        # a second signal while the child is killed (`timeout` signals the process, then its group; a double
+        # Ctrl-C) would break off the kill with a traceback and leave the child running
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            children.kill()
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
     finally:
         progress.stop()
         signal.signal(signal.SIGTERM, previous)

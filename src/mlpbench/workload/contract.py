@@ -169,8 +169,8 @@ def _import(source: Source) -> ModuleType:
     try:
         code = compile(tree, source.path, "exec")
         exec(code, module.__dict__)  # noqa: S102  the user's own workload file, as they asked
-    except Exception as err:  # noqa: BLE001  any failure of user code is one line
-        sys.modules.pop(name, None)
+    except (Exception, SystemExit) as err:  # noqa: BLE001  any failure of user code is one line (sys.exit too: it
+        sys.modules.pop(name, None)  # would have ended mlpbench with the workload's status and no word)
         raise UsageError(f"workload {source.path}: importing it failed{_line_in(err, source.path)}: "
                          f"{_one_line(err)}") from None
     return module
@@ -211,7 +211,7 @@ def call(workload: Workload, what: str, fn: Callable[..., Any], *args: Any) -> A
         return fn(*args)
     except UsageError:
         raise
-    except Exception as err:  # noqa: BLE001
+    except (Exception, SystemExit) as err:  # noqa: BLE001  sys.exit in build_model() ended mlpbench silently
         where = workload.source.path if workload.source else workload.name
         path_line = _line_in(err, workload.source.path) if workload.source else ""
         raise UsageError(f"workload {where}: {what} failed{path_line}: {_one_line(err)}") from None
