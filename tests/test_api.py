@@ -246,6 +246,30 @@ def test_without_out_an_in_process_bench_writes_to_a_new_temporary_folder(quick,
         shutil.rmtree(result.path.parent)
 
 
+# ----- a keyword of the wrong type is one line naming it ----------------------------------------------------------
+@pytest.mark.parametrize("call, message", [
+    (lambda: mlpbench.bench(devices=5), "devices=5: expected names"),
+    (lambda: mlpbench.bench(devices=["cpu", 5]), "devices=['cpu', 5]: expected names"),
+    (lambda: mlpbench.bench(backends=["eager", None]), "backends=['eager', None]: expected names"),
+    (lambda: mlpbench.bench(runs="6"), "runs='6': expected int, got str"),
+    (lambda: mlpbench.bench(warm_time=None), "warm_time=None: expected float, got None"),
+    (lambda: mlpbench.bench(scripts=5), "scripts=5: expected a path, or a list of them"),
+    (lambda: mlpbench.bench(out=5), "out=5: expected a folder's path"),
+    (lambda: mlpbench.bench(progress="yes"), "progress='yes': expected an object with start, update, advance and stop"),
+    (lambda: mlpbench.sweep(resume="no"), "resume='no': expected True or False"),  # a string is true: it resumed
+    (lambda: mlpbench.run(device=5), "device=5: expected a name"),
+    (lambda: mlpbench.load(5), "load(5): expected the path of a results.json"),
+    (lambda: BenchResults(builders.bench()).to_json("/proc/no/such/results.json"),
+     "cannot write /proc/no/such/results.json"),  # not the temporary file it is written through
+], ids=lambda x: x if isinstance(x, str) else "")
+def test_a_keyword_of_the_wrong_type_is_one_line_naming_it(call, message):
+    """`runs="6"` was "'<' not supported between instances of 'int' and 'str'", devices=5 "'int' object is not
+    iterable": Python's words about mlpbench's insides."""
+    with pytest.raises(UsageError) as err:
+        call()
+    assert str(err.value).startswith(message), str(err.value)
+
+
 # ----- devices and backends as the command line writes them ------------------------------------------------------
 def test_devices_and_backends_may_be_comma_separated_strings(quick, torch_settings, workload_file, monkeypatch,
                                                             tmp_path):

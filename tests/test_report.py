@@ -936,8 +936,11 @@ def test_a_script_that_failed_every_time_is_in_the_log_the_table_and_one_warning
     assert "**script three\\_layer\\_nn\\_pytorch\\_cuda.py: failed (exit status 3: boom); its output and the end of " \
            "its stderr**" in logs and "RuntimeError: boom at step 50" in logs
     assert "| script three\\_layer\\_nn\\_pytorch\\_cuda.py | – | – | – | – | – | 0 | 4 |" in text
-    warnings = [line for line in text.splitlines() if "exit status 3: boom" in line and line.startswith("- ")]
+    warnings = [line for line in text.splitlines() if "exit status 3: boom" in line and line.startswith("- ")
+                and "Advice:" in line]
     assert len(warnings) == 1 and warnings[0].endswith("(4 runs alike)")
+    assert "- 4 runs failed (script three\\_layer\\_nn\\_pytorch\\_cuda.py: exit status 3: boom); see the warnings." \
+        in text  # the first screen names it once, too
 
 
 def test_a_script_that_printed_nothing_has_a_log_that_says_so():
@@ -1125,3 +1128,18 @@ def test_a_second_backend_on_the_one_device_is_compared_whichever_is_faster(tune
     results.warm.append(builders.warm_set(tuned, tuned_step))
     text = first_screen(results)
     assert said in text, text
+
+
+def test_a_failed_run_is_named_with_its_error_on_the_first_screen():
+    """A bench whose workload failed in training said "One run failed; see the warnings", and "Scripts run only as
+    a whole" of a bench without scripts (every run failed: no target was left, and all([]) is true)."""
+    from mlpbench.output.i18n import Texts
+    from mlpbench.output.report.verdict import first_screen
+    from mlpbench.results.analysis import Analysis
+
+    results = builders.bench(gpu=False, warm_cpu=None)
+    results.cold = [msgspec.structs.replace(t, status="failed", record=None, error="RuntimeError: boom in forward")
+                    for t in results.cold]
+    text = " ".join(first_screen(results, Analysis(results), Texts("en")).sentences())
+    assert "6 runs failed (CPU: RuntimeError: boom in forward); see the warnings." in text
+    assert "Scripts run only as a whole" not in text and "None of your scripts" not in text

@@ -25,6 +25,9 @@ BAD_RUN = [
     (["--train-fraction", "0.001"], "both splits need at least one row"),
     (["--train-fraction", "1.5"], "train fraction must lie strictly between 0 and 1"),
     (["--threads", "0"], "--threads must be at least 1"),
+    (["--threads", "100000"], "--threads 100000: this machine has"),  # torch's thread pool crashed with SIGSEGV
+    (["--script", ""], "--script needs a path, got ''"),  # ran the built-in job as if no script were given
+    (["--json", " "], "--json needs a path, got ' '"),  # wrote nothing, said nothing
     (["--batch-size", "1000"], "larger than the 400 training rows"),
     (["--n", "3000000000"], "keep n x width below"),
     (["--device", "tpu"], "unknown device 'tpu'"),

@@ -9,7 +9,7 @@ import sys
 import msgspec
 import pytest
 
-from conftest import ROOT, assert_usage_error, cli_env, interruptible, run_cli, wait_for
+from conftest import ROOT, assert_usage_error, assert_usage_error_in_process, cli_env, interruptible, run_cli, wait_for
 from mlpbench.errors import UsageError
 from mlpbench.measure import sweep
 from mlpbench.measure.children import ChildResult, ChildRunner
@@ -176,6 +176,23 @@ def test_sweep_finds_the_crossover_from_fake_measurements(tmp_path):
     assert len(sweep.read_journal(tmp_path / "sweep.jsonl")) == 2 + 8
 
 
+def test_a_journal_line_that_cannot_be_read_is_said_and_a_journal_that_is_a_folder_is_one_line(tmp_path, capsys):
+    """Lines cut short or edited were skipped without a word on --resume, and what they held quietly measured again;
+    a folder named sweep.jsonl was a traceback of IsADirectoryError."""
+    make_sweep(tmp_path, FakeChildren()).run(tmp_path)
+    journal = tmp_path / "sweep.jsonl"
+    lines = journal.read_bytes().splitlines()
+    journal.write_bytes(b"\n".join([b"\xff garbage", *lines[:-1], lines[-1][:20]]) + b"\n")
+    capsys.readouterr()
+    assert len(sweep.read_journal(journal)) == len(lines) - 1
+    assert capsys.readouterr().err.strip() == (f"mlpbench: 2 line(s) of {journal} could not be read (cut short, or "
+                                               f"edited); what they held is measured again")
+    folder = tmp_path / "folder"
+    (folder / "sweep.jsonl").mkdir(parents=True)
+    with pytest.raises(UsageError, match=r"cannot read the journal .*sweep.jsonl \(Is a directory\)"):
+        sweep.read_journal(folder / "sweep.jsonl")
+
+
 def test_three_trials_a_point_decide_nothing_per_step_nor_for_the_whole_job(tmp_path):
     """Three trials a side can never reach p < 0.05, however far apart; the whole job, derived from the same
     samples, is read by the same rule, so it claims no more than the per-step figure (it used to compare
@@ -314,7 +331,8 @@ def test_a_new_sweep_keeps_the_earlier_journal_and_removes_the_earlier_report(tm
     assert (tmp_path / "sweep.jsonl.previous").read_bytes() == earlier
     assert not any((tmp_path / name).exists() for name in ("report.html", "report.md", "report-loss.svg"))
     assert (tmp_path / "report-draft.svg").exists()
-    [line] = capsys.readouterr().err.strip().splitlines()
+    kept, line = capsys.readouterr().err.strip().splitlines()
+    assert kept.endswith("results.json held earlier results; kept as " + str(tmp_path / "results.json.previous"))
     assert "held an earlier sweep; kept as" in line and "sweep.jsonl.previous" in line
     (tmp_path / "report.md").write_text("# My own notes\nTimings I took with mlpbench last week\n")  # not its: kept
     make_sweep(tmp_path, FakeChildren()).run(tmp_path)  # a third: the second's journal goes beside, the first stays
@@ -330,12 +348,17 @@ def test_a_new_sweep_keeps_the_earlier_journal_and_removes_the_earlier_report(tm
         def run(self, argv, record_path, timeout, trial_id="", env=None, keep_stdout=False):
             return ChildResult("failed", 0.1, 1, None, "")
 
+    # and the sweep's results file beside as results.json.previous: a bench rerun as a stopped bench's advice says,
+    # or a sweep into a bench's folder, replaced it
     capsys.readouterr()
+    sweep_results = (tmp_path / "results.json").read_bytes()
     Bench(BenchPlan(runs=1, warm_runs=0), WorkloadConfig(steps=30, n=100), [PlannedTarget(CPU)], [], Environment(),
           make_sweep(tmp_path, None).progress, tmp_path, Failing()).run()
     assert not (tmp_path / "sweep.jsonl").exists() and (tmp_path / "sweep.jsonl.previous.3").exists()
-    [line] = capsys.readouterr().err.strip().splitlines()
-    assert line == f"mlpbench: {tmp_path / 'sweep.jsonl'} held an earlier sweep; kept as {tmp_path / 'sweep.jsonl.previous.3'}"
+    assert (tmp_path / "results.json.previous").read_bytes() == sweep_results
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"mlpbench: {tmp_path / 'results.json'} held earlier results; kept as {tmp_path / 'results.json.previous'}",
+        f"mlpbench: {tmp_path / 'sweep.jsonl'} held an earlier sweep; kept as {tmp_path / 'sweep.jsonl.previous.3'}"]
 
 
 def test_resume_refuses_a_journal_measured_on_another_machine_or_torch(tmp_path):
@@ -375,7 +398,7 @@ def test_resume_refuses_points_measured_with_other_warm_trials_or_threads(tmp_pa
     assert len(resumed.results.points) == 8
 
 
-def test_resume_refuses_an_edited_workload_file_and_accepts_the_same_file_named_another_way(tmp_path):
+def test_resume_refuses_an_edited_workload_file_and_accepts_the_same_file_named_another_way(tmp_path, capsys):
     """The config records the workload's path, not its content: a file edited between the runs was resumed (points
     of two models in one table), and the same file given by another relative path was refused."""
     folder = tmp_path / "wl"
@@ -394,6 +417,12 @@ def test_resume_refuses_an_edited_workload_file_and_accepts_the_same_file_named_
                      "--resume", *flags)
     assert_usage_error(edited, "changed since")
     assert "its SHA-256 differs" in edited.stderr
+    # another file altogether was called an edit of this one (found before any trial: checked in this process)
+    other = folder / "other.py"
+    other.write_text(WORKLOAD.format(width=16))
+    assert_usage_error_in_process(capsys, "sweep", "--workload", str(other), "--vary", "n=200", "--out",
+                                  str(tmp_path / "out"), "--resume", *flags,
+                                  fragments=("measured another workload (edit there, other now)",))
 
 
 WORKLOAD = """import torch

@@ -125,6 +125,19 @@ BAD = {
     "sys.exit in build_model": ("import sys\nimport torch\ndef build_model():\n    sys.exit(0)\n"
                                 "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 1)\n",
                                 "build_model() failed at line 4: SystemExit: 0"),
+    # found only in training (an optimizer) or after it (the FLOP count): a traceback, the run lost
+    "an optimizer that is none": ("import torch\ndef build_model():\n    return torch.nn.Linear(2, 1)\n"
+                                  "def make_optimizer(params):\n    return 'adam'\n"
+                                  "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 1)\n",
+                                  "make_optimizer(params) must return a torch.optim.Optimizer, got a str"),
+    "a FLOP count that is no number": ("import torch\ndef build_model():\n    return torch.nn.Linear(2, 1)\n"
+                                       "def flops_per_step(batch):\n    return 'lots'\n"
+                                       "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 1)\n",
+                                       "flops_per_step(batch) must return a number of FLOPs (0 or more), got 'lots'"),
+    "a negative FLOP count": ("import torch\ndef build_model():\n    return torch.nn.Linear(2, 1)\n"
+                              "def flops_per_step(batch):\n    return -1\n"
+                              "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 1)\n",
+                              "flops_per_step(batch) must return a number of FLOPs (0 or more), got -1"),
     "a Dataset from make_data": ("import torch\ndef build_model():\n    return torch.nn.Linear(2, 1)\n"
                                  "def make_data(n, seed):\n    x = torch.randn(n, 2)\n"
                                  "    return torch.utils.data.TensorDataset(x, x.sum(1, keepdim=True))\n",

@@ -121,7 +121,12 @@ class BenchResults:
     def to_json(self, path: str | os.PathLike[str]) -> Path:
         from mlpbench.results.files import write_model
 
-        write_model(path, self.results)
+        if not isinstance(path, (str, os.PathLike)):
+            raise UsageError(f"to_json({_shown(path)}): expected a file's path")
+        try:
+            write_model(path, self.results)
+        except OSError as err:  # named as given, not as the temporary file it is written through
+            raise UsageError(f"cannot write {path} ({err.strerror})") from None
         return Path(path)
 
     def report(self, path: str | os.PathLike[str] = "report.html", lang: str = "en", python: bool = True) -> list[Path]:
@@ -184,23 +189,61 @@ def _figures(m) -> dict[str, Any]:
     return {"median_s": m.median, "low_s": low, "high_s": high, "coverage": coverage, "n": m.stats.n}
 
 
-def names(value: str | Sequence[str]) -> list[str]:
+def names(value: str | Sequence[str], keyword: str = "devices") -> list[str]:
     """Devices or backends as a sequence, or as the command line takes them: "cpu,cuda" (a string is never
     taken letter by letter)."""
     items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(s, str) for s in items):
+        raise UsageError(f"{keyword}={_shown(value)}: expected names, such as \"cpu,cuda\" or [\"cpu\", \"cuda\"]")
     return list(dict.fromkeys(s.strip() for s in items if s.strip()))
 
 
 def paths(value: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
     """Scripts as a sequence, or one path alone (never taken letter by letter)."""
-    return [str(value)] if isinstance(value, (str, os.PathLike)) else [str(v) for v in value]
+    if isinstance(value, (str, os.PathLike)):
+        return [str(value)]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, (str, os.PathLike)) for v in value):
+        raise UsageError(f"scripts={_shown(value)}: expected a path, or a list of them")
+    return [str(v) for v in value]
 
 
 def backend_names(value: str | Sequence[str]) -> list[str]:
     """``names``, with "all" for every backend, as ``--backends`` takes it."""
     from mlpbench.workload import backends
 
-    return backends.expand(value) if isinstance(value, str) else names(value)
+    return backends.expand(value) if isinstance(value, str) else names(value, "backends")
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:56] + "…"
+
+
+def typed(plan: Any) -> Any:
+    """A plan built from the API's keywords, with each of the type its field takes: runs="6" or warm_time=None was
+    a TypeError from deep inside ("'<' not supported between 'int' and 'str'"). The command line's parser
+    typed them already."""
+    try:
+        msgspec.convert(msgspec.to_builtins(plan), type(plan))
+    except msgspec.ValidationError as err:
+        found = re.search(r"at `\$\.(\w+)", str(err))
+        name = found.group(1) if found else "a setting"
+        wanted = str(err).split(" - at ")[0].replace("`", "").replace("null", "None").replace("Expected", "expected")
+        raise UsageError(f"{name}={_shown(getattr(plan, name, None))}: {wanted}") from None
+    return plan
+
+
+def check_call(out: Any = None, progress: Any = None, **switches: Any) -> None:
+    """The API's other keywords, each of its type: ``out`` a path, ``progress`` a display, the switches True or
+    False (resume="no" resumed: a string is true)."""
+    if out is not None and not isinstance(out, (str, os.PathLike)):
+        raise UsageError(f"out={_shown(out)}: expected a folder's path")
+    if progress is not None and not all(callable(getattr(progress, m, None)) for m in ("start", "update", "advance",
+                                                                                      "stop")):
+        raise UsageError(f"progress={_shown(progress)}: expected an object with start, update, advance and stop")
+    for name, value in switches.items():
+        if not isinstance(value, bool):
+            raise UsageError(f"{name}={_shown(value)}: expected True or False")
 
 
 # ----- the workload ----------------------------------------------------------------------------------------
@@ -309,6 +352,10 @@ def run(workload: Any = None, *, device: str = "auto", backend: str = "eager", t
 
     config, loaded = resolve_workload(workload, options)
     check_threads(threads)
+    for name, value in (("device", device), ("backend", backend)):
+        if not isinstance(value, str):
+            raise UsageError(f"{name}={_shown(value)}: expected a name, such as \"cpu\"")
+    check_call(environment=environment, echo=echo)
     info = backends.get(backend)
     devices.check_spec(device, "--device")
     check_workload_file(config)
@@ -450,10 +497,11 @@ def bench(workload: Any = None, *, devices: str | Sequence[str] = ("cpu", "cuda"
     from mlpbench.measure.environment import collect
 
     config, loaded = resolve_workload(workload, options)
-    plan = benching.validate(BenchPlan(devices=names(devices), backends=backend_names(backends), scripts=paths(scripts),
-                                       runs=runs, script_runs=script_runs, warm_runs=warm_runs, warmup=warmup,
-                                       warm_time=warm_time, threads=threads, trial_timeout=trial_timeout,
-                                       nproc=nproc, nnodes=nnodes, rdzv_endpoint=rdzv_endpoint))
+    check_call(out, progress)
+    plan = benching.validate(typed(BenchPlan(
+        devices=names(devices), backends=backend_names(backends), scripts=paths(scripts), runs=runs,
+        script_runs=script_runs, warm_runs=warm_runs, warmup=warmup, warm_time=warm_time, threads=threads,
+        trial_timeout=trial_timeout, nproc=nproc, nnodes=nnodes, rdzv_endpoint=rdzv_endpoint)))
     if scripts and workload is None:  # only the scripts: what would set mlpbench's own job is refused, not ignored
         refuse_job_settings(plan, config, options)
     if plan.nproc is not None:
@@ -503,10 +551,11 @@ def sweep(workload: Any = None, *, vary: dict[str, Any] | str | None = None,
     config, loaded = resolve_workload(workload, options)
     if loaded is not None:
         raise UsageError("a sweep runs every point in a fresh process: save the workload to a file and pass its path")
-    plan = SweepPlan(vary=sweeping.check_vary(sweeping.DEFAULT_VARY if vary is None else vary),
-                     devices=names(devices), backends=backend_names(backends), warm_runs=warm_runs, warmup=warmup,
-                     trial_steps=trial_steps, warm_time=warm_time, point_timeout=point_timeout,
-                     time_limit=time_limit, threads=threads, largest_first=largest_first)
+    check_call(out, progress, resume=resume, largest_first=largest_first)
+    plan = typed(SweepPlan(vary=sweeping.check_vary(sweeping.DEFAULT_VARY if vary is None else vary),
+                           devices=names(devices), backends=backend_names(backends), warm_runs=warm_runs, warmup=warmup,
+                           trial_steps=trial_steps, warm_time=warm_time, point_timeout=point_timeout,
+                           time_limit=time_limit, threads=threads, largest_first=largest_first))
     sweeping.validate(plan, config)
     from mlpbench.measure.devices import check_spec
 
@@ -534,4 +583,6 @@ def load(path: str | os.PathLike[str]) -> BenchResults:
     """A saved results file, checked, as ``BenchResults``."""
     from mlpbench.results.files import load_results
 
+    if not isinstance(path, (str, os.PathLike)):
+        raise UsageError(f"load({_shown(path)}): expected the path of a results.json")
     return BenchResults(load_results(path), Path(path))

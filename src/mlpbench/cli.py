@@ -33,6 +33,17 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _path(flag: str) -> Callable[[str], str]:
+    """A path as given; an empty one is a mistake (`--out ''` wrote into the current folder, `--script ''` ran the
+    built-in job, `--json ''` wrote nothing: each as if the flag were not there)."""
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise UsageError(f"{flag} needs a path, got {text!r}")
+        return text
+
+    return parse
+
+
 def _integer(name: str, minimum: int | None = None) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
@@ -90,7 +101,7 @@ def _names(flag: str) -> Callable[[str], list[str]]:
 def _add_workload_options(p: argparse.ArgumentParser) -> None:
     d = WorkloadConfig()
     g = p.add_argument_group("workload (defaults: the user's scripts)")
-    g.add_argument("--workload", metavar="FILE.py", default=None,
+    g.add_argument("--workload", metavar="FILE.py", default=None, type=_path("--workload"),
                    help="a workload file defining build_model() and make_data(n, seed), or 'builtin' (default: the "
                         "built-in MLP; beside bench's --script, only when given)")
     g.add_argument("--n", type=_integer("n"), default=d.n, help=f"samples, train + test (default {d.n})")
@@ -140,7 +151,7 @@ def workload_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _output_options(p: argparse.ArgumentParser, out: str) -> None:
-    p.add_argument("--out", default=out, help=f"output directory (default ./{out})")
+    p.add_argument("--out", default=out, type=_path("--out"), help=f"output directory (default ./{out})")
     p.add_argument("--quiet", action="store_true", help="no progress and no tables, only errors")
     p.add_argument("--no-report", action="store_true",
                    help="do not write report.html and report.md (an earlier report in the folder is removed: it "
@@ -161,10 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
                                      "log, then where the time went, phase by phase.")
     run.add_argument("--device", default="auto", help="cpu, cuda, cuda:N, mps or auto (cuda > mps > cpu)")
     run.add_argument("--backend", default="eager", help="training-loop implementation (default: eager, the seed's loop)")
-    run.add_argument("--script", metavar="PATH.py", default=None,
+    run.add_argument("--script", metavar="PATH.py", default=None, type=_path("--script"),
                      help="run this script as it is instead, timed from outside (with arguments: 'train.py --epochs 1')")
     _add_workload_options(run)
-    run.add_argument("--json", metavar="PATH", help="also write the run as JSON (schema mlpbench.run/2)")
+    run.add_argument("--json", metavar="PATH", type=_path("--json"),
+                     help="also write the run as JSON (schema mlpbench.run/2)")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors (for --json use)")
     run.add_argument("--no-env", action="store_true", help="leave environment metadata out of --json (faster)")
     run.set_defaults(handler=cmd_run)
@@ -178,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="comma-separated devices (default cpu,cuda; missing ones are listed as unavailable)")
     bench.add_argument("--backends", default="eager", help="comma-separated backends, or 'all' (default eager)")
     bench.add_argument("--script", action="append", default=[], metavar="PATH.py", dest="scripts",
+                       type=_path("--script"),
                        help="benchmark this script as it is (repeatable; with arguments: 'train.py --epochs 1'): cold "
                             "trials, its own printed time; "
                             "mlpbench's own job runs beside it only with --workload (FILE.py or builtin)")
@@ -243,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Render a results.json as one self-contained file. The format follows the "
                                         "output's suffix: .html (plots inline) or .md (plots as SVG files beside it).")
     report.add_argument("results", metavar="RESULTS.json")
-    report.add_argument("-o", "--output", metavar="FILE", help="report.html or report.md; default: both, next to RESULTS.json")
+    report.add_argument("-o", "--output", metavar="FILE", type=_path("-o"), help="report.html or report.md; default: both, next to RESULTS.json")
     report.add_argument("--lang", choices=LANGS, default="en", help="en (default) or ja")
     report.set_defaults(handler=cmd_report)
     return parser

@@ -55,13 +55,25 @@ def validate(plan: BenchPlan) -> BenchPlan:
         raise UsageError("--nnodes and --rdzv-endpoint go together (several machines need a rendezvous point)")
     if plan.nnodes is not None and (plan.nproc is None or plan.nnodes < 1):
         raise UsageError("--nnodes needs --nproc (ranks per node) and must be at least 1")
+    if plan.rdzv_endpoint is not None:  # "nocolon" was waited on for ever, after the reference run
+        host, _, port = plan.rdzv_endpoint.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise UsageError(f"--rdzv-endpoint {plan.rdzv_endpoint!r}: expected HOST:PORT, such as node0:29500")
     return plan
 
 
+THREADS_PER_CORE = 4  # the most --threads per core: oversubscription can be measured, torch's pool cannot grow at will
+
+
 def check_threads(threads: int | None) -> None:
-    """--threads, where given: a whole number of threads, at least one (torch refuses anything else mid-run)."""
+    """--threads, where given: a whole number of threads, at least one (torch refuses anything else mid-run), and
+    at most a few per core (100,000 crashed torch's thread pool with SIGSEGV, and said nothing)."""
     if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
         raise UsageError(f"--threads must be a whole number of at least 1, got {threads!r}")
+    cores = os.cpu_count() or 1
+    if threads is not None and threads > THREADS_PER_CORE * cores:
+        raise UsageError(f"--threads {threads}: this machine has {cores} core(s); give at most "
+                         f"{THREADS_PER_CORE * cores} ({THREADS_PER_CORE} a core)")
 
 
 def save_results(results: Results, path: Path, kept: str = "the last complete results file is left as it was") -> None:
@@ -83,9 +95,19 @@ def note(line: str) -> None:
 
 
 def fresh_folder(folder: Path, sweep: bool = False) -> None:
-    """A new bench or sweep into ``folder``: the reports drawn from earlier results go, and an earlier sweep's
-    journal is kept beside as ``sweep.jsonl.previous`` (never delete finished work; left in place, a later
-    ``--resume`` there would have continued it against other results)."""
+    """A new bench or sweep into ``folder``: the reports drawn from earlier results go; the earlier results file is
+    kept as ``results.json.previous`` (the one before it goes: a folder rerun each day keeps one), and an earlier
+    sweep's journal as ``sweep.jsonl.previous`` (never delete finished work; left in place, a later ``--resume``
+    there would have continued it against other results)."""
+    results = folder / "results.json"
+    if results.is_file() and results.stat().st_size:  # a bench stopped by Ctrl-C, rerun as its advice says
+        kept = results.with_name("results.json.previous")
+        try:
+            os.replace(results, kept)
+        except OSError as err:
+            raise UsageError(f"cannot keep the earlier {results} as {kept.name} ({err.strerror}); choose another "
+                             f"--out") from None
+        note(f"{results} held earlier results; kept as {kept}")
     journal = folder / JOURNAL
     if journal.exists() and journal.stat().st_size == 0:
         journal.unlink()

@@ -198,15 +198,23 @@ def plan_changes(before: object, now: SweepPlan) -> list[str]:
 
 
 def read_journal(path: Path) -> list[Entry]:
-    """The finished measurements of an earlier run; a line cut short by a crash is ignored."""
+    """The finished measurements of an earlier run; a line that cannot be read (cut short by a crash, edited) is
+    left out, and said: what it held is measured again."""
     if not path.exists():
         return []
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError as err:  # a folder of that name: a traceback of IsADirectoryError
+        raise UsageError(f"cannot read the journal {path} ({err.strerror})") from None
     out: list[Entry] = []
-    for line in path.read_bytes().splitlines():
+    unread = 0
+    for line in lines:
         try:
             out.append(msgspec.json.decode(line, type=Entry))
         except msgspec.MsgspecError:
-            continue
+            unread += bool(line.strip())
+    if unread:
+        note(f"{unread} line(s) of {path} could not be read (cut short, or edited); what they held is measured again")
     return out
 
 
@@ -342,6 +350,9 @@ class Sweep:
                              f"session's would be compared as if measured alike; run without --resume to start over")
         before = {c.name: c.sha256 for c in earlier.code if c.role == "workload"}
         now = {c.name: c.sha256 for c in self.results.code if c.role == "workload"}
+        if before and now and set(before) != set(now):  # the built-in MLP there, a file now: not an edit of one file
+            raise UsageError(f"--resume: {self.journal} measured another workload ({', '.join(before)} there, "
+                             f"{', '.join(now)} now): run without --resume to start over, or resume with that workload")
         if before and now and before != now:
             raise UsageError(f"--resume: the workload file {self.config.workload} changed since {self.journal} was "
                              f"measured with it (its SHA-256 differs): run without --resume to start over")

@@ -180,6 +180,21 @@ def check(problem: Problem, ranks: int = 1) -> None:
         raise UsageError(f"workload {_where(workload)}: loss_fn(prediction, y) must return one number (a scalar "
                          f"tensor), got {tuple(getattr(loss, 'shape', ())) or type(loss).__name__}")
     _check_labels(problem, workload.loss(), out)
+    if workload.custom_optimizer:  # "adam" for an optimizer died in training with AttributeError: no zero_grad
+        built = call(workload, "make_optimizer(params)", workload.make_optimizer, model.parameters(), problem.config.lr)
+        if not isinstance(built, torch.optim.Optimizer):
+            raise UsageError(f"workload {_where(workload)}: make_optimizer(params) must return a torch.optim.Optimizer, "
+                             f"got {_kind_of(built)}")
+    if workload.flops_per_step is not None:  # read after training: "lots" lost the run to a traceback there
+        batch = problem.config.batch_rows
+        flops = call(workload, f"flops_per_step({batch})", workload.flops_per_step, batch)
+        try:
+            value = float(flops) if not isinstance(flops, (str, bytes, bool)) else math.nan  # a number, numpy's, a tensor
+        except (TypeError, ValueError, RuntimeError):
+            value = math.nan
+        if not math.isfinite(value) or value < 0:
+            raise UsageError(f"workload {_where(workload)}: flops_per_step(batch) must return a number of FLOPs "
+                             f"(0 or more), got {flops!r:.40}")
 
 
 def _check_labels(problem: Problem, loss_fn: object, out: torch.Tensor) -> None:

@@ -85,12 +85,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                       "空いているマシンで再実行してください。ステップ数が少ない場合は --steps を増やしてください"),
     "caveat.interrupted": ("the run was stopped by {signal} before it finished",
                            "実行は完了前に {signal} で停止されました"),
-    "advice.interrupted.bench": ("the finished trials are kept and valid; run the same command again, with time for "
-                                 "the rest",
-                                 "完了した試行は保存されており有効です。残りの時間を確保して同じコマンドを再実行してください"),
-    "advice.interrupted.bench.api": ("the finished trials are kept and valid; make the same call again, with time "
-                                        "for the rest",
-                                        "完了した試行は保存されており有効です。残りの時間を確保して同じ呼び出しを再実行してください"),
+    "advice.interrupted.bench": ("the finished trials are kept and valid; the same command again, with time for all "
+                                 "of them, measures them anew (a bench starts over: these results are then kept as "
+                                 "`results.json.previous`)",
+                                 "完了した試行は保存されており有効です。時間を確保して同じコマンドを再実行すると、すべてを測り直します"
+                                 "（ベンチは最初からやり直し、この結果は `results.json.previous` として残ります）"),
+    "advice.interrupted.bench.api": ("the finished trials are kept and valid; the same call again, with time for all of "
+                                     "them, measures them anew (a bench starts over: these results are then kept as "
+                                     "`results.json.previous`)",
+                                     "完了した試行は保存されており有効です。時間を確保して同じ呼び出しを再実行すると、すべてを"
+                                     "測り直します（ベンチは最初からやり直し、この結果は `results.json.previous` として残ります）"),
     "advice.interrupted": ("the finished trials are kept and valid; run again for the rest (a sweep continues with "
                            "--resume)",
                            "完了した試行は保存されており有効です。残りは再実行してください（スイープは --resume で続行できます）"),

@@ -340,8 +340,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "are not shown (see the warnings).",
                                "スイープの {n} 点が完了しませんでした：{items}。これらの点の 1 ステップの時間とジョブ全体の"
                                "時間は示しません（注意事項を参照）。"),
-    "not_done.failed.one": ("One run failed; see the warnings.", "1 件の実行が失敗しました。注意事項を参照してください。"),
-    "not_done.failed": ("{n} runs failed; see the warnings.", "{n} 件の実行が失敗しました。注意事項を参照してください。"),
+    "not_done.failed.one": ("One run failed ({why}); see the warnings.",
+                            "1 件の実行が失敗しました（{why}）。注意事項を参照してください。"),
+    "not_done.failed": ("{n} runs failed ({why}); see the warnings.",
+                        "{n} 件の実行が失敗しました（{why}）。注意事項を参照してください。"),
     "not_done.mismatch": ("{n} measured runs of {targets} computed losses outside the tolerance of {against} and were "
                           "left out of every figure.",
                           "{targets} の {n} 件の実行は、損失が{against}の許容範囲を外れたため、すべての数値から"

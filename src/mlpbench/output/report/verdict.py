@@ -20,7 +20,7 @@ from mlpbench.output.units import (format_number, format_p, format_percent, form
                                    format_steps)
 from mlpbench.output.words import Namer, advice, backend_name
 from mlpbench.results.analysis import START_UP_PHASES, Analysis
-from mlpbench.results.model import BenchPlan, Results, SweepPlan, SweepPoint, Target
+from mlpbench.results.model import BenchPlan, ColdTrial, Results, SweepPlan, SweepPoint, Target, WarmSet
 from mlpbench.results.sweep import SweepAnalysis
 from mlpbench.stats.compare import ALPHA, Comparison, in_family, trials_for_significance
 from mlpbench.stats.summary import CONFIDENCE, trials_for_coverage
@@ -380,7 +380,7 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
             out.append(T("not_done.missing", n=len(missing), items=T.join(items)))
     if gpu is None and not any(t.is_gpu for t in [*_excluded(a), *_all_failed(results, a)]):  # said in the verdict
         reasons = dict.fromkeys(t.reason for t in results.targets if t.status != "ok" and t.target.is_gpu and t.reason)
-        only_scripts = all(t.target.is_script for t in results.targets)  # they choose their device themselves
+        only_scripts = bool(results.targets) and all(t.target.is_script for t in results.targets)  # their own device
         out.append(T("not_done.no_gpu", reasons="; ".join(reasons)) if reasons else
                    T("not_done.no_gpu.scripts") if only_scripts else T("not_done.no_gpu.unasked"))
     colds = {t: m.stats.n for t in a.targets if (m := a.find(t, "cold", "wall")) is not None}
@@ -395,11 +395,13 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
     if results.kind == "bench" and not results.cold and (results.config.workload or "").startswith("<"):
         out.append(T("not_done.in_process"))
     if results.kind == "bench" and not any(a.find(t, "warm", "train") for t in a.targets):
-        only_scripts = all(t.is_script for t in a.targets)
+        only_scripts = bool(a.targets) and all(t.is_script for t in a.targets)  # a bench whose every run failed has none
         out.append(T("not_done.no_warm_scripts" if only_scripts else "not_done.no_warm"))
     points = [p for p in failed if isinstance(p, SweepPoint)]  # named: "a run failed" is no help in a sweep
-    if len(points) < len(failed):
-        out.append(T("not_done.failed", n=len(failed) - len(points)))
+    runs = [t for t in failed if not isinstance(t, SweepPoint)]
+    if runs:  # what failed, said where it is read first: "one run failed; see the warnings" told nothing
+        why = list(dict.fromkeys(f"{name.label(t.target)}: {_failure(t, T)}" for t in runs))
+        out.append(T("not_done.failed", n=len(runs), why="; ".join(why[:3]) + ("; …" if len(why) > 3 else "")))
     if points:
         items = [T("not_done.failed_point", point=format_point(p.point),
                    target=name(p.target), status=T(f"status.{p.status}")) for p in points[:6]]
@@ -413,6 +415,12 @@ def not_done(results: Results, a: Analysis, name: Namer, gpu: Target | None, T: 
         out.append(T("not_done.mismatch", n=len(mismatched), targets=T.join(dict.fromkeys(name(c.target) for c in mismatched)),
                      against=T("against.own" if a.checked_own else "against.reference")))
     return out
+
+
+def _failure(trial: ColdTrial | WarmSet, T: Texts) -> str:
+    """Why a run failed, in one short line: its error's first line, else its status in words."""
+    lines = (trial.error or "").strip().splitlines()
+    return lines[0][:160] if lines else T(f"status.{trial.status}")
 
 
 def first_screen(results: Results, a: Analysis, T: Texts) -> FirstScreen:
