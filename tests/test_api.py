@@ -270,6 +270,16 @@ def test_a_keyword_of_the_wrong_type_is_one_line_naming_it(call, message):
     assert str(err.value).startswith(message), str(err.value)
 
 
+def test_numbers_of_any_kind_a_notebook_holds_are_taken_as_numbers():
+    import numpy as np
+
+    from mlpbench.api import typed
+    from mlpbench.results.model import BenchPlan
+
+    plan = typed(BenchPlan(runs=np.int64(3), warm_time=np.float32(2.5), warm_runs=4, devices=("cpu",)))
+    assert (plan.runs, type(plan.runs), plan.warm_time, plan.devices) == (3, int, 2.5, ["cpu"])
+
+
 # ----- devices and backends as the command line writes them ------------------------------------------------------
 def test_devices_and_backends_may_be_comma_separated_strings(quick, torch_settings, workload_file, monkeypatch,
                                                             tmp_path):

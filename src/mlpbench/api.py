@@ -223,14 +223,20 @@ def typed(plan: Any) -> Any:
     """A plan built from the API's keywords, with each of the type its field takes: runs="6" or warm_time=None was
     a TypeError from deep inside ("'<' not supported between 'int' and 'str'"). The command line's parser
     typed them already."""
+    def plain(value: Any) -> Any:  # numpy's numbers, as they are written
+        if hasattr(value, "item") and callable(value.item):
+            return value.item()
+        raise TypeError(f"{type(value).__name__} is not a number")
+
     try:
-        msgspec.convert(msgspec.to_builtins(plan), type(plan))
+        return msgspec.convert(msgspec.to_builtins(plan, enc_hook=plain), type(plan))
+    except TypeError as err:
+        raise UsageError(f"a setting of the wrong type: {err}") from None
     except msgspec.ValidationError as err:
         found = re.search(r"at `\$\.(\w+)", str(err))
         name = found.group(1) if found else "a setting"
         wanted = str(err).split(" - at ")[0].replace("`", "").replace("null", "None").replace("Expected", "expected")
         raise UsageError(f"{name}={_shown(getattr(plan, name, None))}: {wanted}") from None
-    return plan
 
 
 def check_call(out: Any = None, progress: Any = None, **switches: Any) -> None:
