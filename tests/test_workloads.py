@@ -53,6 +53,9 @@ def test_a_foreign_workload_runs_with_its_own_loss_and_optimizer(foreign, tmp_pa
     assert record.parameters == 3 * 4 * 3 + 4 + 32 + 1
     assert record.losses[0] > 0 and record.status == "ok"
     assert record.facts["optimizer"] == "SGD, lr = 0.05"  # its make_optimizer's, not the default Adam's 0.001
+    # its first build is the job's, in setup: a check that built it in the data phase took torch._dynamo's import
+    # out of the first optimizer's phase
+    assert "torch._dynamo" in record.facts["first_optimizer_loaded"]
 
 
 def test_a_foreign_workload_benches_and_sweeps_with_checked_losses(foreign, tmp_path):
@@ -129,7 +132,8 @@ BAD = {
     "an optimizer that is none": ("import torch\ndef build_model():\n    return torch.nn.Linear(2, 1)\n"
                                   "def make_optimizer(params):\n    return 'adam'\n"
                                   "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 1)\n",
-                                  "make_optimizer(params) must return a torch.optim.Optimizer, got a str"),
+                                  "make_optimizer(params) must return a torch.optim.Optimizer (or an object with its "
+                                  "step() and zero_grad()), got a str"),
     "a FLOP count that is no number": ("import torch\ndef build_model():\n    return torch.nn.Linear(2, 1)\n"
                                        "def flops_per_step(batch):\n    return 'lots'\n"
                                        "def make_data(n, seed):\n    return torch.randn(n, 2), torch.randn(n, 1)\n",

@@ -181,6 +181,8 @@ def run_job(spec: JobSpec, *, emit: Callable[[str], None] | None = None, device_
         else:
             trainer = info.create(problem, device)
     trainer.asked_threads = spec.threads
+    if problem.workload.custom_optimizer:  # one line, not an AttributeError in training (mlpbench run checks it here)
+        P.check_optimizer(problem.workload, getattr(trainer, "optimizer", None))
     timer.split("setup", "first_optimizer", first_optimizer.seconds)
     if trainer.compiles:
         with timer.phase("compile"):

@@ -151,7 +151,7 @@ def _check_data(workload: Workload, x: object, y: object, n: int) -> None:
         raise UsageError(f"workload {where}: x must be a floating-point tensor, got {x.dtype}")
 
 
-def check(problem: Problem, ranks: int = 1) -> None:
+def check(problem: Problem, ranks: int = 1, optimizer: bool = True) -> None:
     """The model accepts the data and the loss accepts the model's output: one forward pass on two
     rows (or the fewest one of ``ranks`` data-parallel ranks gets) and the loss, so that a mismatch is
     one clear line before any measurement starts."""
@@ -180,11 +180,9 @@ def check(problem: Problem, ranks: int = 1) -> None:
         raise UsageError(f"workload {_where(workload)}: loss_fn(prediction, y) must return one number (a scalar "
                          f"tensor), got {tuple(getattr(loss, 'shape', ())) or type(loss).__name__}")
     _check_labels(problem, workload.loss(), out)
-    if workload.custom_optimizer:  # "adam" for an optimizer died in training with AttributeError: no zero_grad
-        built = call(workload, "make_optimizer(params)", workload.make_optimizer, model.parameters(), problem.config.lr)
-        if not isinstance(built, torch.optim.Optimizer):
-            raise UsageError(f"workload {_where(workload)}: make_optimizer(params) must return a torch.optim.Optimizer, "
-                             f"got {_kind_of(built)}")
+    if optimizer and workload.custom_optimizer:  # "adam" for an optimizer died in training: no zero_grad
+        check_optimizer(workload, call(workload, "make_optimizer(params)", workload.make_optimizer, model.parameters(),
+                                       problem.config.lr))
     if workload.flops_per_step is not None:  # read after training: "lots" lost the run to a traceback there
         batch = problem.config.batch_rows
         flops = call(workload, f"flops_per_step({batch})", workload.flops_per_step, batch)
@@ -195,6 +193,14 @@ def check(problem: Problem, ranks: int = 1) -> None:
         if not math.isfinite(value) or value < 0:
             raise UsageError(f"workload {_where(workload)}: flops_per_step(batch) must return a number of FLOPs "
                              f"(0 or more), got {flops!r:.40}")
+
+
+def check_optimizer(workload: Workload, built: object) -> None:
+    """What make_optimizer built can train: a torch optimizer, or anything with its step() and zero_grad()."""
+    if not isinstance(built, torch.optim.Optimizer) and not (callable(getattr(built, "step", None))
+                                                             and callable(getattr(built, "zero_grad", None))):
+        raise UsageError(f"workload {_where(workload)}: make_optimizer(params) must return a torch.optim.Optimizer "
+                         f"(or an object with its step() and zero_grad()), got {_kind_of(built)}")
 
 
 def _check_labels(problem: Problem, loss_fn: object, out: torch.Tensor) -> None:
