@@ -117,8 +117,10 @@ def test_nproc_bad_input(tmp_path, capsys):
             (["bench", "--nproc", "2", "--backends", "fused"], "does not take --backends"),
             (["sweep", "--vary", "nproc=1,2", "--backends", "fused"], "does not take --backends"),
             (["bench", "--nproc", "2", "--nnodes", "2"], "--nnodes and --rdzv-endpoint go together"),
-            (["bench", "--nproc", "2", "--nnodes", "2", "--rdzv-endpoint", "nocolon"],
-             "--rdzv-endpoint 'nocolon': expected HOST:PORT"),
+            (["bench", "--nproc", "2", "--nnodes", "2", "--rdzv-endpoint", "node0:port"],
+             "--rdzv-endpoint 'node0:port': expected HOST or HOST:PORT"),
+            (["bench", "--nproc", "2", "--nnodes", "2", "--rdzv-endpoint", "fd00::1"],
+             "(an IPv6 address in brackets: [fd00::1]:29500)"),
             # a rank with no rows averaged an empty loss: the run "diverged", and the report blamed the backend
             (["bench", "--devices", "cpu", "--nproc", "2", "--batch-size", "1"],
              "2 data-parallel ranks split each batch of 1 row, leaving some with none; give each batch at least 2 "

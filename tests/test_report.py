@@ -1044,6 +1044,10 @@ def test_a_backend_faster_on_the_threads_it_chose_says_that_the_count_alone_may_
             "than the CPU. It chose 1 thread(s) by timing a few steps (1 ran 5.00× faster than 2), and the CPU ran on 2: "
             "the thread count alone may be much of the difference, which this comparison cannot separate; "
             "`mlpbench bench --devices cpu --threads 1` measures the eager loop on 1.") in text
+    # the probe's timing of eager's own count, not of its slowest: 1, 2 and 4 threads probed, eager on 2
+    probed = msgspec.structs.replace(record, facts={"thread_probe_s": {"1": 0.02, "2": 0.05, "4": 0.2}})
+    results.warm[-1] = msgspec.structs.replace(fast, record=probed)
+    assert "(1 ran 2.50× faster than 2), and the CPU ran on 2" in conclusions_of(results)
     same = msgspec.structs.replace(record, threads=2)  # the same count as eager's: nothing to say
     results.warm[-1] = msgspec.structs.replace(fast, record=same)
     assert "thread count alone" not in conclusions_of(results)

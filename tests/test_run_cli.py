@@ -37,6 +37,7 @@ BAD_RUN = [
     (["--workload", "nowhere.py"], "workload nowhere.py: no such file"),
     (["--workload", "examples/workloads/cnn.py", "--hidden", "8,8"], "--hidden sets the built-in MLP's widths"),
     (["--script", "nowhere.py"], "--script nowhere.py: no such file"),
+    (["--script", "examples/three_layer_nn_pytorch.py", "--log-every", "5"], "--log-every has no effect on --script"),
     (["--backend", "fused", "--workload", "examples/workloads/cnn.py"], "written for the built-in MLP"),
 ]
 THROUGH_THE_REAL_CLI = {"--bogus-flag", "--device", "--workload"}  # a few in a fresh process, the rest in this one

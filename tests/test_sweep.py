@@ -359,6 +359,14 @@ def test_a_new_sweep_keeps_the_earlier_journal_and_removes_the_earlier_report(tm
     assert capsys.readouterr().err.strip().splitlines() == [
         f"mlpbench: {tmp_path / 'results.json'} held earlier results; kept as {tmp_path / 'results.json.previous'}",
         f"mlpbench: {tmp_path / 'sweep.jsonl'} held an earlier sweep; kept as {tmp_path / 'sweep.jsonl.previous.3'}"]
+    # a results file that holds nothing finished (a bench stopped before its first trial) replaces nothing kept
+    empty = load_results(tmp_path / "results.json")
+    empty.cold, empty.warm, empty.references = [], [], []
+    from mlpbench.measure.bench import fresh_folder, save_results
+
+    save_results(empty, tmp_path / "results.json")
+    fresh_folder(tmp_path)
+    assert (tmp_path / "results.json.previous").read_bytes() == sweep_results
 
 
 def test_resume_refuses_a_journal_measured_on_another_machine_or_torch(tmp_path):

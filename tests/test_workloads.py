@@ -607,3 +607,24 @@ def test_the_optimizer_a_run_built_is_recorded_with_the_settings_that_differ_fro
                             (torch.optim.AdamW(params(), lr=3e-4, betas=(0.9, 0.95)), "AdamW, lr = 0.0003, betas = (0.9, 0.95)")]:
         assert _optimizer(types.SimpleNamespace(optimizer=optimizer)) == {"optimizer": said}
     assert _optimizer(types.SimpleNamespace()) == {}  # a backend with no torch optimizer (fused, jax)
+
+
+def test_the_loss_recorded_shows_its_settings():
+    """torch's losses print no settings: a smoothed cross-entropy read as the default one in the report."""
+    from types import SimpleNamespace
+
+    import torch
+
+    from mlpbench.measure.job import _loss
+
+    def recorded(fn):
+        return _loss(SimpleNamespace(workload=SimpleNamespace(loss=lambda: fn)))
+
+    assert recorded(torch.nn.CrossEntropyLoss(label_smoothing=0.1)) == "CrossEntropyLoss(label_smoothing=0.1)"
+    assert recorded(torch.nn.NLLLoss(ignore_index=3, weight=torch.ones(3))) == "NLLLoss(ignore_index=3, weight=…)"
+    assert recorded(torch.nn.MSELoss()) == "MSELoss()"
+
+    def my_loss(prediction, y):
+        return (prediction - y).abs().mean()
+
+    assert recorded(my_loss).endswith("my_loss")

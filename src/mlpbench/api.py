@@ -21,7 +21,7 @@ import re
 import tempfile
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import msgspec
 
@@ -192,19 +192,27 @@ def _figures(m) -> dict[str, Any]:
 def names(value: str | Sequence[str], keyword: str = "devices") -> list[str]:
     """Devices or backends as a sequence, or as the command line takes them: "cpu,cuda" (a string is never
     taken letter by letter)."""
-    items = value.split(",") if isinstance(value, str) else value
-    if not isinstance(items, (list, tuple)) or not all(isinstance(s, str) for s in items):
+    items = value.split(",") if isinstance(value, str) else _items(value)
+    if items is None or not all(isinstance(s, str) for s in items):
         raise UsageError(f"{keyword}={_shown(value)}: expected names, such as \"cpu,cuda\" or [\"cpu\", \"cuda\"]")
     return list(dict.fromkeys(s.strip() for s in items if s.strip()))
+
+
+def _items(value: Any) -> list[Any] | None:
+    """A list, a tuple, a dict's keys, a numpy array, a generator: its items (None for one value, or a mapping)."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        return None
+    return list(value)
 
 
 def paths(value: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
     """Scripts as a sequence, or one path alone (never taken letter by letter)."""
     if isinstance(value, (str, os.PathLike)):
         return [str(value)]
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, (str, os.PathLike)) for v in value):
+    items = _items(value)
+    if items is None or not all(isinstance(v, (str, os.PathLike)) for v in items):
         raise UsageError(f"scripts={_shown(value)}: expected a path, or a list of them")
-    return [str(v) for v in value]
+    return [str(v) for v in items]
 
 
 def backend_names(value: str | Sequence[str]) -> list[str]:
@@ -244,11 +252,12 @@ def check_call(out: Any = None, progress: Any = None, **switches: Any) -> None:
     False (resume="no" resumed: a string is true)."""
     if out is not None and not isinstance(out, (str, os.PathLike)):
         raise UsageError(f"out={_shown(out)}: expected a folder's path")
-    if progress is not None and not all(callable(getattr(progress, m, None)) for m in ("start", "update", "advance",
-                                                                                      "stop")):
+    if progress not in (None, False) and not all(callable(getattr(progress, m, None))
+                                                 for m in ("start", "update", "advance", "stop")):
         raise UsageError(f"progress={_shown(progress)}: expected an object with start, update, advance and stop")
     for name, value in switches.items():
-        if not isinstance(value, bool):
+        plain = value.item() if hasattr(value, "item") and callable(value.item) else value  # numpy's bool_
+        if not isinstance(plain, bool):
             raise UsageError(f"{name}={_shown(value)}: expected True or False")
 
 
@@ -443,7 +452,6 @@ def refuse_job_settings(plan: BenchPlan, config: WorkloadConfig, options: dict[s
         raise UsageError(f"{', '.join(given)} {'has' if len(given) == 1 else 'have'} no effect beside --script "
                          "without --workload: a script runs on the device it chooses, in cold trials only, and "
                          "mlpbench's own job runs only with --workload FILE.py or --workload builtin")
-
 
 
 RESTARTED_BY_ZEROING = ("compile", "cuda-graph")  # backends that restart the optimizer by zeroing its state in place

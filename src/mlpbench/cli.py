@@ -123,7 +123,7 @@ def _add_workload_options(p: argparse.ArgumentParser) -> None:
                    help="CPU threads for torch (default: torch's choice, usually the physical cores)")
 
 
-JOB_FLAGS = ("workload", "n", "hidden", "steps", "lr", "seed", "train_fraction", "batch_size", "precision")
+JOB_FLAGS = ("workload", "n", "hidden", "steps", "lr", "seed", "train_fraction", "batch_size", "precision", "log_every")
 
 
 def _given(args: argparse.Namespace, names: Sequence[str]) -> list[str]:
@@ -397,8 +397,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 return args.handler(args)
             except SystemExit as err:  # past the parser, only a workload's own code calls sys.exit
-                raise RunFailed(f"the workload {getattr(args, 'workload', None) or ''} called sys.exit({err.code!r}) "
-                                f"as it trained; its functions must return, not end the process") from None
+                named = f" {args.workload}" if getattr(args, "workload", None) else ""
+                raise RunFailed(f"the workload{named} called sys.exit({err.code!r}) as it trained; its functions must "
+                                f"return, not end the process") from None
     except UsageError as err:
         print(f"mlpbench: error: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -28,7 +28,7 @@ from mlpbench.measure.children import ChildRunner, Progress, out_dir_lock, stopp
 from mlpbench.measure.job import WarmPlan
 from mlpbench.measure.launch import Launcher, outcome
 from mlpbench.results.checks import reference_config
-from mlpbench.results.files import JOURNAL, remove_stale_reports, write_model
+from mlpbench.results.files import JOURNAL, load_results, remove_stale_reports, write_model
 from mlpbench.results.model import BenchPlan, Code, ColdTrial, Environment, PlannedTarget, Results, Target, WarmSet
 from mlpbench.workload.config import WorkloadConfig
 
@@ -55,11 +55,25 @@ def validate(plan: BenchPlan) -> BenchPlan:
         raise UsageError("--nnodes and --rdzv-endpoint go together (several machines need a rendezvous point)")
     if plan.nnodes is not None and (plan.nproc is None or plan.nnodes < 1):
         raise UsageError("--nnodes needs --nproc (ranks per node) and must be at least 1")
-    if plan.rdzv_endpoint is not None:  # "nocolon" was waited on for ever, after the reference run
-        host, _, port = plan.rdzv_endpoint.rpartition(":")
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise UsageError(f"--rdzv-endpoint {plan.rdzv_endpoint!r}: expected HOST:PORT, such as node0:29500")
+    if plan.rdzv_endpoint is not None and not _endpoint(plan.rdzv_endpoint):  # found by torchrun, after the reference
+        raise UsageError(f"--rdzv-endpoint {plan.rdzv_endpoint!r}: expected HOST or HOST:PORT, such as node0:29500 "
+                         f"(an IPv6 address in brackets: [fd00::1]:29500)")
     return plan
+
+
+def _endpoint(text: str) -> bool:
+    """A rendezvous endpoint as torchrun takes it: a host, and a port after a colon where one is given (torch's
+    29400 otherwise); an IPv6 host in brackets."""
+    if text.startswith("["):
+        host, closed, rest = text[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else None if not rest else "x"
+    elif text.count(":") > 1:
+        return False  # an IPv6 address without brackets: its last group would be read as the port
+    else:
+        host, closed, port = text, "]", None
+        if ":" in text:
+            host, _, port = text.partition(":")
+    return bool(host.strip()) and bool(closed) and (port is None or (port.isdigit() and 0 < int(port) < 65536))
 
 
 THREADS_PER_CORE = 4  # the most --threads per core: oversubscription can be measured, torch's pool cannot grow at will
@@ -94,13 +108,23 @@ def note(line: str) -> None:
     print(f"mlpbench: {line}", file=sys.stderr, flush=True)
 
 
+def _nothing_finished(path: Path) -> bool:
+    """A results file that holds no finished trial (a bench stopped before its first): kept, it would replace the
+    earlier results kept as ``results.json.previous`` with nothing."""
+    try:
+        earlier = load_results(path)
+    except UsageError:
+        return False  # not readable here: kept as it is, for whoever can read it
+    return not (earlier.cold or earlier.warm or earlier.points or earlier.references)
+
+
 def fresh_folder(folder: Path, sweep: bool = False) -> None:
     """A new bench or sweep into ``folder``: the reports drawn from earlier results go; the earlier results file is
     kept as ``results.json.previous`` (the one before it goes: a folder rerun each day keeps one), and an earlier
     sweep's journal as ``sweep.jsonl.previous`` (never delete finished work; left in place, a later ``--resume``
     there would have continued it against other results)."""
     results = folder / "results.json"
-    if results.is_file() and results.stat().st_size:  # a bench stopped by Ctrl-C, rerun as its advice says
+    if results.is_file() and results.stat().st_size and not _nothing_finished(results):  # a stopped bench, rerun
         kept = results.with_name("results.json.previous")
         try:
             os.replace(results, kept)

@@ -311,9 +311,19 @@ def _loss(problem) -> str:
     import torch
 
     fn = problem.workload.loss()
-    if isinstance(fn, torch.nn.Module):
-        return repr(fn)[:200]
-    return str(getattr(fn, "__qualname__", None) or type(fn).__name__)[:200]
+    if not isinstance(fn, torch.nn.Module):
+        return str(getattr(fn, "__qualname__", None) or type(fn).__name__)[:200]
+    shown = repr(fn)
+    if shown.endswith("()"):  # torch's losses print no settings: CrossEntropyLoss(label_smoothing=0.1) read "()"
+        try:
+            default = type(fn)()
+        except Exception:  # noqa: BLE001  a loss that needs arguments: its class name alone
+            return shown[:200]
+        given = [f"{k}={v!r}" for k, v in vars(fn).items() if not k.startswith("_") and k != "training"
+                 and isinstance(v, (bool, int, float, str)) and getattr(default, k, None) != v]
+        given += [f"{k}=…" for k, v in fn._buffers.items() if v is not None and default._buffers.get(k) is None]
+        shown = f"{type(fn).__name__}({', '.join(given)})"
+    return shown[:200]
 
 
 def _plain(facts: dict[str, object]) -> dict[str, object]:

@@ -482,10 +482,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "バックエンドを変えると結論も変わります：{best} は 1 ステップ {step}（{mode}）で、{eager} より "
                        "{factor} 速くなります。"),
     "change.backend.threads": ("It chose {threads} thread(s) by timing a few steps ({threads} ran {ratio} faster than "
-                               "{worst}), and {eager} ran on {eager_threads}: the thread count alone may be much of "
+                               "{eager_threads}), and {eager} ran on {eager_threads}: the thread count alone may be much of "
                                "the difference, which this comparison cannot separate; `{command}` measures the eager "
                                "loop on {threads}.",
-                               "こちらは数ステップを計測してスレッド数 {threads} を選び（{threads} は {worst} より {ratio} 速い）、"
+                               "こちらは数ステップを計測してスレッド数 {threads} を選び（{threads} は {eager_threads} より {ratio} 速い）、"
                                "{eager} は {eager_threads} スレッドで動きました。差の多くはスレッド数だけによるかもしれず、この比較"
                                "では切り分けられません。`{command}` で eager ループを {threads} スレッドで測定できます。"),
     "change.backends_hint": ("Only one way of running the loop was measured; `{command}` shows how fast each device "

@@ -149,13 +149,12 @@ def fewer_threads(a: Analysis, name: Namer, best: Target, eager: Target, T: Text
     probe = {int(k): float(v) for k, v in (fast.facts.get("thread_probe_s") or {}).items()} if fast else {}
     if not probe or slow is None or fast.threads is None or slow.threads is None or fast.threads == slow.threads:
         return ""
-    chosen, worst = probe.get(fast.threads), max(probe, key=probe.get)
-    if chosen is None or worst == fast.threads or chosen <= 0:
+    chosen, theirs = probe.get(fast.threads), probe.get(slow.threads)  # the probe's own timing of eager's count
+    if not chosen or not theirs or theirs <= chosen:
         return ""
-    results = a.results
-    command = same_job(results, T, "bench", devices_given([str(eager.device)]), threads=fast.threads)
-    return T("change.backend.threads", eager=name(eager), threads=fast.threads,
-             eager_threads=slow.threads, worst=worst, ratio=format_ratio(probe[worst] / chosen), command=command)
+    command = same_job(a.results, T, "bench", devices_given([str(eager.device)]), threads=fast.threads)
+    return T("change.backend.threads", eager=name(eager), threads=fast.threads, eager_threads=slow.threads,
+             ratio=format_ratio(theirs / chosen), command=command)
 
 
 def scripts_losses(a: Analysis, name: Namer, T: Texts) -> str | None:
