@@ -222,6 +222,11 @@ def backend_names(value: str | Sequence[str]) -> list[str]:
     return backends.expand(value) if isinstance(value, str) else names(value, "backends")
 
 
+def _plain(value: Any) -> Any:
+    """numpy's scalars (an int64, a bool_) as Python's own; anything else as it is."""
+    return value.item() if hasattr(value, "item") and callable(value.item) else value
+
+
 def _shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:56] + "…"
@@ -232,9 +237,9 @@ def typed(plan: Any) -> Any:
     a TypeError from deep inside ("'<' not supported between 'int' and 'str'"). The command line's parser
     typed them already."""
     def plain(value: Any) -> Any:  # numpy's numbers, as they are written
-        if hasattr(value, "item") and callable(value.item):
-            return value.item()
-        raise TypeError(f"{type(value).__name__} is not a number")
+        if _plain(value) is value:
+            raise TypeError(f"{type(value).__name__} is not a number")
+        return _plain(value)
 
     try:
         return msgspec.convert(msgspec.to_builtins(plan, enc_hook=plain), type(plan))
@@ -256,8 +261,7 @@ def check_call(out: Any = None, progress: Any = None, **switches: Any) -> None:
                                                  for m in ("start", "update", "advance", "stop")):
         raise UsageError(f"progress={_shown(progress)}: expected an object with start, update, advance and stop")
     for name, value in switches.items():
-        plain = value.item() if hasattr(value, "item") and callable(value.item) else value  # numpy's bool_
-        if not isinstance(plain, bool):
+        if not isinstance(_plain(value), bool):  # numpy's bool_ too
             raise UsageError(f"{name}={_shown(value)}: expected True or False")
 
 
@@ -399,12 +403,11 @@ def run(workload: Any = None, *, device: str = "auto", backend: str = "eager", t
 def run_script(path: str, *, threads: int | None = None, echo: bool = False):
     """A user's script once, as it is, in a fresh process (``mlpbench run --script``); ``threads`` reaches it as
     it reaches a bench's scripts (OMP_NUM_THREADS: a script that sets its own keeps it)."""
+    import signal
     import sys
 
     from mlpbench.errors import RunFailed
     from mlpbench.measure import sources
-    import signal
-
     from mlpbench.measure.bench import check_threads
     from mlpbench.measure.children import ChildRunner, stoppable
     from mlpbench.measure.launch import Launcher

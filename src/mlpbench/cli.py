@@ -123,6 +123,8 @@ def _add_workload_options(p: argparse.ArgumentParser) -> None:
                    help="CPU threads for torch (default: torch's choice, usually the physical cores)")
 
 
+# The workload's flags: what workload_options passes on, and what a script run as it is refuses (one list, so that a
+# new flag is not passed on yet ignored beside a script, as --log-every first was).
 JOB_FLAGS = ("workload", "n", "hidden", "steps", "lr", "seed", "train_fraction", "batch_size", "precision", "log_every")
 
 
@@ -143,8 +145,7 @@ def workload_options(args: argparse.Namespace) -> dict[str, Any]:
     """The workload settings of the command line, as keyword arguments of the pipeline."""
     if args.workload is not None and args.hidden is not None:
         raise UsageError("--hidden sets the built-in MLP's widths; a --workload file builds its own model")
-    options = dict(n=args.n, steps=args.steps, lr=args.lr, seed=args.seed, train_fraction=args.train_fraction,
-                   batch_size=args.batch_size, precision=args.precision, log_every=args.log_every)
+    options = {name: getattr(args, name) for name in JOB_FLAGS if name not in ("workload", "hidden")}
     if args.hidden is not None:
         options["hidden"] = args.hidden
     return options

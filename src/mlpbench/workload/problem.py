@@ -175,11 +175,12 @@ def check(problem: Problem, ranks: int = 1, optimizer: bool = True) -> None:
             raise UsageError(f"workload {_where(workload)}: the default loss, nn.MSELoss, needs the model's output shaped "
                              f"like y, got {tuple(out.shape)} and {tuple(y.shape)} (define loss_fn(prediction, y) for "
                              "another, e.g. nn.CrossEntropyLoss() for class labels)")
-        loss = call(workload, loss_is, workload.loss(), out, y)
+        loss_fn = workload.loss()
+        loss = call(workload, loss_is, loss_fn, out, y)
     if not (isinstance(loss, torch.Tensor) and loss.numel() == 1):
         raise UsageError(f"workload {_where(workload)}: loss_fn(prediction, y) must return one number (a scalar "
                          f"tensor), got {tuple(getattr(loss, 'shape', ())) or type(loss).__name__}")
-    _check_labels(problem, workload.loss(), out)
+    _check_labels(problem, loss_fn, out)
     if optimizer and workload.custom_optimizer:  # "adam" for an optimizer died in training: no zero_grad
         check_optimizer(workload, call(workload, "make_optimizer(params)", workload.make_optimizer, model.parameters(),
                                        problem.config.lr))
