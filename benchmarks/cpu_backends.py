@@ -12,7 +12,6 @@ Run: ``.venv/bin/python benchmarks/cpu_backends.py [--rounds N] [--only eager,fu
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import time
 from pathlib import Path

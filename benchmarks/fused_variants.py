@@ -2,16 +2,19 @@
 
 Variants (``graph``: 2 kernels a step in one CUDA graph; ``grid``: one launch for the whole run, two
 grid-wide barriers a step), rows per block and warps per program. Every variant is built and
-captured first, then timed in interleaved warm rounds (host clock around a device synchronise); each
-timed run's losses are compared with the default variant's first run (the same arithmetic, so they
-agree to float rounding; a run further than 1e-4 relative is counted as outside). Prints the median
-time per step of each, the default first, and with ``--out DIR`` writes every figure to
-DIR/fused_variants.json.
+captured first, then timed in interleaved warm rounds (host clock around a device synchronise). Each
+timed run's losses are checked twice: against the CPU's eager loop with mlpbench's own tolerance (as
+every backend's are), and against the variant's own first run, which a replay must repeat exactly
+(every variant sums in a fixed order). Against each other the variants agree only within the parity
+tolerance: rows per block and warps change the order in which partial gradients are summed, and over
+1000 Adam steps the orders drift apart (1.1e-3 relative at step 1000 between ``graph`` and ``grid``
+on an H200). Prints the median time per step of each, the default first, and with ``--out DIR``
+writes every figure to DIR/fused_variants.json.
 
 16 warps are in the list for the register spills that Triton's own ``ptxas`` reports when it compiles
 these kernels for sm_90 (Triton 3.9 on the development machine, no GPU needed): at 8 warps ``_grads``
-spills 420 bytes a thread and ``_grid`` 584, at 16 warps 296 and 224. Whether that makes them faster
-only a GPU can say.
+spills 420 bytes a thread and ``_grid`` 584, at 16 warps 296 and 224. On an H200 16 warps were slower all the
+same (graph 27.4 against 23.4 µs a step, grid 25.0 against 20.6; results/gpu/2026-11-28-h200-11a96d9/).
 
 Run on a CUDA machine: ``PYTHONPATH=src python3 benchmarks/fused_variants.py [--rounds N] [--out DIR]``.
 """
@@ -28,13 +31,15 @@ from pathlib import Path
 
 import torch
 
+from mlpbench.measure.job import JobSpec, run_job
+from mlpbench.results.checks import compare_losses
+from mlpbench.results.model import Target
 from mlpbench.workload.backends.triton_fused import TritonFusedTrainer
 from mlpbench.workload.config import WorkloadConfig
-from mlpbench.workload.problem import load_workload, make_problem
+from mlpbench.workload.problem import evaluate, load_workload, make_problem
 
 # (variant, rows per block, warps): the default first
 VARIANTS = [("graph", 16, 8), ("grid", 16, 8), ("grid", 16, 16), ("graph", 16, 16), ("grid", 32, 16)]
-TOLERANCE = 1e-4
 
 
 def build(problem, variant: str, bm: int, warps: int) -> TritonFusedTrainer:
@@ -53,8 +58,9 @@ def main() -> int:
         print("no CUDA device: nothing to measure", file=sys.stderr)
         return 2
     config = WorkloadConfig()
+    reference = run_job(JobSpec(target=Target("cpu", "eager"), config=config))  # the CPU's eager loop
     problem = make_problem(load_workload(config), config).to("cuda:0")
-    trainers, rows, reference = {}, {}, None
+    trainers, rows, firsts = {}, {}, {}
     for variant, bm, warps in VARIANTS:
         key = f"{variant} BM={bm} warps={warps}"
         started = time.perf_counter()
@@ -66,10 +72,10 @@ def main() -> int:
             rows[key] = {"error": f"{type(err).__name__}: {str(err)[:200]}"}
             print(f"{key}: FAILED {rows[key]['error']}", flush=True)
             continue
-        reference = reference or losses
-        trainers[key] = trainer
+        trainers[key], firsts[key] = trainer, losses
         rows[key] = {"variant": variant, "rows_per_block": bm, "warps": warps, "programs": trainer.programs,
-                     "one_off_s": time.perf_counter() - started, "samples": [], "worst_rel": 0.0, "outside": 0}
+                     "one_off_s": time.perf_counter() - started, "samples": [], "parity_early_max": 0.0,
+                     "outside": 0, "replays_differing": 0}
         print(f"{key}: programs {trainer.programs}, one-off {rows[key]['one_off_s']:.2f} s, loss@1000 "
               f"{losses[1000]:.6f}", flush=True)
     for _ in range(args.rounds):
@@ -81,16 +87,20 @@ def main() -> int:
             torch.cuda.synchronize()
             row = rows[key]
             row["samples"].append(time.perf_counter() - start)
-            worst = max(abs(losses[k] - reference[k]) / abs(reference[k]) for k in reference)
-            row["worst_rel"] = max(row["worst_rel"], worst)
-            row["outside"] += worst > TOLERANCE
+            test = evaluate(trainer.eval_model(), problem).test_loss
+            check = compare_losses(Target("cuda:0", "fused"), ("sample", len(row["samples"]), ""), losses, test,
+                                   reference, config.precision)
+            row["parity_early_max"] = max(row["parity_early_max"], check.worst_early)
+            row["outside"] += not check.passed
+            row["replays_differing"] += losses != firsts[key]
     for key, row in rows.items():
         if "error" in row:
             continue
         row["per_step_s"] = statistics.median(row["samples"]) / config.steps
         print(f"{key:<26} programs {row['programs']:>3}: {row['per_step_s'] * 1e6:7.2f} µs/step (min "
-              f"{min(row['samples']) / config.steps * 1e6:.2f}), losses vs the default within {row['worst_rel']:.1e}, "
-              f"{row['outside']} of {len(row['samples'])} runs outside {TOLERANCE:g}", flush=True)
+              f"{min(row['samples']) / config.steps * 1e6:.2f}); losses vs CPU eager: worst {row['parity_early_max']:.1e} "
+              f"over steps 0-500, {row['outside']} of {len(row['samples'])} runs outside the tolerance; "
+              f"{row['replays_differing']} replays differing from its first run", flush=True)
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)

@@ -249,6 +249,16 @@ def test_triton_kernels_match_eager_in_the_interpreter():
 
 
 @pytest.mark.skipif(not HAS_TRITON, reason="triton is not installed (mlpbench[triton])")
+def test_each_fused_variant_says_how_many_programs_it_launches():
+    """The persistent variant launches one program; an H200 run's results said 25 (the graph variant's count)."""
+    from mlpbench.workload.backends.triton_fused import TritonFusedTrainer
+
+    problem = problem_of(WorkloadConfig())
+    programs = {v: TritonFusedTrainer(problem, "cpu", variant=v).describe()["programs"] for v in ("graph", "persistent")}
+    assert programs == {"graph": 8, "persistent": 1}  # 25 row blocks of 16; the interpreter counts 4 SMs, 2 programs each
+
+
+@pytest.mark.skipif(not HAS_TRITON, reason="triton is not installed (mlpbench[triton])")
 def test_the_fused_kernels_step_table_is_aligned_for_any_step_count():
     """Triton compiles a pointer argument's 16-byte-aligned and unaligned cases apart. The second row of the
     bias-correction table started at 4 x steps bytes: compile()'s 1-step warm-up built the unaligned kernel and
@@ -338,8 +348,10 @@ def test_gpu_fused_persistent_variant_matches(eager_seed, monkeypatch):
 @pytest.mark.gpu
 def test_gpu_fused_grid_variant_matches_and_its_barriers_hold(eager_seed):
     """One launch for the whole run on one program per row block: parity with eager, every barrier
-    passed (a barrier that gives up raises), a replay repeats the losses, and it agrees with the graph
-    variant, which sums the same partials (in another order), to float rounding."""
+    passed (a barrier that gives up raises), a replay repeats the losses exactly, and it agrees with the
+    graph variant, which sums the same partials in another order: at step 0 to float rounding, and after
+    1000 Adam steps, where the orders have drifted apart (1.1e-3 relative at step 1000 on an H200; the
+    rel=1e-5 asked here before failed there), within the tolerance every backend meets against eager."""
     from mlpbench.workload.backends.triton_fused import TritonFusedTrainer
 
     problem = problem_of(WorkloadConfig()).to("cuda:0")
@@ -359,8 +371,10 @@ def test_gpu_fused_grid_variant_matches_and_its_barriers_hold(eager_seed):
     assert grid.train() == losses
     graph = TritonFusedTrainer(problem, "cuda:0", variant="graph")
     graph.compile()
-    for step, loss in graph.train().items():
-        assert losses[step] == pytest.approx(loss, rel=1e-5), step
+    graph_losses = graph.train()
+    assert losses[0] == pytest.approx(graph_losses[0], rel=1e-6)
+    assert_parity(losses, evaluate(grid.eval_model(), problem).test_loss, graph_losses,
+                  evaluate(graph.eval_model(), problem).test_loss)
 
 
 @requires_cuda

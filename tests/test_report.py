@@ -866,6 +866,30 @@ def test_the_first_screen_says_how_long_the_gpu_computed_in_a_step_where_it_was_
     assert "Inside one step" not in first_screen(builders.bench())  # nothing measured, nothing said
 
 
+def test_a_device_busy_for_the_whole_step_is_not_said_to_compute_more_than_it():
+    """JAX on the H200: 35.8 µs of kernels under the profiler against a 35.4 µs step timed without it. The
+    report said "(101 %)"; it now says the device computed through the whole step and shows at most 100 %."""
+    from mlpbench.results.model import StepProfile
+
+    results = builders.bench()
+    warm = next(w for w in results.warm if w.target == GPU)
+    profile = StepProfile(steps=5, profiled_step_s=230e-6, ops_per_step=0, kernels_per_step=2, device_busy_s=214e-6,
+                          mean_kernel_gap_s=1e-6, host_self_s=20e-6, matmul_s=0.0)
+    warm.record = msgspec.structs.replace(warm.record, profile=profile)
+    why = first_screen(results).split("Why:")[1]
+    assert "the device computed throughout the step, its 2 kernels a step taking 214 µs under the profiler " \
+           "against the 210 µs a step timed without it: the step waits on the device's own work" in why
+    assert "102 %" not in why and "%)" not in why.split("Inside one step")[1].split(".")[0]
+    text = markdown_of(results)
+    row = next(line for line in text.splitlines() if line.startswith("| GPU") and "214 µs" in line)
+    assert "| 100 % |" in row and "102" not in row
+    assert "デバイスはステップの間ずっと計算していました" in first_screen(results, lang="ja")
+    warm.record = msgspec.structs.replace(warm.record, profile=msgspec.structs.replace(profile, device_busy_s=205e-6))
+    why = first_screen(results).split("Why:")[1]  # 98 %: nearly all of it, said with its share
+    assert "the device computed for 205 µs of each 210 µs step (98 %), running 2 kernels a step: the step waits on " \
+           "the device's own work" in why
+
+
 def test_the_loss_plot_measures_differences_as_the_checks_do():
     """Late in training the loss nears zero: the plot, like the checks, measures against 1 % of the first loss."""
     from mlpbench.output.report.plots import loss_differences

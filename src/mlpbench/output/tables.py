@@ -199,12 +199,11 @@ def profile_table(results: Results, a: Analysis, T: Texts) -> Table:
         profile = warm.record.profile if warm.record is not None else None
         if profile is None:
             continue
-        step = a.per_step(warm.target, "warm")
-        busy = profile.busy_s
+        share = a.busy_share(warm.target)
         invalid = invalid or not profile.device_figures_valid
         rows.append([name.label(warm.target), f"{profile.ops_per_step:.0f}",
                      f"{profile.kernels_per_step:.0f}" if profile.kernels_per_step is not None else "–",
-                     format_seconds(busy), format_percent(busy / step[0]) if busy is not None and step else "–",
+                     format_seconds(profile.busy_s), format_percent(share) if share is not None else "–",
                      format_seconds(profile.gap_s),
                      format_percent(profile.matmul_s / profile.host_self_s) if profile.host_self_s else "–"])
     return Table(T("table.profile"), [T("col.target"), T("col.ops"), T("col.kernels"), T("col.busy"), T("col.busy_share"),

@@ -260,6 +260,15 @@ class Analysis:
         warm = self.warm_set(target)
         return warm.record.profile if warm is not None and warm.record is not None else None
 
+    def busy_share(self, target: Target) -> float | None:
+        """The share of a warm step the device spent computing (its profile's busy time over the warm step's
+        median), at most 1: kernels timed under the profiler can add up to a little more than a step timed
+        without it (a JAX step on an H200: 35.8 µs of kernels against a 35.4 µs step)."""
+        profile, step = self.profile(target), self.per_step(target, "warm")
+        if profile is None or profile.busy_s is None or step is None or step[0] <= 0:
+            return None
+        return min(1.0, profile.busy_s / step[0])
+
     def notices(self) -> list[Notice]:
         """What a careful reader should know: about the run as a whole, then about its figures (only
         material ones: the headline figures and phases of at least 5 % of their target's total)."""

@@ -316,6 +316,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "1 ステップの内側（{target}、計測の後にプロファイル）：デバイスが計算していたのは 1 ステップ "
                                "{step} のうち {busy}（{share}）で、1 ステップに {kernels} 個のカーネルを実行しました。PyTorch の"
                                "演算が 1 つずつ起動したものではありません（再生したグラフか手書きのカーネル）。"),
+    "concl.inside_gpu.full": ("Inside one step ({target}, profiled after the timed trials): the device computed for {busy} "
+                              "of each {step} step ({share}), running {kernels} kernels a step: the step waits on the "
+                              "device's own work, not on the host, and only faster kernels, or fewer, make it shorter.",
+                              "1 ステップの内側（{target}、計測の後にプロファイル）：デバイスが計算していたのは 1 ステップ {step} の"
+                              "うち {busy}（{share}）で、1 ステップに {kernels} 個のカーネルを実行しました。ステップはホストではなく"
+                              "デバイス自身の仕事を待っており、短くするにはカーネルを速くするか減らすしかありません。"),
+    "concl.inside_gpu.whole": ("Inside one step ({target}, profiled after the timed trials): the device computed throughout "
+                               "the step, its {kernels} kernels a step taking {busy} under the profiler against the {step} "
+                               "a step timed without it: the step waits on the device's own work, not on the host, and only "
+                               "faster kernels, or fewer, make it shorter.",
+                               "1 ステップの内側（{target}、計測の後にプロファイル）：デバイスはステップの間ずっと計算していました。"
+                               "1 ステップ {kernels} 個のカーネルがプロファイラ下で {busy} かかり、プロファイラなしで計った 1 ステップは "
+                               "{step} です。ステップはホストではなくデバイス自身の仕事を待っており、短くするにはカーネルを速くするか"
+                               "減らすしかありません。"),
     "concl.inside_cpu": ("Inside one step ({target}, under the profiler, which slows every operation): {ops} operators; "
                          "{matmul} of the host's time was in matrix-multiply and convolution operators and {optimizer} in "
                          "the optimizer's step, the rest in the other operators, dispatch and autograd.",

@@ -83,11 +83,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "1 ステップの内側：計測の後に torch.profiler で数ステップを記録"),
     "table.profile.caption": ("operators: PyTorch operators called per step (0 where a replayed graph or hand-written "
                               "kernels run the step); device busy: the union of its kernels' times (the device's clock) "
-                              "per step; share: of the warm step time; mean gap: between kernels, under the profiler; "
+                              "per step; share: of the warm step time (at most 100 %: kernels timed under the profiler can add up "
+                              "to a little more than a step timed without it); mean gap: between kernels, under the profiler; "
                               "matmul share: of the host's time under the profiler (which slows every operation)",
                               "演算：1 ステップで呼ばれた PyTorch の演算の数（再生したグラフや手書きカーネルが 1 ステップを実行する"
                               "場合は 0）。デバイスの稼働：1 ステップあたりのカーネル時間の和集合（デバイスの時計）。割合：ウォームの "
-                              "1 ステップの時間に対する割合。平均待ち時間：プロファイラ下でのカーネル間の間隔。行列積の割合："
+                              "1 ステップの時間に対する割合（最大 100 %。プロファイラ下で計ったカーネルの時間は、プロファイラなしで計った"
+                              "ステップより少し長くなりうるため）。平均待ち時間：プロファイラ下でのカーネル間の間隔。行列積の割合："
                               "プロファイラ下のホスト時間に対する割合（プロファイラはどの演算も遅くします）"),
     "table.profile.invalid": ("; “–” for the device where the profile counted an annotation (the optimizer step drawn on "
                               "the device's timeline, idle time included) as device work: files of mlpbench before "

@@ -20,6 +20,7 @@ from mlpbench.stats.compare import trials_for_significance
 
 OVERHEAD_BOUND = 0.10  # below this share of the matmul rate, arithmetic cannot be what takes the time
 COMPUTE_BOUND = 0.50  # above it, arithmetic is most of it
+DEVICE_BOUND = 0.95  # a GPU busy for at least this share of a warm step waits on nothing but its own work
 
 
 def dominant_phases(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None:
@@ -77,10 +78,12 @@ def inside_step(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None:
     step = a.per_step(t, "warm")
     if profile is None:
         return None
-    if profile.busy_s is not None and step is not None:
-        key = "concl.inside_gpu" if profile.ops_per_step >= 1 else "concl.inside_gpu.graph"
+    share = a.busy_share(t)
+    if share is not None and step is not None:
+        key = ("concl.inside_gpu.whole" if share == 1 else "concl.inside_gpu.full" if share >= DEVICE_BOUND else
+               "concl.inside_gpu" if profile.ops_per_step >= 1 else "concl.inside_gpu.graph")
         return T(key, target=name(t), busy=format_seconds(profile.busy_s),
-                 step=format_seconds(step[0]), share=format_percent(profile.busy_s / step[0]),
+                 step=format_seconds(step[0]), share=format_percent(share),
                  kernels=f"{profile.kernels_per_step:.0f}", ops=f"{profile.ops_per_step:.0f}",
                  gap=format_seconds(profile.gap_s))
     if profile.host_self_s > 0:

@@ -356,11 +356,9 @@ def inside_step(results: Results, a: Analysis, T: Texts) -> tuple[str, str] | No
     rows = []
     for warm in results.warm:
         profile = warm.record.profile if warm.record is not None else None
-        step = a.per_step(warm.target, "warm")
         if profile is None:
             continue
-        if profile.busy_s is not None and step:
-            busy = min(1.0, profile.busy_s / step[0])
+        if (busy := a.busy_share(warm.target)) is not None:
             rows.append((warm.target, [("plot.busy", busy, "#2ca02c"), ("plot.waiting", 1 - busy, "#eeeeee")]))
         elif profile.host_self_s > 0:
             matmul = profile.matmul_s / profile.host_self_s

@@ -333,6 +333,8 @@ class TritonFusedTrainer(Trainer):
         sms = torch.cuda.get_device_properties(device).multi_processor_count if device.startswith("cuda") else 4
         if self.variant == "grid":  # every program resident at once: one per SM at most, and one in the interpreter
             self.programs = int(os.environ.get("MLPBENCH_FUSED_PROGRAMS", min(blocks, sms) if device.startswith("cuda") else 1))
+        elif self.variant == "persistent":  # one program does it all (describe() said 25 of an H200 run)
+            self.programs = 1
         else:
             self.programs = min(blocks, 2 * sms)
         self.programs = max(1, self.programs)
