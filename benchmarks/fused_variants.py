@@ -31,6 +31,7 @@ from pathlib import Path
 
 import torch
 
+from mlpbench.measure.devices import synchronize
 from mlpbench.measure.job import JobSpec, run_job
 from mlpbench.results.checks import compare_losses
 from mlpbench.results.model import Target
@@ -42,9 +43,9 @@ from mlpbench.workload.problem import evaluate, load_workload, make_problem
 VARIANTS = [("graph", 16, 8), ("grid", 16, 8), ("grid", 16, 16), ("graph", 16, 16), ("grid", 32, 16)]
 
 
-def build(problem, variant: str, bm: int, warps: int) -> TritonFusedTrainer:
+def build(problem, variant: str, bm: int, warps: int, device: str = "cuda:0") -> TritonFusedTrainer:
     os.environ["MLPBENCH_FUSED_BM"], os.environ["MLPBENCH_FUSED_WARPS"] = str(bm), str(warps)
-    trainer = TritonFusedTrainer(problem, "cuda:0", variant=variant)
+    trainer = TritonFusedTrainer(problem, device, variant=variant)
     trainer.compile()
     return trainer
 
@@ -57,15 +58,26 @@ def main() -> int:
     if not torch.cuda.is_available():
         print("no CUDA device: nothing to measure", file=sys.stderr)
         return 2
-    config = WorkloadConfig()
+    rows = measure(WorkloadConfig(), VARIANTS, args.rounds)
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "fused_variants.json").write_text(json.dumps({"gpu": torch.cuda.get_device_name(0), "torch": torch.__version__,
+                                                              "rounds": args.rounds, "variants": rows}, indent=1))
+    return 0
+
+
+def measure(config: WorkloadConfig, variants, rounds: int, device: str = "cuda:0", make=build) -> dict:
+    """Every variant built (``make``), then timed in interleaved rounds, each run's losses checked; a row per
+    variant, printed as it is known."""
     reference = run_job(JobSpec(target=Target("cpu", "eager"), config=config))  # the CPU's eager loop
-    problem = make_problem(load_workload(config), config).to("cuda:0")
+    problem = make_problem(load_workload(config), config).to(device)
     trainers, rows, firsts = {}, {}, {}
-    for variant, bm, warps in VARIANTS:
+    for variant, bm, warps in variants:
         key = f"{variant} BM={bm} warps={warps}"
         started = time.perf_counter()
         try:
-            trainer = build(problem, variant, bm, warps)
+            trainer = make(problem, variant, bm, warps, device)
             trainer.reset()
             losses = trainer.train()
         except Exception as err:  # noqa: BLE001  a variant that cannot compile or run is reported, the rest go on
@@ -76,37 +88,32 @@ def main() -> int:
         rows[key] = {"variant": variant, "rows_per_block": bm, "warps": warps, "programs": trainer.programs,
                      "one_off_s": time.perf_counter() - started, "samples": [], "parity_early_max": 0.0,
                      "outside": 0, "replays_differing": 0}
-        print(f"{key}: programs {trainer.programs}, one-off {rows[key]['one_off_s']:.2f} s, loss@1000 "
-              f"{losses[1000]:.6f}", flush=True)
-    for _ in range(args.rounds):
+        print(f"{key}: programs {trainer.programs}, one-off {rows[key]['one_off_s']:.2f} s, loss@{max(losses)} "
+              f"{losses[max(losses)]:.6f}", flush=True)
+    for _ in range(rounds):
         for key, trainer in trainers.items():
             trainer.reset()
-            torch.cuda.synchronize()
+            synchronize(device)
             start = time.perf_counter()
             losses = trainer.train()
-            torch.cuda.synchronize()
+            synchronize(device)
             row = rows[key]
             row["samples"].append(time.perf_counter() - start)
             test = evaluate(trainer.eval_model(), problem).test_loss
-            check = compare_losses(Target("cuda:0", "fused"), ("sample", len(row["samples"]), ""), losses, test,
+            check = compare_losses(Target(device, "fused"), ("sample", len(row["samples"]), ""), losses, test,
                                    reference, config.precision)
             row["parity_early_max"] = max(row["parity_early_max"], check.worst_early)
             row["outside"] += not check.passed
             row["replays_differing"] += losses != firsts[key]
     for key, row in rows.items():
-        if "error" in row:
+        if "error" in row or not row["samples"]:
             continue
         row["per_step_s"] = statistics.median(row["samples"]) / config.steps
         print(f"{key:<26} programs {row['programs']:>3}: {row['per_step_s'] * 1e6:7.2f} µs/step (min "
               f"{min(row['samples']) / config.steps * 1e6:.2f}); losses vs CPU eager: worst {row['parity_early_max']:.1e} "
-              f"over steps 0-500, {row['outside']} of {len(row['samples'])} runs outside the tolerance; "
+              f"over steps 0-{config.steps // 2}, {row['outside']} of {len(row['samples'])} runs outside the tolerance; "
               f"{row['replays_differing']} replays differing from its first run", flush=True)
-    if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "fused_variants.json").write_text(json.dumps({"gpu": torch.cuda.get_device_name(0), "torch": torch.__version__,
-                                                              "rounds": args.rounds, "variants": rows}, indent=1))
-    return 0
+    return rows
 
 
 if __name__ == "__main__":

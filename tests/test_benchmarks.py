@@ -31,3 +31,39 @@ def test_a_row_never_shows_a_device_busier_than_its_step():
     assert "101" not in row
     half = _harness.table_row({**entry, "device_busy_s": 17.7e-6}, 1.64)
     assert "(50%)" in half and "all of it" not in half
+
+
+def test_the_fused_variants_are_each_checked_against_cpu_eager_and_their_own_replays():
+    """fused_variants.py's measuring, with stand-in trainers on the CPU (the script itself needs a GPU): a variant
+    that trains as eager does passes, one whose losses drift is counted outside the tolerance and as replays
+    differing in every round, and one that fails is reported while the rest go on. Before, every variant was
+    compared with the default's first run at 1e-4, and the H200 counted every run of the grid variant outside."""
+    import fused_variants
+
+    from mlpbench.workload import backends
+    from mlpbench.workload.config import WorkloadConfig
+
+    calls = {"n": 0}
+
+    def make(problem, variant, bm, warps, device):
+        if variant == "broken":
+            raise RuntimeError("no kernel for this")
+        trainer = backends.get("eager").create(problem, device)
+        trainer.programs = bm
+        if variant == "drifting":
+            train = trainer.train
+
+            def drifting(**kwargs):
+                calls["n"] += 1
+                return {step: loss * (1 + 0.01 * calls["n"]) for step, loss in train(**kwargs).items()}
+            trainer.train = drifting
+        return trainer
+
+    config = WorkloadConfig(steps=20, log_every=5)
+    rows = fused_variants.measure(config, [("same", 4, 1), ("drifting", 8, 1), ("broken", 16, 1)], rounds=3,
+                                  device="cpu", make=make)
+    same, drifting, broken = rows["same BM=4 warps=1"], rows["drifting BM=8 warps=1"], rows["broken BM=16 warps=1"]
+    assert len(same["samples"]) == 3 and same["outside"] == 0 and same["replays_differing"] == 0
+    assert same["parity_early_max"] == 0.0 and same["programs"] == 4 and same["per_step_s"] > 0
+    assert drifting["outside"] == 3 and drifting["replays_differing"] == 3 and drifting["parity_early_max"] > 0.01
+    assert broken == {"error": "RuntimeError: no kernel for this"}
