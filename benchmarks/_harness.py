@@ -146,9 +146,11 @@ def table_row(e: dict, base: float | None, steps: int = 1001) -> str:
     if e.get("device_busy_s") is not None and e.get("kernels_per_step") is not None:
         # kernels timed under the profiler can add up to a little more than a step timed without it (jax on an H200:
         # 35.8 µs against 35.4 µs): such a step is busy throughout, not 101 % busy
+        from mlpbench.output.units import format_percent
+
         share = min(1.0, e["device_busy_s"] / e["per_step_s"])
         lines.append(f"{'':<19}device busy {e['device_busy_s'] * 1e6:.1f} µs (under the profiler) of each "
-                     f"{e['per_step_s'] * 1e6:.1f} µs step ({share:.0%}{', all of it' if share == 1 else ''}), "
+                     f"{e['per_step_s'] * 1e6:.1f} µs step ({format_percent(share)}{', all of it' if share == 1 else ''}), "
                      f"{e['kernels_per_step']:.1f} kernels/step; host, under the profiler: "
                      + ", ".join(f"{n[:40]} {t * 1e6:.0f} µs" for n, _, t in e.get("host_ops", [])[:3]))
     return "\n".join(lines)

@@ -163,7 +163,7 @@ def test_bench_end_to_end_on_cpu(cpu_bench):
 def test_bench_ends_with_its_verdict(cpu_bench):
     proc, _ = cpu_bench
     tail = proc.stdout.strip().splitlines()
-    verdict = [line for line in tail if line.startswith("Only the CPU was measured")]
+    verdict = [line for line in tail if line.startswith("Only the CPU was timed")]
     assert verdict and tail.index(verdict[0]) > tail.index(next(l for l in tail if l.startswith("Warm trials")))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -27,10 +28,12 @@ def test_a_row_never_shows_a_device_busier_than_its_step():
              "end_to_end_s": 6.26, "parity_early_max": 2.1e-5, "runs_outside_tolerance": 0, "device_busy_s": 35.8e-6,
              "kernels_per_step": 23.9, "host_ops": [("cudaDeviceSynchronize", 1, 2e-6)], "label": "jax"}
     row = _harness.table_row(entry, 1.64)
-    assert "device busy 35.8 µs (under the profiler) of each 35.4 µs step (100%, all of it)" in row
+    assert "device busy 35.8 µs (under the profiler) of each 35.4 µs step (100 %, all of it)" in row
     assert "101" not in row
     half = _harness.table_row({**entry, "device_busy_s": 17.7e-6}, 1.64)
-    assert "(50%)" in half and "all of it" not in half
+    assert "(50 %)" in half and "all of it" not in half
+    nearly = _harness.table_row({**entry, "device_busy_s": 35.3e-6}, 1.64)  # not "100 %" without "all of it"
+    assert "(99.7 %)" in nearly
 
 
 def test_the_fused_variants_are_each_checked_against_cpu_eager_and_their_own_replays():
@@ -50,6 +53,15 @@ def test_the_fused_variants_are_each_checked_against_cpu_eager_and_their_own_rep
             raise RuntimeError("no kernel for this")
         trainer = backends.get("eager").create(problem, device)
         trainer.programs = bm
+        if variant == "stopping":  # builds and runs twice (its first run and round 1), then fails as a barrier would
+            runs, train = {"n": 0}, trainer.train
+
+            def stopping(**kwargs):
+                runs["n"] += 1
+                if runs["n"] > 2:
+                    raise RuntimeError("a barrier gave up")
+                return train(**kwargs)
+            trainer.train = stopping
         if variant == "drifting":
             train = trainer.train
 
@@ -60,8 +72,12 @@ def test_the_fused_variants_are_each_checked_against_cpu_eager_and_their_own_rep
         return trainer
 
     config = WorkloadConfig(steps=20, log_every=5)
-    rows = fused_variants.measure(config, [("same", 4, 1), ("drifting", 8, 1), ("broken", 16, 1)], rounds=3,
-                                  device="cpu", make=make)
+    saved = []
+    rows = fused_variants.measure(config, [("same", 4, 1), ("drifting", 8, 1), ("broken", 16, 1), ("stopping", 2, 1)],
+                                  rounds=3, device="cpu", make=make, on_round=lambda r: saved.append(json.dumps(r)))
+    assert len(saved) == 4  # after the builds and after every round: a time limit keeps what finished
+    stopping = rows["stopping BM=2 warps=1"]
+    assert len(stopping["samples"]) == 1 and stopping["error"] == "RuntimeError: a barrier gave up"
     same, drifting, broken = rows["same BM=4 warps=1"], rows["drifting BM=8 warps=1"], rows["broken BM=16 warps=1"]
     assert len(same["samples"]) == 3 and same["outside"] == 0 and same["replays_differing"] == 0
     assert same["parity_early_max"] == 0.0 and same["programs"] == 4 and same["per_step_s"] > 0

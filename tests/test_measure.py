@@ -137,8 +137,8 @@ def test_step_profile_counts_device_work_not_annotations():
 
 
 def test_step_profile_leaves_the_profilers_own_host_work_out():
-    """CUPTI's trace-buffer requests ran on the host of every profiled H200 step (104-271 µs, listed third
-    among an eager step's host operators): the profiler's work, not the step's."""
+    """CUPTI's trace-buffer requests took 101-271 µs of the host's time per profiled H200 step, on average
+    (listed third among an eager step's host operators): the profiler's work, not the step's."""
     from mlpbench.measure.profile import summarize
 
     events = [_event("aten::addmm", 0, 10, self_us=6.0, total_us=6.0),

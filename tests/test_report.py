@@ -246,7 +246,7 @@ def test_no_steady_state_sentence_without_warm_trials():
 
 def test_no_gpu_says_so_instead_of_guessing():
     text = first_screen(builders.bench(gpu=False))
-    assert text.startswith("Only the CPU was measured")
+    assert text.startswith("Only the CPU was timed")
     assert "No GPU was measured (cuda is not available: this torch (2.13.0+cpu) was built without CUDA)" in text
     assert "won" not in text and "first:" not in text
     assert "without one, no CPU-against-GPU claim can be made" in conclusions_of(builders.bench(gpu=False))
@@ -275,7 +275,7 @@ def test_a_single_ddp_target_is_never_compared_with_itself():
     results.cold = [msgspec.structs.replace(t, target=one) for t in results.cold]
     results.targets = [PlannedTarget(one)]
     text = markdown_of(parse_results(encode(results)))
-    assert "Only the GPU with one data-parallel rank was measured" in text
+    assert "Only the GPU with one data-parallel rank was timed" in text
     assert "is slower than" not in text and "Against the baseline" not in text
 
 
@@ -560,7 +560,7 @@ def test_make_bench_on_a_gpu_machine_answers_with_the_users_own_scripts():
 
 def test_make_bench_without_a_gpu_explains_with_the_scripts_phases():
     text = first_screen(builders.make_bench(gpu=False))
-    assert text.startswith("Only the CPU was measured; there is no other device to compare it with. In mlpbench's own "
+    assert text.startswith("Only the CPU was timed; there is no other device to compare it with. In mlpbench's own "
                            "run of the workload (not your scripts), a training step takes 390 µs (the training loop alone, timed after warm-up runs). Why: of the time inside the "
                            "process, start-up")
     assert "72 % in your script three_layer_nn_pytorch_cuda.py on the CPU" in text
@@ -571,7 +571,7 @@ def test_make_bench_without_a_gpu_explains_with_the_scripts_phases():
 def test_the_real_make_bench_explains_with_the_scripts_phases():
     """tests/data/make-bench-cpu.json is `make bench` itself on the development machine."""
     text = first_screen(load_results(DATA / "make-bench-cpu.json"))
-    assert text.startswith("Only the CPU was measured; there is no other device to compare it with. In mlpbench's own "
+    assert text.startswith("Only the CPU was timed; there is no other device to compare it with. In mlpbench's own "
                            "run of the workload (not your scripts), a training step takes 1.45 ms (the training loop alone, timed after warm-up runs). Why: of the time inside the "
                            "process, start-up")
     assert "took 71 % in your script three_layer_nn_pytorch.py (the rest of the script, its training included: 29 %)" in text
@@ -587,7 +587,7 @@ def test_one_device_with_several_backends_says_which_is_fastest_and_what_was_cut
     from conftest import H200
 
     text = first_screen(load_results(H200 / "warm-bench" / "results.json"))
-    assert "Only the GPU (H200) was measured; there is no other device to compare it with." in text
+    assert "Only the GPU (H200) was timed; there is no other device to compare it with." in text
     assert "with hand-fused kernels a step takes 22.8 µs against 1.47 ms with plain PyTorch: 64.7× faster" in text
     assert "too few trials for a 95 % interval" in text  # 5 warm runs: a bootstrap range, not a 95 % interval
     assert "Planned but not measured before the run ended: the CPU, the CPU with hand-fused kernels." in text
@@ -815,6 +815,8 @@ def test_a_measured_busy_share_replaces_the_reading_of_rates():
     assert "these two rates cannot tell which" not in fused.split("Inside one step")[0]
     assert ("reaches < 0.1 % of it; at that rate the arithmetic alone would take 270 ns. The rest of the step is what "
             "each operation costs beyond its arithmetic") in text
+    # a GPU's matmul rate has no thread count (a new reader asked what "its threads" meant there)
+    assert "on the same device in the same process (one measurement" in text and "its threads" not in text
 
 
 def test_a_profile_of_the_cpus_step_replaces_the_reading_of_rates_and_no_reading_claims_what_two_rates_cannot():
@@ -863,6 +865,9 @@ def test_the_first_screen_says_how_long_the_gpu_computed_in_a_step_where_it_was_
     why = first_screen(results).split("Why:")[1]
     assert "Inside one step (the GPU (H100 80GB HBM3), profiled after the timed trials): the device computed for " \
            "90 µs of each 210 µs step (43 %); the rest of the time it waited for the host" in why and "41 kernels" in why
+    # the gap is the profiler's: with the step it stretched beside it (an H200 reader multiplied 36 kernels by a 78.4 µs
+    # gap and found twice the 1.38 ms step)
+    assert "(under the profiler, which stretched the step to 2 ms, the mean gap between kernels was 30 µs)" in why
     assert "Inside one step" not in first_screen(builders.bench())  # nothing measured, nothing said
 
 
@@ -940,7 +945,7 @@ def test_a_device_whose_runs_all_computed_other_losses_is_said_left_out_not_unme
     assert text.startswith("The runs of the GPU (H100 80GB HBM3) were measured, but every one computed other losses than "
                            "the CPU's eager loop (its first run, the reference): no figure includes them")
     assert "Of what is left, the CPU ran the whole job in 2.99 s (median of 6 fresh processes)." in text
-    for false in ("Only the CPU was measured", "Planned but not measured", "No GPU was measured"):
+    for false in ("Only the CPU was timed", "Planned but not measured", "No GPU was measured"):
         assert false not in text
     assert "17 measured runs of the GPU (H100 80GB HBM3) computed losses outside the tolerance" in text
 
@@ -1171,3 +1176,11 @@ def test_a_failed_run_is_named_with_its_error_on_the_first_screen():
     text = " ".join(first_screen(results, Analysis(results), Texts("en")).sentences())
     assert "6 runs failed (CPU: RuntimeError: boom in forward); see the warnings." in text
     assert "Scripts run only as a whole" not in text and "None of your scripts" not in text
+
+
+def test_a_share_just_short_of_the_whole_is_not_shown_as_all_of_it():
+    from mlpbench.output.units import format_percent
+
+    assert [format_percent(v) for v in (35.3 / 35.4, 0.9996, 1.0, 1.2, 0.5, 0.0004)] == [
+        "99.7 %", "99.96 %", "100 %", "120 %", "50 %", "< 1 %"]
+    assert format_percent(0.99996, 1) == "99.996 %" and format_percent(0.999999) == "100.000 %"  # three decimals at most

@@ -63,13 +63,13 @@ CASES = {
     "h100-ja": (lambda: load_results(H100 / "bench" / "results.json"), "ja",
                 ["ジョブ全体をどちらが先に終えるかはまだ判定できません", "理由：プロセス内の時間のうち", "途中で止まりました"]),
     "cpu-en": (lambda: load_results(DATA / "results-cpu.json"), "en",
-               ["Only the CPU was measured", "Why: of the time inside the process", "Your scripts, run as they are",
+               ["Only the CPU was timed", "Why: of the time inside the process", "Your scripts, run as they are",
                 "No GPU was measured"]),
     "cpu-ja": (lambda: load_results(DATA / "results-cpu.json"), "ja",
-               ["測定したのは CPU だけです", "理由：", "GPU は測定していません"]),
+               ["時間を計ったのは CPU だけです", "理由：", "GPU は測定していません"]),
     "gpu-en": (builders.bench, "en", ["The CPU finished the whole job first", "Why:", "Once warm"]),
     "make-bench-en": (lambda: load_results(DATA / "make-bench-cpu.json"), "en",
-                      ["Only the CPU was measured", "a training step takes 1.45 ms (the training loop alone, timed after warm-up runs)",
+                      ["Only the CPU was timed", "a training step takes 1.45 ms (the training loop alone, timed after warm-up runs)",
                        "in your script three_layer_nn_pytorch.py", "Your scripts, run as they are"]),
 }
 

@@ -283,7 +283,7 @@ def test_the_notebook_api(foreign, tmp_path):
     result = mlpbench.bench(str(foreign), devices=("cpu",), runs=1, warm_runs=2, warm_time=2.0, warmup=0, steps=21,
                             out=tmp_path / "o")
     text = result.summary()
-    assert text.startswith("Only the CPU was measured") and "A training step takes" in text
+    assert text.startswith("Only the CPU was timed") and "A training step takes" in text
     rows = {(r["target"], r["mode"], r["phase"]): r for r in result.figures()}  # plain rows, for a DataFrame
     warm = rows[("cpu/eager", "warm", "train")]
     assert warm["n"] >= 2 and warm["low_s"] <= warm["median_s"] <= warm["high_s"] and warm["label"] == "CPU"
@@ -293,7 +293,7 @@ def test_the_notebook_api(foreign, tmp_path):
     assert json.loads((tmp_path / "copy.json").read_text())["config"]["workload"] == str(foreign)
     paths = result.report(tmp_path / "r.html", lang="ja")
     assert paths[0].read_text().count("<svg") >= 2
-    assert "CPU" in result.summary("ja") and "測定したのは" in result.summary("ja")
+    assert "CPU" in result.summary("ja") and "時間を計ったのは" in result.summary("ja")
     assert mlpbench.load(tmp_path / "copy.json").results.config.workload == str(foreign)
 
 

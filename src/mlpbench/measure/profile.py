@@ -14,7 +14,7 @@ PROFILE_STEPS = 20
 MATMUL_OPS = ("aten::mm", "aten::addmm", "aten::bmm", "aten::baddbmm", "aten::addmv", "aten::mv", "aten::dot",
               "aten::_convolution", "aten::mkldnn_convolution", "aten::convolution_backward")
 TOP_OPS = 8
-# the profiler's own work on the host, not the step's: CUPTI asking for trace buffers (on an H200, 104-271 µs a
+# the profiler's own work on the host, not the step's: CUPTI asking for trace buffers (on an H200, 101-271 µs a
 # step, the third-largest "host operator" of an eager step)
 PROFILER_OWN = ("Activity Buffer Request",)
 

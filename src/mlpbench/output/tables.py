@@ -204,10 +204,10 @@ def profile_table(results: Results, a: Analysis, T: Texts) -> Table:
         rows.append([name.label(warm.target), f"{profile.ops_per_step:.0f}",
                      f"{profile.kernels_per_step:.0f}" if profile.kernels_per_step is not None else "–",
                      format_seconds(profile.busy_s), format_percent(share) if share is not None else "–",
-                     format_seconds(profile.gap_s),
+                     format_seconds(profile.gap_s), format_seconds(profile.profiled_step_s),
                      format_percent(profile.matmul_s / profile.host_self_s) if profile.host_self_s else "–"])
     return Table(T("table.profile"), [T("col.target"), T("col.ops"), T("col.kernels"), T("col.busy"), T("col.busy_share"),
-                                      T("col.gap"), T("col.matmul_share")], rows,
+                                      T("col.gap"), T("col.profiled_step"), T("col.matmul_share")], rows,
                  caption=T("table.profile.caption") + (T("table.profile.invalid") if invalid else ""), anchor="profile")
 
 

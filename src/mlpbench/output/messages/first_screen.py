@@ -130,13 +130,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verdict.of.ratio": ("time ratio", "時間比"),
     "verdict.of.speedup": ("speed-up", "速度向上の倍率"),
     "verdict.no_test": ("too few trials for an interval or a test", "区間や検定を求めるには試行が足りません"),
-    "verdict.one_device.one": ("Only {target} was measured: it ran the whole job in {time} (one fresh process); "
+    "verdict.one_device.one": ("Only {target} was timed: it ran the whole job in {time} (one fresh process); "
                                "there is no other device to compare it with.",
-                               "測定したのは {target} だけです：ジョブ全体は {time}（新しいプロセス 1 回）でした。"
+                               "時間を計ったのは {target} だけです：ジョブ全体は {time}（新しいプロセス 1 回）でした。"
                                "比較する別のデバイスはありません。"),
-    "verdict.one_device": ("Only {target} was measured: it ran the whole job in {time} (median of {n} fresh processes); "
+    "verdict.one_device": ("Only {target} was timed: it ran the whole job in {time} (median of {n} fresh processes); "
                            "there is no other device to compare it with.",
-                           "測定したのは {target} だけです：ジョブ全体は {time}（新しいプロセス {n} 回の中央値）でした。"
+                           "時間を計ったのは {target} だけです：ジョブ全体は {time}（新しいプロセス {n} 回の中央値）でした。"
                            "比較する別のデバイスはありません。"),
     "verdict.excluded": ("The runs of {targets} were measured, but every one computed other losses than {against}: no "
                          "figure includes them, and nothing is compared with them (see the warnings).",
@@ -145,8 +145,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verdict.all_failed": ("Every run of {targets} failed (see the warnings).", "{targets} の実行はすべて失敗しました（注意事項を参照）。"),
     "verdict.left": ("Of what is left, {target} ran the whole job in {time} (median of {n} fresh processes).",
                      "残った {target} のジョブ全体は {time}（新しいプロセス {n} 回の中央値）でした。"),
-    "verdict.one_device_warm": ("Only {target} was measured; there is no other device to compare it with.",
-                                "測定したのは {target} だけで、比較する別のデバイスはありません。"),
+    "verdict.one_device_warm": ("Only {target} was timed; there is no other device to compare it with.",
+                                "時間を計ったのは {target} だけで、比較する別のデバイスはありません。"),
     "verdict.per_step": ("A training step takes {step} ({mode}).", "学習 1 ステップは {step}（{mode}）です。"),
     "verdict.per_step.loose": ("Its runs varied widely: the middle half took between {low} and {high} a step (an IQR of "
                                "{percent} % of the median), so the figure is loose; see the warnings.",

@@ -290,6 +290,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "would take {floor}.",
                     "同じプロセス（同じスレッド数、1 回の測定。デバイスの定数ではなく上限の目安）で大きな行列積は {rate} で"
                     "動いたので、その {share} にとどまります。その速度なら演算そのものは {floor} で終わります。"),
+    "concl.share.gpu": ("A large matmul ran at {rate} on the same device in the same process (one measurement: a "
+                        "ceiling, not a constant of the device), so the step reaches {share} of it; at that rate the "
+                        "arithmetic alone would take {floor}.",
+                        "同じプロセスで同じデバイスに大きな行列積を実行すると {rate} でした（1 回の測定。デバイスの定数ではなく"
+                        "上限の目安）。1 ステップはその {share} にとどまります。その速度なら演算そのものは {floor} で終わります。"),
     "concl.reading_overhead": ("The rest of the step is what each operation costs beyond its arithmetic (Python, "
                                "dispatch, launches, memory traffic), or arithmetic running far below a large matmul's "
                                "rate, as small matrices and convolutions do: these two rates cannot tell which, a profile "
@@ -305,11 +310,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "1 ステップの大半は演算です（2 つの速度からの読み取りで、プロファイルによる測定ではありません）。"),
     "concl.inside_gpu": ("Inside one step ({target}, profiled after the timed trials): the device computed for {busy} of "
                          "each {step} step ({share}); the rest of the time it waited for the host, which launched "
-                         "{kernels} kernels a step from {ops} PyTorch operators (mean gap between kernels, under the "
-                         "profiler: {gap}).",
+                         "{kernels} kernels a step from {ops} PyTorch operators (under the profiler, which stretched the "
+                         "step to {profiled}, the mean gap between kernels was {gap}).",
                          "1 ステップの内側（{target}、計測の後にプロファイル）：デバイスが計算していたのは 1 ステップ {step} の"
                          "うち {busy}（{share}）です。残りの時間はホストを待っていました。ホストは PyTorch の演算 {ops} 個から"
-                         " 1 ステップに {kernels} 個のカーネルを起動しました（プロファイラ下でのカーネル間の平均待ち時間 {gap}）。"),
+                         " 1 ステップに {kernels} 個のカーネルを起動しました（プロファイラ下では 1 ステップが {profiled} に延び、カーネル間の"
+                         "平均待ち時間は {gap} でした）。"),
     "concl.inside_gpu.graph": ("Inside one step ({target}, profiled after the timed trials): the device computed for {busy} "
                                "of each {step} step ({share}), running {kernels} kernels a step that no PyTorch operator "
                                "launched one by one (a replayed graph or hand-written kernels).",
@@ -327,7 +333,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "a step timed without it: the step waits on the device's own work, not on the host, and only "
                                "faster kernels, or fewer, make it shorter.",
                                "1 ステップの内側（{target}、計測の後にプロファイル）：デバイスはステップの間ずっと計算していました。"
-                               "1 ステップ {kernels} 個のカーネルがプロファイラ下で {busy} かかり、プロファイラなしで計った 1 ステップは "
+                               "1 ステップあたり {kernels} 個のカーネルがプロファイラ下で {busy} かかり、プロファイラなしで計った 1 ステップは "
                                "{step} です。ステップはホストではなくデバイス自身の仕事を待っており、短くするにはカーネルを速くするか"
                                "減らすしかありません。"),
     "concl.inside_cpu": ("Inside one step ({target}, under the profiler, which slows every operation): {ops} operators; "

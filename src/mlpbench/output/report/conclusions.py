@@ -66,7 +66,7 @@ def arithmetic(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None:
         # the profile says it (a GPU's busy time, or a CPU's time in its matmul operators): no reading of two rates
         measured = profile is not None and (profile.busy_s is not None or
                                             (profile.kernels_per_step is None and profile.host_self_s > 0))
-        text = T.sentences(text, T("concl.share", rate=format_flops(rate), share=format_percent(share, 1),
+        text = T.sentences(text, T("concl.share.gpu" if t.is_gpu else "concl.share", rate=format_flops(rate), share=format_percent(share, 1),
                                    floor=format_seconds(run.flops_per_step / rate)), "" if measured else T(reading))
     return text
 
@@ -85,7 +85,7 @@ def inside_step(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None:
         return T(key, target=name(t), busy=format_seconds(profile.busy_s),
                  step=format_seconds(step[0]), share=format_percent(share),
                  kernels=f"{profile.kernels_per_step:.0f}", ops=f"{profile.ops_per_step:.0f}",
-                 gap=format_seconds(profile.gap_s))
+                 gap=format_seconds(profile.gap_s), profiled=format_seconds(profile.profiled_step_s))
     if profile.host_self_s > 0:
         return T("concl.inside_cpu", target=name(t), ops=f"{profile.ops_per_step:.0f}",
                  matmul=format_percent(profile.matmul_s / profile.host_self_s),
