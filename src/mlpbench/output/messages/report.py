@@ -314,8 +314,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "step to {profiled}, the mean gap between kernels was {gap}).",
                          "1 ステップの内側（{target}、計測の後にプロファイル）：デバイスが計算していたのは 1 ステップ {step} の"
                          "うち {busy}（{share}）です。残りの時間はホストを待っていました。ホストは PyTorch の演算 {ops} 個から"
-                         " 1 ステップに {kernels} 個のカーネルを起動しました（プロファイラ下では 1 ステップが {profiled} に延び、カーネル間の"
-                         "平均待ち時間は {gap} でした）。"),
+                         " 1 ステップに {kernels} 個のカーネルを起動しました（プロファイラ下では 1 ステップが {profiled} "
+                         "に延び、カーネル間の平均待ち時間は {gap} でした）。"),
     "concl.inside_gpu.graph": ("Inside one step ({target}, profiled after the timed trials): the device computed for {busy} "
                                "of each {step} step ({share}), running {kernels} kernels a step that no PyTorch operator "
                                "launched one by one (a replayed graph or hand-written kernels).",
@@ -333,8 +333,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "a step timed without it: the step waits on the device's own work, not on the host, and only "
                                "faster kernels, or fewer, make it shorter.",
                                "1 ステップの内側（{target}、計測の後にプロファイル）：デバイスはステップの間ずっと計算していました。"
-                               "1 ステップあたり {kernels} 個のカーネルがプロファイラ下で {busy} かかり、プロファイラなしで計った 1 ステップは "
-                               "{step} です。ステップはホストではなくデバイス自身の仕事を待っており、短くするにはカーネルを速くするか"
+                               "1 ステップあたり {kernels} 個のカーネルがプロファイラ下で {busy} かかり、"
+                               "プロファイラなしで計った 1 ステップは {step} です。ステップはホストではなくデバイス自身の仕事を待っており、短くするにはカーネルを速くするか"
                                "減らすしかありません。"),
     "concl.inside_cpu": ("Inside one step ({target}, under the profiler, which slows every operation): {ops} operators; "
                          "{matmul} of the host's time was in matrix-multiply and convolution operators and {optimizer} in "

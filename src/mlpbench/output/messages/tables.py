@@ -83,14 +83,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "1 ステップの内側：計測の後に torch.profiler で数ステップを記録"),
     "table.profile.caption": ("operators: PyTorch operators called per step (0 where a replayed graph or hand-written "
                               "kernels run the step); device busy: the union of its kernels' times (the device's clock) "
-                              "per step; share: of the warm step time (at most 100 %: kernels timed under the profiler can add up "
-                              "to a little more than a step timed without it); mean gap: between kernels, under the profiler; step, profiled: a step's "
-                              "time under the profiler, which stretches it (its gaps are measured there, its busy share is not); "
+                              "per step; share: of the warm step time (at most 100 %: kernels timed under the profiler "
+                              "can add up to a little more than a step timed without it); mean gap: between kernels, under "
+                              "the profiler; step, profiled: a step's time under the profiler, which stretches it (its gaps "
+                              "are measured there, its busy share is not); "
                               "matmul share: of the host's time under the profiler (which slows every operation)",
                               "演算：1 ステップで呼ばれた PyTorch の演算の数（再生したグラフや手書きカーネルが 1 ステップを実行する"
                               "場合は 0）。デバイスの稼働：1 ステップあたりのカーネル時間の和集合（デバイスの時計）。割合：ウォームの "
-                              "1 ステップの時間に対する割合（最大 100 %。プロファイラ下で計ったカーネルの時間は、プロファイラなしで計った"
-                              "ステップより少し長くなりうるため）。平均待ち時間：プロファイラ下でのカーネル間の間隔。プロファイラ下の 1 ステップ：プロファイラで引き延ばされた 1 ステップの"
+                              "1 ステップの時間に対する割合（最大 100 %。プロファイラ下で計ったカーネルの時間は、"
+                              "プロファイラなしで計ったステップより少し長くなりうるため）。平均待ち時間：プロファイラ下での"
+                              "カーネル間の間隔。プロファイラ下の 1 ステップ：プロファイラで引き延ばされた 1 ステップの"
                               "時間（待ち時間はこの下で測り、稼働率はこれに対する割合ではありません）。行列積の割合："
                               "プロファイラ下のホスト時間に対する割合（プロファイラはどの演算も遅くします）"),
     "table.profile.invalid": ("; “–” for the device where the profile counted an annotation (the optimizer step drawn on "

@@ -66,8 +66,9 @@ def arithmetic(a: Analysis, name: Namer, t: Target, T: Texts) -> str | None:
         # the profile says it (a GPU's busy time, or a CPU's time in its matmul operators): no reading of two rates
         measured = profile is not None and (profile.busy_s is not None or
                                             (profile.kernels_per_step is None and profile.host_self_s > 0))
-        text = T.sentences(text, T("concl.share.gpu" if t.is_gpu else "concl.share", rate=format_flops(rate), share=format_percent(share, 1),
-                                   floor=format_seconds(run.flops_per_step / rate)), "" if measured else T(reading))
+        text = T.sentences(text, T("concl.share.gpu" if t.is_gpu else "concl.share", rate=format_flops(rate),
+                                   share=format_percent(share, 1), floor=format_seconds(run.flops_per_step / rate)),
+                           "" if measured else T(reading))
     return text
 
 
