@@ -13,7 +13,7 @@ import pytest
 
 import builders
 from builders import CPU, GPU
-from conftest import DATA, H100, assert_usage_error, run_cli
+from conftest import DATA, H100, ROOT, assert_usage_error, run_cli
 from mlpbench.output.report import write_report
 from mlpbench.output.report.content import build
 from mlpbench.output.report.markdown import render
@@ -1184,3 +1184,20 @@ def test_a_share_just_short_of_the_whole_is_not_shown_as_all_of_it():
     assert [format_percent(v) for v in (35.3 / 35.4, 0.9996, 1.0, 1.2, 0.5, 0.0004)] == [
         "99.7 %", "99.96 %", "100 %", "120 %", "50 %", "< 1 %"]
     assert format_percent(0.99996, 1) == "99.996 %" and format_percent(0.999999) == "100.000 %"  # three decimals at most
+
+
+def test_the_loss_plot_measures_against_the_checks_reference():
+    """A GPU-only bench (the H200's of 11a96d9): its plot measured every curve against the GPU's, while the checks'
+    table beside it measured against the CPU's eager loop, which had run untimed as the reference; a new reader
+    found 4e-3 on the plot and 2.7e-3 in the table for the same run. Both now use the reference."""
+    from mlpbench.output.report import plots
+    from mlpbench.results.analysis import Analysis
+
+    results = load_results(ROOT / "results/gpu/2026-11-28-h200-11a96d9/warm-bench/results.json")
+    a = Analysis(results)
+    reference, drawn_as, is_reference = plots.loss_reference(results, a)
+    assert is_reference and drawn_as is None and reference[0] == pytest.approx(results.references[0].losses[0])
+    assert "relative difference to the CPU's eager loop (bottom), the reference every run is checked against" in \
+        markdown_of(results)
+    both = builders.bench()  # the CPU's eager loop timed: its own curve is the reference, not drawn below
+    assert plots.loss_reference(both, Analysis(both))[1:] == (CPU, True)

@@ -192,6 +192,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "that {floor} instead, as the checks measure it",
                   "各対象の最初の実行の学習損失（上）と基準との相対差（下）。相対差は |Δ| / |基準| で、基準の損失が最初の値の "
                   "{floor} を下回った後は、その {floor} に対する比です（損失の検査と同じ測り方）"),
+    "plot.loss.reference": ("Train loss of every target's first run (top) and its relative difference to the CPU's eager "
+                            "loop (bottom), the reference every run is checked against: |Δ| / |reference|, where the "
+                            "reference's loss has fallen below {floor} of its first value, relative to that {floor} "
+                            "instead, as the checks measure it",
+                            "各対象の最初の実行の学習損失（上）と、すべての実行を照合する基準である CPU の eager ループとの相対差"
+                            "（下）。相対差は |Δ| / |基準| で、基準の損失が最初の値の {floor} を下回った後は、その {floor} に対する"
+                            "比です（損失の検査と同じ測り方）"),
     "plot.loss.own": ("Train loss of every target's first run (top) and its relative difference to the baseline "
                       "(bottom), measured as the checks measure it; the model draws random numbers, so a difference between "
                       "targets may be theirs and is not checked (each target's runs are checked against its own first)",

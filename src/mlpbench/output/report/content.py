@@ -252,7 +252,9 @@ def plots_section(results: Results, a: Analysis, T: Texts) -> Section:
     drawn = plots.inside_step(results, a, T)
     if drawn:
         blocks.append(Figure("inside-step", drawn[0], T(drawn[1])))
-    for figure_name, make, caption in (("loss", plots.losses, "plot.loss.own" if a.checked_own else "plot.loss"),
+    loss_caption = ("plot.loss.own" if a.checked_own else
+                    "plot.loss.reference" if plots.loss_reference(results, a)[2] else "plot.loss")
+    for figure_name, make, caption in (("loss", plots.losses, loss_caption),
                                        ("scaling", plots.scaling, "plot.scaling")):
         svg = make(results, a, T)
         if svg:

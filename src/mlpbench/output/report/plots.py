@@ -19,7 +19,7 @@ from mlpbench.output.i18n import Texts
 from mlpbench.output.units import format_number, format_seconds
 from mlpbench.output.words import Namer
 from mlpbench.results.analysis import Analysis
-from mlpbench.results.checks import late_floor, relative_difference
+from mlpbench.results.checks import late_floor, reference_for, references, relative_difference
 from mlpbench.results.model import Results, Target
 from mlpbench.results.sweep import SweepAnalysis
 from mlpbench.stats.crossover import loglog_interpolator
@@ -186,17 +186,33 @@ def losses_left_out(results: Results, a: Analysis, T: Texts) -> str | None:
     return T("plot.loss.too_few", steps=config.steps, every=config.log_every)
 
 
+def loss_reference(results: Results, a: Analysis) -> tuple[dict[int, float], Target | None, bool]:
+    """What the loss plot measures differences against: the checks' own reference (the CPU's eager loop)
+    where every run is checked against it, else the baseline's first run. Returns its losses, the target
+    whose curve it is (not drawn in the lower panel) and whether it is the checks' reference. A GPU-only
+    run's plot measured against the GPU while the checks' table beside it measured against the CPU."""
+    curves = _loss_curves(a)
+    if not a.checked_own and curves:
+        run = a.first_run(next(iter(curves)))
+        found = reference_for(run.config if run is not None else None, references(results))
+        if found is not None:
+            points = {s: v for s, v in found.losses.items() if v is not None and math.isfinite(v) and v > 0}
+            if points:
+                return points, found.target if found.target in curves else None, True
+    base = a.baseline
+    return (dict(curves.get(base, [])) if base is not None else {}), base, False
+
+
 def losses(results: Results, a: Analysis, T: Texts) -> str | None:
-    """The logged train loss of every target's first run (top) and its relative difference to the baseline's;
-    None where no run logged its loss at 2 steps or more (``losses_left_out`` says why)."""
+    """The logged train loss of every target's first run (top) and its relative difference to the reference's
+    (``loss_reference``); None where no run logged its loss at 2 steps or more (``losses_left_out`` says why)."""
     curves = _loss_curves(a)
     if not curves or all(len(points) < MIN_LOGGED for points in curves.values()):
         return None
     plt = _pyplot()
     name = Namer(results, T)
     colour = colours(list(curves))
-    base = a.baseline
-    reference = dict(curves.get(base, [])) if base is not None else {}
+    reference, base, _ = loss_reference(results, a)
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.5, 4.6), sharex=True, gridspec_kw={"height_ratios": [3, 1.3]})
     styles = ["-", "--", ":", "-."]
     for i, (t, points) in enumerate(curves.items()):
@@ -220,8 +236,8 @@ def losses(results: Results, a: Analysis, T: Texts) -> str | None:
 
 
 def loss_differences(reference: dict[int, float], points: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    """Each logged loss's difference from the baseline's at the same step, as the checks measure it
-    (``checks.relative_difference``): relative to the baseline's loss, or to 1 % of its first loss where
+    """Each logged loss's difference from the reference's at the same step, as the checks measure it
+    (``checks.relative_difference``): relative to the reference's loss, or to 1 % of its first loss where
     the loss has fallen below that."""
     floor = late_floor(reference[min(reference)]) if reference else 0.0
     found = [(step, relative_difference(value, reference[step], floor)) for step, value in points if step in reference]
