@@ -173,6 +173,15 @@ def main_child(argv: list[str]) -> int:
         return 1
 
 
+def save_json(folder: str | Path, name: str, data: dict) -> None:
+    """``data`` as ``folder/name``, whole or not at all (a time limit may stop a benchmark mid-write): mlpbench's
+    own atomic write, which its results files use."""
+    from mlpbench.results.files import write_text_atomic
+
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    write_text_atomic(Path(folder) / name, json.dumps(data, indent=1))
+
+
 def parse(description: str, default_rounds: int) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--rounds", type=int, default=default_rounds)

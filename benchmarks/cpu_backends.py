@@ -11,10 +11,8 @@ Run: ``.venv/bin/python benchmarks/cpu_backends.py [--rounds N] [--only eager,fu
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-from pathlib import Path
 
 import _harness
 
@@ -60,8 +58,7 @@ def main() -> int:
         line += f"; at {100 * flops / every / timed[fastest]['median_s']:.0f} % of the all-core SGEMM floor"
         print(line)
     if args.out:
-        Path(args.out).mkdir(parents=True, exist_ok=True)
-        (Path(args.out) / "cpu_backends.json").write_text(json.dumps(results, indent=1))
+        _harness.save_json(args.out, "cpu_backends.json", results)
     return 0
 
 

@@ -22,13 +22,12 @@ Run on a CUDA machine: ``PYTHONPATH=src python3 benchmarks/fused_variants.py [--
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
+import _harness
 import torch
 
 from mlpbench.measure.devices import synchronize
@@ -62,10 +61,7 @@ def main() -> int:
 
     def save(rows: dict) -> None:  # after every round: a time limit keeps what finished
         if args.out:
-            out = Path(args.out)
-            out.mkdir(parents=True, exist_ok=True)
-            (out / ".fused_variants.json").write_text(json.dumps({**meta, "variants": rows}, indent=1))
-            (out / ".fused_variants.json").replace(out / "fused_variants.json")
+            _harness.save_json(args.out, "fused_variants.json", {**meta, "variants": rows})
 
     measure(WorkloadConfig(), VARIANTS, args.rounds, on_round=save)
     return 0

@@ -15,7 +15,6 @@ Run on a CUDA machine: ``PYTHONPATH=src python3 benchmarks/gpu_backends.py [--ro
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -46,7 +45,7 @@ def main() -> int:
         last = list(results.values())[-1]
         print(_harness.table_row(last, results.get("eager", {}).get("median_s")), flush=True)
         if out:
-            _save(out, {**meta, "results": results, "complete": False})
+            _harness.save_json(out, "gpu_backends.json", {**meta, "results": results, "complete": False})
 
     print(_harness.HEADER.replace("vs baseline", "vs eager"), flush=True)
     results = _harness.run_all(plan, args.rounds, on_result=finished)
@@ -67,14 +66,8 @@ def main() -> int:
               f"{'met' if verdict['target_15x'] else 'NOT met'}); its whole run: {gpu[fastest]['end_to_end_s']:.3f} s "
               f"against cuda-graph's {gpu.get('cuda-graph', {}).get('end_to_end_s', float('nan')):.3f} s")
     if out:
-        _save(out, {**meta, "results": results, "verdict": verdict, "complete": True})
+        _harness.save_json(out, "gpu_backends.json", {**meta, "results": results, "verdict": verdict, "complete": True})
     return 0
-
-
-def _save(out: Path, data: dict) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    (out / ".gpu_backends.json").write_text(json.dumps(data, indent=1))
-    (out / ".gpu_backends.json").replace(out / "gpu_backends.json")  # whole or not at all
 
 
 if __name__ == "__main__":

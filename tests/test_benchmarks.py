@@ -83,3 +83,11 @@ def test_the_fused_variants_are_each_checked_against_cpu_eager_and_their_own_rep
     assert same["parity_early_max"] == 0.0 and same["programs"] == 4 and same["per_step_s"] > 0
     assert drifting["outside"] == 3 and drifting["replays_differing"] == 3 and drifting["parity_early_max"] > 0.01
     assert broken == {"error": "RuntimeError: no kernel for this"}
+
+
+def test_a_benchmarks_figures_are_saved_whole_into_a_new_folder(tmp_path):
+    """The benchmarks save through mlpbench's atomic write: the folder made, the file whole, no temporary left."""
+    _harness.save_json(tmp_path / "new" / "deeper", "figures.json", {"eager": {"median_s": 1.5}})
+    folder = tmp_path / "new" / "deeper"
+    assert json.loads((folder / "figures.json").read_text()) == {"eager": {"median_s": 1.5}}
+    assert [p.name for p in folder.iterdir()] == ["figures.json"]

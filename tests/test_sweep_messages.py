@@ -119,7 +119,6 @@ def test_the_console_prints_the_items_under_each_heading(tmp_path, capsys):
         assert lines[at + 1].strip().startswith("-") and item in lines[at + 1], lines[at:at + 2]
 
 
-
 def test_the_terminal_speaks_the_reports_language(tmp_path, capsys):
     """`bench --lang ja` wrote a Japanese report and printed its verdict in English."""
     results = swept(tmp_path)

@@ -224,7 +224,6 @@ def results_section(results: Results, a: Analysis, T: Texts) -> Section:
     blocks: list = [Paragraph(T("results.intro"))]
     if results.interrupted:
         blocks.append(Paragraph(T("results.incomplete", how=results.interrupted)))
-
     unavailable = [T("results.unavailable_item", target=name.label(t.target), reason=t.reason)
                    for t in results.targets if t.status != "ok"]
     if unavailable:
